@@ -1,0 +1,226 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
+import { ConflictError, CorruptDataError, NotFoundError, ThrottledError } from '../errors.ts';
+import type { CursorCodec } from './cursor.ts';
+
+export interface PageRequest {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** A condition expression with its placeholders, ANDed onto the repository's own. */
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+/** Turns the SDK's throttling errors (after its own retries) into a domain error. */
+export function mapStoreError(error: unknown): never {
+  if (error instanceof Error && THROTTLING.has(error.name)) {
+    throw new ThrottledError('The data store is busy, please retry', { cause: error });
+  }
+  throw error;
+}
+
+/** `SET #a = :a, ...` for every defined value of `changes`. */
+export function setExpression(changes: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${key}`] = key;
+    values[`:${key}`] = value;
+    parts.push(`#${key} = :${key}`);
+  }
+  return { expression: `SET ${parts.join(', ')}`, names, values };
+}
+
+/**
+ * One DynamoDB table holding one entity. Every item read back is parsed with the entity's schema,
+ * so a malformed row fails here with a clear error instead of somewhere later.
+ */
+export class Repository<T extends { id: string }> {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+    readonly schema: z.ZodType<T>,
+    readonly cursors: CursorCodec,
+  ) {}
+
+  parse(item: object): T {
+    const result = this.schema.safeParse(item);
+    if (!result.success) {
+      throw new CorruptDataError(
+        `Malformed item in ${this.tableName} (id ${String((item as { id?: unknown }).id)}): ${result.error.message}`,
+        { cause: result.error },
+      );
+    }
+    return result.data;
+  }
+
+  async get(id: string, options: { consistent?: boolean } = {}): Promise<T | undefined> {
+    const row = await this.getRow(id, options);
+    return row ? this.parse(row) : undefined;
+  }
+
+  /** Like `get`, but keeps the row's attributes that are not part of the public shape. */
+  async getRow(
+    id: string,
+    options: { consistent?: boolean } = {},
+  ): Promise<(T & Record<string, unknown>) | undefined> {
+    const { Item } = await this.doc
+      .send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { id },
+          ConsistentRead: options.consistent ?? false,
+        }),
+      )
+      .catch(mapStoreError);
+    return Item ? { ...Item, ...this.parse(Item) } : undefined;
+  }
+
+  /** Writes a new item; an item with the same id is a `ConflictError`. */
+  async create(item: T & Record<string, unknown>): Promise<T> {
+    await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ConditionalCheckFailedException) {
+          throw new ConflictError(`${item.id} already exists`, { cause: error });
+        }
+        return mapStoreError(error);
+      });
+    return this.parse(item);
+  }
+
+  /**
+   * Sets the defined fields of `changes` on an existing item and returns the new item. A missing
+   * item is a `NotFoundError`; an existing one failing `condition` is a `ConflictError`.
+   */
+  async update(id: string, changes: Partial<T>, condition?: Condition): Promise<T> {
+    const set = setExpression(changes);
+    const { Attributes } = await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: set.expression,
+          ConditionExpression: ['attribute_exists(id)', condition?.expression]
+            .filter(Boolean)
+            .join(' AND '),
+          ExpressionAttributeNames: { ...set.names, ...condition?.names },
+          ExpressionAttributeValues: { ...set.values, ...condition?.values },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      )
+      .catch((error: unknown) => this.conditionFailed(id, error));
+    return this.parse(Attributes ?? {});
+  }
+
+  /** Deletes an existing item and returns it; see `update` for the errors. */
+  async delete(id: string, condition?: Condition): Promise<T> {
+    const { Attributes } = await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id },
+          ConditionExpression: ['attribute_exists(id)', condition?.expression]
+            .filter(Boolean)
+            .join(' AND '),
+          ExpressionAttributeNames: condition?.names,
+          ExpressionAttributeValues: condition?.values,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      )
+      .catch((error: unknown) => this.conditionFailed(id, error));
+    return this.parse(Attributes ?? {});
+  }
+
+  /** One page of a GSI query on `attribute = value`, optionally newest (highest sort key) first. */
+  async queryIndex(
+    indexName: string,
+    attribute: string,
+    value: string,
+    page: PageRequest & { descending?: boolean } = {},
+  ): Promise<Page<T>> {
+    const scope = `${this.tableName}/${indexName}/${value}`;
+    const { Items = [], LastEvaluatedKey } = await this.doc
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': attribute },
+          ExpressionAttributeValues: { ':pk': value },
+          Limit: page.limit ?? DEFAULT_PAGE_SIZE,
+          ScanIndexForward: !page.descending,
+          ExclusiveStartKey: this.cursors.decode(page.cursor, scope),
+        }),
+      )
+      .catch(mapStoreError);
+    return {
+      items: Items.map((item) => this.parse(item)),
+      nextCursor: this.cursors.encode(LastEvaluatedKey, scope),
+    };
+  }
+
+  /** One page of the whole table (unordered). */
+  async scan(page: PageRequest = {}): Promise<Page<T>> {
+    const scope = `${this.tableName}/scan`;
+    const { Items = [], LastEvaluatedKey } = await this.doc
+      .send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Limit: page.limit ?? DEFAULT_PAGE_SIZE,
+          ExclusiveStartKey: this.cursors.decode(page.cursor, scope),
+        }),
+      )
+      .catch(mapStoreError);
+    return {
+      items: Items.map((item) => this.parse(item)),
+      nextCursor: this.cursors.encode(LastEvaluatedKey, scope),
+    };
+  }
+
+  private conditionFailed(id: string, error: unknown): never {
+    if (error instanceof ConditionalCheckFailedException) {
+      if (!error.Item) throw new NotFoundError(`${id} not found`, { cause: error });
+      throw new ConflictError(`${id} does not meet the condition of this change`, {
+        cause: error,
+      });
+    }
+    return mapStoreError(error);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The ONE definition of the five DynamoDB tables. The SST stacks (`stacks/Database.ts`), the local
+ * runtime and the tests all build their tables from this, so names, keys and indexes cannot drift.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyDefinition {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `<prefix><name>`. */
+  readonly name: string;
+  readonly partitionKey: KeyDefinition;
+  readonly indexes: readonly IndexDefinition[];
+}
+
+export const tables = {
+  Users: {
+    name: 'Users',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [{ name: 'email-index', partitionKey: { name: 'email', type: 'S' } }],
+  },
+  Products: {
+    name: 'Products',
+    partitionKey: { name: 'id', type: 'S' },
+    // Sort key `name` so a category browses alphabetically with stable pages.
+    indexes: [
+      {
+        name: 'category-index',
+        partitionKey: { name: 'category', type: 'S' },
+        sortKey: { name: 'name', type: 'S' },
+      },
+    ],
+  },
+  Orders: {
+    name: 'Orders',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [
+      {
+        name: 'userId-index',
+        partitionKey: { name: 'userId', type: 'S' },
+        sortKey: { name: 'orderDate', type: 'S' },
+      },
+    ],
+  },
+  OrderItems: {
+    name: 'OrderItems',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [{ name: 'orderId-index', partitionKey: { name: 'orderId', type: 'S' } }],
+  },
+  Addresses: {
+    name: 'Addresses',
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [{ name: 'userId-index', partitionKey: { name: 'userId', type: 'S' } }],
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof tables;
+export const tableNames = Object.keys(tables) as TableName[];
+
+export type TableNames = Record<TableName, string>;
+
+/** Physical table names for a prefix, e.g. `shop-dev-` → `shop-dev-Users`. */
+export function tableNamesFor(prefix: string): TableNames {
+  return Object.fromEntries(tableNames.map((t) => [t, `${prefix}${t}`])) as TableNames;
+}
+
+/** Every attribute used as a key of the table or one of its indexes. */
+export function keyAttributes(table: TableDefinition): KeyDefinition[] {
+  const all = [table.partitionKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  const seen = new Map<string, KeyDefinition>();
+  for (const k of all) if (k) seen.set(k.name, k);
+  return [...seen.values()];
+}

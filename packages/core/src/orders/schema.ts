@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { centsSchema, idSchema, pageInputSchema, timestampSchema } from '../common.ts';
+
+export const orderStatusSchema = z.enum(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED']);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+/** The only status moves the contract allows. */
+export const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ['PAID', 'CANCELLED'],
+  PAID: ['SHIPPED', 'CANCELLED'],
+  SHIPPED: ['DELIVERED'],
+  DELIVERED: [],
+  CANCELLED: [],
+};
+
+export const quantitySchema = z.number().int().min(1).max(100);
+
+export const orderItemSchema = z.object({
+  id: idSchema,
+  orderId: idSchema,
+  productId: idSchema,
+  productName: z.string().min(1).max(200),
+  quantity: quantitySchema,
+  /** Unit price in cents at the time of purchase. */
+  price: centsSchema,
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+export const orderSchema = z.object({
+  id: idSchema,
+  userId: idSchema,
+  orderDate: timestampSchema,
+  status: orderStatusSchema,
+  totalAmount: z.number().int().min(0),
+  shippingAddressId: idSchema,
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type Order = z.infer<typeof orderSchema>;
+export type OrderWithItems = Order & { items: OrderItem[] };
+
+export const MAX_ORDER_LINES = 25;
+
+export const createOrderInputSchema = z.object({
+  items: z
+    .array(z.object({ productId: idSchema, quantity: quantitySchema }))
+    .min(1)
+    .max(MAX_ORDER_LINES)
+    .refine(
+      (lines) => new Set(lines.map((l) => l.productId)).size === lines.length,
+      'Each product may appear only once',
+    ),
+  shippingAddressId: idSchema,
+  idempotencyKey: z.string().min(8).max(64).optional(),
+});
+export type CreateOrderInput = z.infer<typeof createOrderInputSchema>;
+
+export const listOrdersInputSchema = pageInputSchema;
+export const updateOrderStatusInputSchema = z.object({ id: idSchema, status: orderStatusSchema });

@@ -1,0 +1,2 @@
+export * from './emulators/process.ts';
+export * from './emulators/dynamodb.ts';
