@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * The Lambda's settings, read from the environment once at start-up. The only module of the API
+ * that reads `process.env`.
+ */
+const envSchema = z
+  .object({
+    SHOP_STAGE: z.string().min(1),
+    SHOP_TABLE_PREFIX: z.string(),
+    COGNITO_USER_POOL_ID: z.string().min(1),
+    COGNITO_CLIENT_ID: z.string().min(1),
+    AWS_REGION: z.string().min(1),
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    COGNITO_ENDPOINT: z.url().optional(),
+    /** Key for signing page cursors; see README. Falls back to a value derived from the pool. */
+    SHOP_CURSOR_SECRET: z.string().min(16).optional(),
+    SHOP_VERSION: z.string().optional(),
+  })
+  .refine(
+    (env) => env.SHOP_STAGE === 'local' || (!env.DYNAMODB_ENDPOINT && !env.COGNITO_ENDPOINT),
+    {
+      message: 'DYNAMODB_ENDPOINT and COGNITO_ENDPOINT are only allowed when SHOP_STAGE is local',
+    },
+  );
+
+/** Read once for `initTRPC`'s `isDev`: stack traces and internals only ever in `local`. */
+export const isLocalStage = process.env.SHOP_STAGE === 'local';
+
+export interface Config {
+  stage: string;
+  isLocal: boolean;
+  region: string;
+  tablePrefix: string;
+  userPoolId: string;
+  clientId: string;
+  dynamoEndpoint: string | undefined;
+  cognitoEndpoint: string | undefined;
+  cursorSecret: string;
+  version: string;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = result.data;
+  return {
+    stage: e.SHOP_STAGE,
+    isLocal: e.SHOP_STAGE === 'local',
+    region: e.AWS_REGION,
+    tablePrefix: e.SHOP_TABLE_PREFIX,
+    userPoolId: e.COGNITO_USER_POOL_ID,
+    clientId: e.COGNITO_CLIENT_ID,
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    cognitoEndpoint: e.COGNITO_ENDPOINT,
+    cursorSecret:
+      e.SHOP_CURSOR_SECRET ?? `shop-cursor:${e.COGNITO_USER_POOL_ID}:${e.SHOP_TABLE_PREFIX}`,
+    version: e.SHOP_VERSION ?? '0.1.0',
+  };
+}

@@ -1,0 +1,54 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { IdentityProvider, Services } from '@shop/core';
+import type { AuthUser, TokenVerifier } from './auth.ts';
+import type { Config } from './config.ts';
+
+/** Everything a procedure needs from outside; tests build their own. */
+export interface Deps {
+  config: Pick<Config, 'stage' | 'isLocal' | 'version'>;
+  services: Services;
+  verifier: TokenVerifier;
+  /** Cognito sign-up/login; only the `users` auth procedures touch it. */
+  identity: IdentityProvider;
+}
+
+export interface Context {
+  user: AuthUser | null;
+  /** A token was sent but refused: user procedures answer UNAUTHORIZED, public ones ignore it. */
+  tokenRejected: boolean;
+  requestId: string | undefined;
+  deps: Deps;
+}
+
+/** The pure part of the context; router tests call this with the user they want. */
+export function createContextInner(opts: {
+  user: AuthUser | null;
+  deps: Deps;
+  tokenRejected?: boolean;
+  requestId?: string;
+}): Context {
+  return {
+    user: opts.user,
+    deps: opts.deps,
+    tokenRejected: opts.tokenRejected ?? false,
+    requestId: opts.requestId,
+  };
+}
+
+/** Reads `Authorization: Bearer <token>` from a function-URL (payload 2.0) event. */
+export async function createContext(
+  event: APIGatewayProxyEventV2,
+  deps: Deps,
+  requestId?: string,
+): Promise<Context> {
+  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  if (!header) return createContextInner({ user: null, deps, requestId });
+  const match = /^Bearer ([^\s]+)$/.exec(header);
+  if (!match?.[1]) return createContextInner({ user: null, deps, tokenRejected: true, requestId });
+  try {
+    const user = await deps.verifier.verify(match[1]);
+    return createContextInner({ user, deps, requestId });
+  } catch {
+    return createContextInner({ user: null, deps, tokenRejected: true, requestId });
+  }
+}

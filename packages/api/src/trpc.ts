@@ -1,0 +1,65 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { isLocalStage } from './config.ts';
+import type { Context } from './context.ts';
+import { toTRPCError } from './errors.ts';
+
+const isDev = isLocalStage;
+
+const t = initTRPC.context<Context>().create({
+  isDev,
+  errorFormatter({ shape, error }) {
+    const { stack: _stack, ...data } = shape.data;
+    const zodError =
+      error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : undefined;
+    return {
+      ...shape,
+      message:
+        error.code === 'INTERNAL_SERVER_ERROR'
+          ? 'Something went wrong on our side. Please retry later.'
+          : shape.message,
+      data: {
+        ...data,
+        ...(isDev && _stack ? { stack: _stack } : {}),
+        validation: zodError
+          ? zodError.issues.map((issue) => ({
+              path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+              message: issue.message,
+            }))
+          : undefined,
+      },
+    };
+  },
+});
+
+/** Domain errors thrown by core become their tRPC codes; anything else stays a 500. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: ctx.tokenRejected ? 'Invalid or expired token' : 'Sign in to do this',
+    });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const adminProcedure = userProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.isAdmin) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only admins can do this' });
+  }
+  return next();
+});

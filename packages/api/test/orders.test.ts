@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  createHarness,
+  expectTRPCError,
+  validAddress,
+  validProduct,
+  type Caller,
+  type Harness,
+} from './support/harness.ts';
+
+let h: Harness;
+let admin: Caller;
+
+beforeAll(async () => {
+  h = await createHarness();
+  admin = (await h.adminCaller()).caller;
+});
+
+const stockOf = async (id: string) => (await h.anonymousCaller().products.byId({ id })).stock;
+
+/** A shopper with one address, and a product with the given stock and price. */
+async function shopperAndProduct(stock = 10, price = 1250) {
+  const { caller, user } = await h.userCaller();
+  const address = await caller.addresses.create(validAddress());
+  const product = await admin.products.create(validProduct({ stock, price }));
+  return { caller, user, address, product };
+}
+
+describe('orders.create', () => {
+  it('prices the order from the catalogue and takes the stock', async () => {
+    const { caller, user, address, product } = await shopperAndProduct(10, 1250);
+    const other = await admin.products.create(validProduct({ stock: 3, price: 99 }));
+    const order = await caller.orders.create({
+      items: [
+        { productId: product.id, quantity: 2 },
+        { productId: other.id, quantity: 3 },
+      ],
+      shippingAddressId: address.id,
+    });
+    expect(order).toMatchObject({
+      userId: user.id,
+      status: 'PENDING',
+      totalAmount: 2 * 1250 + 3 * 99,
+      shippingAddressId: address.id,
+    });
+    expect(order.items).toHaveLength(2);
+    expect(order.items.find((i) => i.productId === product.id)).toMatchObject({
+      orderId: order.id,
+      productName: product.name,
+      quantity: 2,
+      price: 1250,
+    });
+    expect(await stockOf(product.id)).toBe(8);
+    expect(await stockOf(other.id)).toBe(0);
+  });
+
+  it('ignores any price the client sends', async () => {
+    const { caller, address, product } = await shopperAndProduct(5, 5000);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1, price: 1 } as never],
+      shippingAddressId: address.id,
+    });
+    expect(order.totalAmount).toBe(5000);
+  });
+
+  it('refuses more than the stock with CONFLICT naming the product, and writes nothing', async () => {
+    const { caller, address, product } = await shopperAndProduct(2);
+    const plenty = await admin.products.create(validProduct({ stock: 50 }));
+    const error = await expectTRPCError(
+      caller.orders.create({
+        items: [
+          { productId: plenty.id, quantity: 5 },
+          { productId: product.id, quantity: 3 },
+        ],
+        shippingAddressId: address.id,
+      }),
+      'CONFLICT',
+    );
+    expect(error.message).toContain(product.name);
+    expect(await stockOf(plenty.id)).toBe(50);
+    expect(await stockOf(product.id)).toBe(2);
+    expect((await caller.orders.list()).items).toEqual([]);
+  });
+
+  it('is NOT_FOUND for an unknown product', async () => {
+    const { caller, address } = await shopperAndProduct();
+    await expectTRPCError(
+      caller.orders.create({
+        items: [{ productId: randomUUID(), quantity: 1 }],
+        shippingAddressId: address.id,
+      }),
+      'NOT_FOUND',
+    );
+  });
+
+  it("is NOT_FOUND when shipping to another user's address", async () => {
+    const { caller, product } = await shopperAndProduct();
+    const stranger = await h.userCaller();
+    const theirs = await stranger.caller.addresses.create(validAddress());
+    await expectTRPCError(
+      caller.orders.create({
+        items: [{ productId: product.id, quantity: 1 }],
+        shippingAddressId: theirs.id,
+      }),
+      'NOT_FOUND',
+    );
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('needs a signed-in user', async () => {
+    await expectTRPCError(
+      h.anonymousCaller().orders.create({
+        items: [{ productId: randomUUID(), quantity: 1 }],
+        shippingAddressId: randomUUID(),
+      }),
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('returns the same order for a repeated idempotency key and takes stock once', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const input = {
+      items: [{ productId: product.id, quantity: 3 }],
+      shippingAddressId: address.id,
+      idempotencyKey: `key-${randomUUID()}`,
+    };
+    const first = await caller.orders.create(input);
+    const second = await caller.orders.create(input);
+    expect(second.id).toBe(first.id);
+    expect(second.items.map((i) => i.id).sort()).toEqual(first.items.map((i) => i.id).sort());
+    expect(await stockOf(product.id)).toBe(7);
+  });
+
+  it('refuses the same idempotency key with a different payload as CONFLICT', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const idempotencyKey = `key-${randomUUID()}`;
+    await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+      idempotencyKey,
+    });
+    await expectTRPCError(
+      caller.orders.create({
+        items: [{ productId: product.id, quantity: 2 }],
+        shippingAddressId: address.id,
+        idempotencyKey,
+      }),
+      'CONFLICT',
+    );
+    expect(await stockOf(product.id)).toBe(9);
+  });
+
+  it("never returns another user's order for the same idempotency key", async () => {
+    const a = await shopperAndProduct(10);
+    const b = await h.userCaller();
+    const bAddress = await b.caller.addresses.create(validAddress());
+    const idempotencyKey = `shared-${randomUUID()}`;
+    const items = [{ productId: a.product.id, quantity: 1 }];
+    const first = await a.caller.orders.create({
+      items,
+      shippingAddressId: a.address.id,
+      idempotencyKey,
+    });
+    const second = await b.caller.orders.create({
+      items,
+      shippingAddressId: bAddress.id,
+      idempotencyKey,
+    });
+    expect(second.id).not.toBe(first.id);
+    expect(second.userId).toBe(b.user.id);
+    expect(await stockOf(a.product.id)).toBe(8);
+  });
+});
+
+describe('orders.byId', () => {
+  it('returns the own order with its items, and any order to an admin', async () => {
+    const { caller, address, product } = await shopperAndProduct();
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    const mine = await caller.orders.byId({ id: order.id });
+    expect(mine).toEqual(order);
+    expect((await admin.orders.byId({ id: order.id })).id).toBe(order.id);
+  });
+
+  it("is NOT_FOUND for another user's order and for an unknown id", async () => {
+    const { caller, address, product } = await shopperAndProduct();
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    const stranger = await h.userCaller();
+    await expectTRPCError(stranger.caller.orders.byId({ id: order.id }), 'NOT_FOUND');
+    await expectTRPCError(caller.orders.byId({ id: randomUUID() }), 'NOT_FOUND');
+  });
+});
+
+describe('orders.list', () => {
+  it("pages through the caller's orders newest first, without items", async () => {
+    const { caller, address, product } = await shopperAndProduct(20);
+    const placed = [];
+    for (let n = 0; n < 3; n++) {
+      placed.push(
+        await caller.orders.create({
+          items: [{ productId: product.id, quantity: 1 }],
+          shippingAddressId: address.id,
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const stranger = await h.userCaller();
+    expect((await stranger.caller.orders.list()).items).toEqual([]);
+
+    const seen = [];
+    let cursor: string | undefined;
+    do {
+      const page = await caller.orders.list({ limit: 1, cursor });
+      seen.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.map((o) => o.id)).toEqual(placed.map((o) => o.id).reverse());
+    expect(seen[0]).not.toHaveProperty('items');
+  });
+
+  it('refuses a tampered cursor as BAD_REQUEST', async () => {
+    const { caller } = await shopperAndProduct();
+    await expectTRPCError(caller.orders.list({ cursor: 'eyJpZCI6IngifQ.AAAA' }), 'BAD_REQUEST');
+  });
+});
+
+describe('orders.cancel', () => {
+  it('cancels a pending order and restores the stock once', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 4 }],
+      shippingAddressId: address.id,
+    });
+    expect(await stockOf(product.id)).toBe(6);
+    const cancelled = await caller.orders.cancel({ id: order.id });
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(await stockOf(product.id)).toBe(10);
+    const again = await expectTRPCError(caller.orders.cancel({ id: order.id }), 'CONFLICT');
+    expect(again.message).toMatch(/already cancelled/);
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('restores stock exactly once when cancels race', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 4 }],
+      shippingAddressId: address.id,
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => caller.orders.cancel({ id: order.id })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('refuses to cancel an order that is no longer pending', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
+    await expectTRPCError(caller.orders.cancel({ id: order.id }), 'CONFLICT');
+    expect(await stockOf(product.id)).toBe(9);
+  });
+
+  it("is NOT_FOUND for another user's order", async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    const stranger = await h.userCaller();
+    await expectTRPCError(stranger.caller.orders.cancel({ id: order.id }), 'NOT_FOUND');
+    expect((await caller.orders.byId({ id: order.id })).status).toBe('PENDING');
+  });
+
+  it('still cancels when a product was deleted since', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const kept = await admin.products.create(validProduct({ stock: 5 }));
+    const order = await caller.orders.create({
+      items: [
+        { productId: product.id, quantity: 1 },
+        { productId: kept.id, quantity: 2 },
+      ],
+      shippingAddressId: address.id,
+    });
+    await admin.products.delete({ id: product.id });
+    expect((await caller.orders.cancel({ id: order.id })).status).toBe('CANCELLED');
+    expect(await stockOf(kept.id)).toBe(5);
+    await expectTRPCError(h.anonymousCaller().products.byId({ id: product.id }), 'NOT_FOUND');
+  });
+});
+
+describe('orders.updateStatus', () => {
+  it('moves an order along PENDING → PAID → SHIPPED → DELIVERED', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    for (const status of ['PAID', 'SHIPPED', 'DELIVERED'] as const) {
+      expect((await admin.orders.updateStatus({ id: order.id, status })).status).toBe(status);
+    }
+    await expectTRPCError(
+      admin.orders.updateStatus({ id: order.id, status: 'CANCELLED' }),
+      'CONFLICT',
+    );
+    expect(await stockOf(product.id)).toBe(9);
+  });
+
+  it('restores stock when an admin cancels a paid order', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 3 }],
+      shippingAddressId: address.id,
+    });
+    await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
+    await admin.orders.updateStatus({ id: order.id, status: 'CANCELLED' });
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('refuses moves outside the contract', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    for (const status of ['SHIPPED', 'DELIVERED', 'PENDING'] as const) {
+      await expectTRPCError(admin.orders.updateStatus({ id: order.id, status }), 'CONFLICT');
+    }
+  });
+
+  it('is FORBIDDEN for a shopper and NOT_FOUND for an unknown order', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    await expectTRPCError(
+      caller.orders.updateStatus({ id: order.id, status: 'PAID' }),
+      'FORBIDDEN',
+    );
+    await expectTRPCError(
+      admin.orders.updateStatus({ id: randomUUID(), status: 'PAID' }),
+      'NOT_FOUND',
+    );
+  });
+});
+
+describe('concurrency', () => {
+  it('sells exactly the stock when 30 orders race for 10 items', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, () =>
+        caller.orders.create({
+          items: [{ productId: product.id, quantity: 1 }],
+          shippingAddressId: address.id,
+        }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const conflicts = results.filter(
+      (r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'CONFLICT',
+    );
+    expect(ok).toHaveLength(10);
+    expect(conflicts).toHaveLength(20);
+    const stock = await stockOf(product.id);
+    expect(stock).toBe(0);
+    const ordered = ok.length; // one unit each
+    expect(stock + ordered).toBe(10);
+  });
+
+  it('creates one order when 10 identical keyed requests arrive at once', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const input = {
+      items: [{ productId: product.id, quantity: 2 }],
+      shippingAddressId: address.id,
+      idempotencyKey: `burst-${randomUUID()}`,
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => caller.orders.create(input)),
+    );
+    expect(new Set(results.map((o) => o.id)).size).toBe(1);
+    const { items } = await caller.orders.list();
+    expect(items).toHaveLength(1);
+    expect((await stockOf(product.id)) + 2).toBe(10);
+  });
+});

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { expect } from 'vitest';
+import type { IdentityProvider } from '@shop/core';
+import { createTestDb, type TestDb } from '../../../core/test/support/db.ts';
+import type { AuthUser, TokenVerifier } from '../../src/auth.ts';
+import { createContextInner, type Deps } from '../../src/context.ts';
+import { createCaller } from '../../src/root.ts';
+
+export type Caller = ReturnType<typeof createCaller>;
+
+/** Router tests need no tokens: the verifier is never reached through `createCaller`. */
+const noVerifier: TokenVerifier = {
+  verify: () => Promise.reject(new Error('router tests inject the user directly')),
+};
+
+const noIdentity = new Proxy({} as IdentityProvider, {
+  get: () => () => Promise.reject(new Error('this test has no identity provider')),
+});
+
+export interface Harness {
+  db: TestDb;
+  deps: Deps;
+  /** A caller acting as a fresh user (with a Users row), or as `user` when given. */
+  userCaller(user?: Partial<AuthUser>): Promise<{ caller: Caller; user: AuthUser }>;
+  adminCaller(): Promise<{ caller: Caller; user: AuthUser }>;
+  anonymousCaller(): Caller;
+}
+
+export async function createHarness(
+  overrides: { identity?: IdentityProvider; stage?: string } = {},
+): Promise<Harness> {
+  const db = await createTestDb();
+  const deps: Deps = {
+    config: { stage: overrides.stage ?? 'test', isLocal: false, version: 'test' },
+    services: db.services,
+    verifier: noVerifier,
+    identity: overrides.identity ?? noIdentity,
+  };
+  const callerFor = async (partial: Partial<AuthUser> = {}) => {
+    const id = partial.id ?? randomUUID();
+    const user: AuthUser = {
+      id,
+      username: id,
+      groups: partial.groups ?? [],
+      isAdmin: partial.isAdmin ?? false,
+    };
+    const now = new Date().toISOString();
+    await db.services.repos.users
+      .create({
+        id,
+        email: `${id}@example.com`,
+        firstName: 'Test',
+        lastName: user.isAdmin ? 'Admin' : 'Shopper',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .catch(() => undefined);
+    return { caller: createCaller(createContextInner({ user, deps })), user };
+  };
+  return {
+    db,
+    deps,
+    userCaller: callerFor,
+    adminCaller: () => callerFor({ isAdmin: true, groups: ['admin'] }),
+    anonymousCaller: () => createCaller(createContextInner({ user: null, deps })),
+  };
+}
+
+/** Awaits a call that must fail and returns its TRPCError, checking the code. */
+export async function expectTRPCError(
+  promise: Promise<unknown>,
+  code: TRPCError['code'],
+): Promise<TRPCError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+  return error as TRPCError;
+}
+
+export const validProduct = (overrides: Record<string, unknown> = {}) => ({
+  name: `Widget ${randomUUID().slice(0, 6)}`,
+  description: 'A useful widget',
+  price: 1250,
+  category: `cat-${randomUUID().slice(0, 8)}`,
+  stock: 10,
+  ...overrides,
+});
+
+export const validAddress = (overrides: Record<string, unknown> = {}) => ({
+  street: '1 Infinite Loop',
+  city: 'Cupertino',
+  state: 'CA',
+  zipCode: '95014',
+  country: 'US',
+  ...overrides,
+});

@@ -1,0 +1,74 @@
+import { ConflictError, type Services } from '@shop/core';
+
+/** A small demo catalogue: 24 products over 5 categories, prices in cents. */
+const catalogue: Record<string, [name: string, price: number, stock: number][]> = {
+  books: [
+    ['The Pragmatic Programmer', 4299, 40],
+    ['Designing Data-Intensive Applications', 4999, 25],
+    ['Refactoring', 4499, 30],
+    ['Clean Architecture', 3599, 20],
+    ['Site Reliability Engineering', 3999, 15],
+  ],
+  electronics: [
+    ['USB-C Charger 65W', 3499, 100],
+    ['Noise-Cancelling Headphones', 24999, 12],
+    ['Mechanical Keyboard', 12999, 18],
+    ['4K Monitor 27"', 38999, 8],
+    ['Wireless Mouse', 2999, 60],
+  ],
+  kitchen: [
+    ['Chef Knife 8"', 8999, 22],
+    ['Cast Iron Skillet', 4599, 35],
+    ['Pour-Over Coffee Set', 3899, 27],
+    ['Bamboo Cutting Board', 2499, 50],
+    ['Digital Kitchen Scale', 1999, 44],
+  ],
+  outdoor: [
+    ['Trail Running Shoes', 12999, 16],
+    ['Insulated Water Bottle', 2999, 80],
+    ['Two-Person Tent', 19999, 6],
+    ['Headlamp', 3499, 40],
+    ['Daypack 25L', 7999, 14],
+  ],
+  toys: [
+    ['Wooden Train Set', 5999, 10],
+    ['Building Blocks 500pc', 3999, 30],
+    ['Puzzle 1000pc', 1999, 25],
+    ['Kite', 2499, 12],
+  ],
+};
+
+/**
+ * Writes the demo catalogue once: products have fixed ids, so a restart with `--persist` finds
+ * them and writes nothing (stock sold meanwhile is kept).
+ */
+export async function seedCatalogue(
+  services: Services,
+): Promise<{ created: number; total: number }> {
+  const now = new Date().toISOString();
+  const rows = Object.entries(catalogue).flatMap(([category, products]) =>
+    products.map(([name, price, stock], n) => ({
+      id: `seed-${category}-${n + 1}`,
+      name,
+      description: `${name}: demo product in ${category}.`,
+      price,
+      imageUrl: null,
+      category,
+      stock,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  let created = 0;
+  await Promise.all(
+    rows.map(async (row) => {
+      try {
+        await services.repos.products.create(row);
+        created++;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }),
+  );
+  return { created, total: rows.length };
+}
