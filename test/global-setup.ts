@@ -1,24 +1,42 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { ensureUserPool, startCognitoLocal } from '../packages/local/src/emulators/cognito.ts';
 import { createLocalTables, startDynamoDbLocal } from '../packages/local/src/emulators/dynamodb.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
+    cognitoEndpoint: string;
+    userPoolId: string;
+    clientId: string;
   }
 }
 
-/** Tables of this prefix exist for the whole run; test files may also create their own prefix. */
+/** Tables of this prefix exist for the whole run; test files usually create their own prefix. */
 export const SHARED_PREFIX = 'test-';
 
+/** One DynamoDB Local and one cognito-local for the whole run, stopped at the end. */
 export default async function setup(project: TestProject) {
   const started = Date.now();
-  const dynamo = await startDynamoDbLocal();
-  await createLocalTables(dynamo.endpoint, SHARED_PREFIX);
-  project.provide('dynamoEndpoint', dynamo.endpoint);
-  console.log(`DynamoDB Local ready at ${dynamo.endpoint} in ${Date.now() - started} ms`);
-
+  const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
+  try {
+    await createLocalTables(dynamo.endpoint, SHARED_PREFIX);
+    const pool = await ensureUserPool(cognito.endpoint, {
+      poolName: 'shop-test',
+      clientName: 'shop-test-client',
+    });
+    project.provide('dynamoEndpoint', dynamo.endpoint);
+    project.provide('cognitoEndpoint', cognito.endpoint);
+    project.provide('userPoolId', pool.userPoolId);
+    project.provide('clientId', pool.clientId);
+  } catch (error) {
+    await Promise.all([dynamo.stop(), cognito.stop()]);
+    throw error;
+  }
+  console.log(
+    `DynamoDB Local at ${dynamo.endpoint}, cognito-local at ${cognito.endpoint} (${Date.now() - started} ms)`,
+  );
   return async () => {
-    await dynamo.stop();
+    await Promise.all([dynamo.stop(), cognito.stop()]);
   };
 }

@@ -189,7 +189,7 @@ describe('the Lambda function-URL handler', () => {
         verifier,
         services: createServices({ doc, tables: missingTables, cursorSecret: 'x'.repeat(32) }),
       },
-      { error: record, info: record } as never,
+      { error: record, info: record },
     );
     const context = lambdaContext();
     const result = (await broken(

@@ -1,0 +1,113 @@
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { Config } from './config.ts';
+
+/** The verified caller, from a Cognito access token. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  groups: string[];
+  isAdmin: boolean;
+}
+
+export interface TokenVerifier {
+  /** Resolves to the caller, or rejects with `InvalidTokenError`. */
+  verify(token: string): Promise<AuthUser>;
+}
+
+/** Every refusal looks the same to the client; the reason stays in `cause` for the logs. */
+export class InvalidTokenError extends Error {
+  constructor(cause: unknown) {
+    super('Invalid or expired token', { cause });
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export const ADMIN_GROUP = 'admin';
+
+type VerifierConfig = Pick<
+  Config,
+  'stage' | 'isLocal' | 'region' | 'userPoolId' | 'clientId' | 'cognitoEndpoint'
+>;
+
+/** aws-jwt-verify accepts a JWT without `exp`; an access token that never expires is refused. */
+function requireExpiry({ payload }: { payload: JwtPayload }) {
+  if (typeof payload.exp !== 'number') throw new Error('Token has no exp claim');
+}
+
+function toUser(payload: JwtPayload): AuthUser {
+  const groups = Array.isArray(payload['cognito:groups'])
+    ? payload['cognito:groups'].filter((g): g is string => typeof g === 'string')
+    : [];
+  if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('Token has no sub');
+  return {
+    id: payload.sub,
+    username: typeof payload.username === 'string' ? payload.username : payload.sub,
+    groups,
+    isAdmin: groups.includes(ADMIN_GROUP),
+  };
+}
+
+/**
+ * One verifier per process, created at module scope so its JWKS cache survives warm invocations.
+ * Creating it makes no network call.
+ * - Deployed stages: `CognitoJwtVerifier` for access tokens of this pool and client.
+ * - `local`: the same checks against cognito-local's http issuer. aws-jwt-verify fetches JWKS over
+ *   https only, so the local JWKS is fetched once over http and handed over with `cacheJwks`.
+ */
+export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
+  if (!config.isLocal) {
+    if (config.cognitoEndpoint) {
+      throw new Error('COGNITO_ENDPOINT (an emulator issuer) is only allowed in the local stage');
+    }
+    const verifier = CognitoJwtVerifier.create({
+      userPoolId: config.userPoolId,
+      tokenUse: 'access',
+      clientId: config.clientId,
+      customJwtCheck: requireExpiry,
+    });
+    return {
+      async verify(token) {
+        try {
+          return toUser(await verifier.verify(token));
+        } catch (error) {
+          throw new InvalidTokenError(error);
+        }
+      },
+    };
+  }
+
+  if (!config.cognitoEndpoint) throw new Error('The local stage needs COGNITO_ENDPOINT');
+  const issuer = `${config.cognitoEndpoint.replace(/\/$/, '')}/${config.userPoolId}`;
+  const verifier = JwtVerifier.create({
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    audience: null,
+    customJwtCheck: ({ payload }) => {
+      requireExpiry({ payload });
+      if (payload.token_use !== 'access') throw new Error('Not an access token');
+      if (payload.client_id !== config.clientId) throw new Error('Token is for another client');
+    },
+  });
+  let jwksLoaded: Promise<void> | undefined;
+  const loadJwks = () =>
+    (jwksLoaded ??= fetch(`${issuer}/.well-known/jwks.json`)
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`JWKS fetch failed: ${response.status}`);
+        verifier.cacheJwks((await response.json()) as Parameters<typeof verifier.cacheJwks>[0]);
+      })
+      .catch((error: unknown) => {
+        jwksLoaded = undefined; // retry on the next request
+        throw error;
+      }));
+  return {
+    async verify(token) {
+      try {
+        await loadJwks();
+        return toUser(await verifier.verify(token));
+      } catch (error) {
+        throw new InvalidTokenError(error);
+      }
+    },
+  };
+}

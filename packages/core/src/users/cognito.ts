@@ -1,0 +1,206 @@
+import type * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
+import { AuthenticationError, ConflictError, ThrottledError, ValidationError } from '../errors.ts';
+
+export interface Tokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+/** Sign-up and sessions, as the `users` procedures need them. */
+export interface IdentityProvider {
+  signUp(input: {
+    email: string;
+    password: string;
+    firstName: string;
+    lastName: string;
+  }): Promise<{ sub: string; confirmed: boolean }>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  login(email: string, password: string): Promise<Tokens>;
+  refresh(refreshToken: string): Promise<Omit<Tokens, 'refreshToken'>>;
+  logout(refreshToken: string): Promise<void>;
+  /** Undoes a sign-up whose profile could not be written. */
+  deleteUser(email: string): Promise<void>;
+}
+
+export interface CognitoConfig {
+  region: string;
+  /** cognito-local only. */
+  endpoint?: string | undefined;
+  userPoolId: string;
+  clientId: string;
+  /** Confirm new users at once (the `local` stage has no email delivery). */
+  autoConfirm: boolean;
+}
+
+const LOGIN_FAILED = 'Incorrect email or password';
+const REFRESH_FAILED = 'Invalid refresh token';
+
+/** Cognito's own messages never reach clients: each known failure becomes a domain error. */
+function translate(error: unknown, context: 'signUp' | 'confirm' | 'login' | 'refresh'): never {
+  const name = error instanceof Error ? error.name : '';
+  const cause = { cause: error };
+  switch (name) {
+    case 'UsernameExistsException':
+    case 'AliasExistsException':
+      throw new ConflictError('Email already registered', cause);
+    case 'InvalidPasswordException':
+      // cognito-local answers a wrong login password with this too; only sign-up means policy.
+      if (context === 'signUp') {
+        throw new ValidationError('Password does not meet the policy', ['password'], cause);
+      }
+      if (context === 'refresh') throw new AuthenticationError(REFRESH_FAILED, cause);
+      throw new AuthenticationError(LOGIN_FAILED, cause);
+    case 'CodeMismatchException':
+    case 'ExpiredCodeException':
+      throw new ValidationError('Invalid or expired confirmation code', ['code'], cause);
+    case 'TooManyRequestsException':
+    case 'LimitExceededException':
+    case 'TooManyFailedAttemptsException':
+      throw new ThrottledError('Too many attempts, please wait and retry', cause);
+    case 'NotAuthorizedException':
+    case 'UserNotFoundException':
+    case 'UserNotConfirmedException':
+    case 'PasswordResetRequiredException':
+      if (context === 'refresh') throw new AuthenticationError(REFRESH_FAILED, cause);
+      if (context === 'confirm') {
+        throw new ValidationError('Invalid or expired confirmation code', ['code'], cause);
+      }
+      // Unknown email, wrong password and unconfirmed account look the same: no enumeration.
+      throw new AuthenticationError(LOGIN_FAILED, cause);
+    default:
+      throw error;
+  }
+}
+
+/**
+ * Cognito through the AWS SDK. The SDK module is imported on first use only, so procedures that
+ * never touch Cognito do not pay for loading it on a cold start.
+ */
+export function createCognitoIdentityProvider(config: CognitoConfig): IdentityProvider {
+  let sdk:
+    | Promise<{
+        client: CognitoSdk.CognitoIdentityProviderClient;
+        mod: typeof CognitoSdk;
+      }>
+    | undefined;
+  const load = () =>
+    (sdk ??= import('@aws-sdk/client-cognito-identity-provider').then((mod) => ({
+      mod,
+      client: new mod.CognitoIdentityProviderClient({
+        region: config.region,
+        ...(config.endpoint
+          ? {
+              endpoint: config.endpoint,
+              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            }
+          : {}),
+      }),
+    })));
+
+  const tokens = (result: {
+    AccessToken?: string | undefined;
+    IdToken?: string | undefined;
+    ExpiresIn?: number | undefined;
+  }) => {
+    if (!result.AccessToken || !result.IdToken) throw new Error('Cognito returned no tokens');
+    return {
+      accessToken: result.AccessToken,
+      idToken: result.IdToken,
+      expiresIn: result.ExpiresIn ?? 3600,
+      tokenType: 'Bearer' as const,
+    };
+  };
+
+  return {
+    async signUp({ email, password, firstName, lastName }) {
+      const { client, mod } = await load();
+      try {
+        const result = await client.send(
+          new mod.SignUpCommand({
+            ClientId: config.clientId,
+            Username: email,
+            Password: password,
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'given_name', Value: firstName },
+              { Name: 'family_name', Value: lastName },
+            ],
+          }),
+        );
+        if (!result.UserSub) throw new Error('Cognito returned no user sub');
+        let confirmed = result.UserConfirmed ?? false;
+        if (!confirmed && config.autoConfirm) {
+          await client.send(
+            new mod.AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: email }),
+          );
+          confirmed = true;
+        }
+        return { sub: result.UserSub, confirmed };
+      } catch (error) {
+        translate(error, 'signUp');
+      }
+    },
+
+    async confirmSignUp(email, code) {
+      const { client, mod } = await load();
+      await client
+        .send(
+          new mod.ConfirmSignUpCommand({
+            ClientId: config.clientId,
+            Username: email,
+            ConfirmationCode: code,
+          }),
+        )
+        .catch((error: unknown) => translate(error, 'confirm'));
+    },
+
+    async login(email, password) {
+      const { client, mod } = await load();
+      const result = await client
+        .send(
+          new mod.InitiateAuthCommand({
+            ClientId: config.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: email, PASSWORD: password },
+          }),
+        )
+        .catch((error: unknown) => translate(error, 'login'));
+      const auth = result.AuthenticationResult;
+      // A challenge (new password, MFA) is not supported by this API: refuse like a wrong login.
+      if (!auth?.RefreshToken) throw new AuthenticationError(LOGIN_FAILED);
+      return { ...tokens(auth), refreshToken: auth.RefreshToken };
+    },
+
+    async refresh(refreshToken) {
+      const { client, mod } = await load();
+      const result = await client
+        .send(
+          new mod.InitiateAuthCommand({
+            ClientId: config.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: refreshToken },
+          }),
+        )
+        .catch((error: unknown) => translate(error, 'refresh'));
+      if (!result.AuthenticationResult) throw new AuthenticationError(REFRESH_FAILED);
+      return tokens(result.AuthenticationResult);
+    },
+
+    async logout(refreshToken) {
+      const { client, mod } = await load();
+      await client
+        .send(new mod.RevokeTokenCommand({ ClientId: config.clientId, Token: refreshToken }))
+        .catch((error: unknown) => translate(error, 'refresh'));
+    },
+
+    async deleteUser(email) {
+      const { client, mod } = await load();
+      await client.send(
+        new mod.AdminDeleteUserCommand({ UserPoolId: config.userPoolId, Username: email }),
+      );
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  GroupExistsException,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { freePort, spawnTied, waitUntilReady } from './process.ts';
+
+export interface CognitoLocal {
+  endpoint: string;
+  port: number;
+  /** Resolves when the process exits. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const client = (endpoint: string) =>
+  new CognitoIdentityProviderClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+
+/**
+ * Starts cognito-local on a free port (or `port`), keeping its data in `dataDir` (reused across
+ * restarts) or a fresh temporary folder. It listens on 127.0.0.1, which is also the host of the
+ * issuer it writes into tokens: `http://127.0.0.1:<port>/<userPoolId>`.
+ */
+export async function startCognitoLocal(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<CognitoLocal> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'shop-cognito-'));
+  mkdirSync(dataDir, { recursive: true });
+  const pkg = dirname(createRequire(import.meta.url).resolve('cognito-local/package.json'));
+  const proc = spawnTied(process.execPath, [join(pkg, 'lib/bin/start.js')], {
+    cwd: dataDir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEBUG: '' },
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const probe = client(endpoint);
+  try {
+    await waitUntilReady('cognito-local', proc, () =>
+      probe.send(new ListUserPoolsCommand({ MaxResults: 1 })),
+    );
+  } finally {
+    probe.destroy();
+  }
+  return { endpoint, port, exited: proc.exited, stop: () => proc.stop() };
+}
+
+/**
+ * The user pool the API expects, created once and found again by name afterwards: email as the
+ * username, the contract's password policy, an app client with password and refresh flows, and
+ * the `admin` group.
+ */
+export async function ensureUserPool(
+  endpoint: string,
+  names: { poolName: string; clientName: string },
+): Promise<{ userPoolId: string; clientId: string }> {
+  const cognito = client(endpoint);
+  try {
+    const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    let userPoolId = pools.UserPools?.find((p) => p.Name === names.poolName)?.Id;
+    if (!userPoolId) {
+      const created = await cognito.send(
+        new CreateUserPoolCommand({
+          PoolName: names.poolName,
+          UsernameAttributes: ['email'],
+          AutoVerifiedAttributes: ['email'],
+          Policies: {
+            PasswordPolicy: {
+              MinimumLength: 8,
+              RequireUppercase: true,
+              RequireLowercase: true,
+              RequireNumbers: true,
+              RequireSymbols: true,
+            },
+          },
+        }),
+      );
+      userPoolId = created.UserPool?.Id;
+      if (!userPoolId) throw new Error('cognito-local returned no user pool id');
+    }
+    const clients = await cognito.send(
+      new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+    );
+    let clientId = clients.UserPoolClients?.find(
+      (c) => c.ClientName === names.clientName,
+    )?.ClientId;
+    if (!clientId) {
+      const created = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: names.clientName,
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          EnableTokenRevocation: true,
+        }),
+      );
+      clientId = created.UserPoolClient?.ClientId;
+      if (!clientId) throw new Error('cognito-local returned no client id');
+    }
+    await cognito
+      .send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: 'admin' }))
+      .catch((error: unknown) => {
+        if (!(error instanceof GroupExistsException)) throw error;
+      });
+    return { userPoolId, clientId };
+  } finally {
+    cognito.destroy();
+  }
+}
