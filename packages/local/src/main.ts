@@ -32,6 +32,8 @@ if (args.help) {
 }
 
 const port = Number(args.port);
+// The AWS SDK warns on Node 20 that its 2027 releases need Node 22; once is enough (README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const log = (message: string) => console.log(`[local] ${message}`);
 
 async function main() {
@@ -55,6 +57,11 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // pnpm does not forward SIGTERM to scripts: if whoever started us goes away, so do we.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown(0);
+  }, 500).unref();
 
   const server = createServer();
   stack = await startLocalStack({

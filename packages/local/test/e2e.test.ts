@@ -1,0 +1,190 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShopClient, TRPCClientError, type ShopClient } from '@shop/client';
+import { freePort } from '../src/emulators/process.ts';
+
+/**
+ * The product as a newcomer runs it: `pnpm local` in its own process group (as a terminal runs
+ * it), driven over HTTP with @shop/client, then stopped with Ctrl-C (SIGINT to the group).
+ */
+let proc: ChildProcess;
+let url: string;
+let output = '';
+let exitCode: Promise<number | null>;
+
+const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
+
+beforeAll(async () => {
+  const port = await freePort();
+  proc = spawn('pnpm', ['local', '--port', String(port)], {
+    cwd: new URL('../../..', import.meta.url).pathname,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SHOP_ADMIN_EMAIL: ADMIN.email, SHOP_ADMIN_PASSWORD: ADMIN.password },
+  });
+  exitCode = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`pnpm local did not start:\n${output}`)),
+      120_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /API ready at (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    void exitCode.then(() => reject(new Error(`pnpm local exited:\n${output}`)));
+  });
+}, 150_000);
+
+afterAll(() => {
+  // In case a test failed before the Ctrl-C test ran.
+  if (proc.exitCode === null && proc.pid) process.kill(-proc.pid, 'SIGKILL');
+});
+
+const anonymous = () => createShopClient({ url });
+async function signedIn(email: string, password: string): Promise<ShopClient> {
+  const tokens = await anonymous().users.login.mutate({ email, password });
+  return createShopClient({ url, getToken: () => tokens.accessToken });
+}
+
+describe('pnpm local', () => {
+  it('prints progress, the URL and the admin email', () => {
+    expect(output).toContain('[local] starting DynamoDB Local');
+    expect(output).toContain(`API ready at ${url}`);
+    expect(output).toContain(ADMIN.email);
+  });
+
+  it('answers health and the seeded catalogue', async () => {
+    const client = anonymous();
+    expect(await client.health.query()).toMatchObject({ status: 'ok' });
+    const page = await client.products.list.query({ limit: 100 });
+    expect(page.items.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(page.items.map((p) => p.category)).size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('serves the shopper journey end to end', async () => {
+    const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
+    const password = 'Sh0pper-pass!';
+    const signUp = await anonymous().users.signUp.mutate({
+      email,
+      password,
+      firstName: 'Sam',
+      lastName: 'Shopper',
+    });
+    expect(signUp.needsConfirmation).toBe(false);
+    const shopper = await signedIn(email, password);
+    expect((await shopper.users.me.query()).email).toBe(email);
+
+    const address = await shopper.addresses.create.mutate({
+      street: '221B Baker Street',
+      city: 'London',
+      state: '',
+      zipCode: 'NW1 6XE',
+      country: 'GB',
+    });
+    expect(address.isDefault).toBe(true);
+
+    // Browse a category two items at a time.
+    const books = [];
+    let cursor: string | undefined;
+    do {
+      const page = await shopper.products.list.query({ category: 'books', limit: 2, cursor });
+      books.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(books.length).toBe(5);
+    const book = books[0]!;
+
+    const order = await shopper.orders.create.mutate({
+      items: [{ productId: book.id, quantity: 2 }],
+      shippingAddressId: address.id,
+      idempotencyKey: randomUUID(),
+    });
+    expect(order.totalAmount).toBe(book.price * 2);
+    expect((await shopper.products.byId.query({ id: book.id })).stock).toBe(book.stock - 2);
+    expect((await shopper.orders.list.query()).items.map((o) => o.id)).toEqual([order.id]);
+
+    const cancelled = await shopper.orders.cancel.mutate({ id: order.id });
+    expect(cancelled.status).toBe('CANCELLED');
+    expect((await shopper.products.byId.query({ id: book.id })).stock).toBe(book.stock);
+  });
+
+  it('serves the admin journey end to end', async () => {
+    const admin = await signedIn(ADMIN.email, ADMIN.password);
+    const product = await admin.products.create.mutate({
+      name: 'E2E Lamp',
+      description: 'Bright',
+      price: 4500,
+      category: 'lighting',
+      stock: 3,
+      imageUrl: 'https://example.com/lamp.png',
+    });
+    const updated = await admin.products.update.mutate({ id: product.id, price: 3900 });
+    expect(updated.price).toBe(3900);
+
+    const email = `buyer-${randomUUID().slice(0, 8)}@example.com`;
+    await anonymous().users.signUp.mutate({
+      email,
+      password: 'Buy3r-pass!',
+      firstName: 'B',
+      lastName: 'Uyer',
+    });
+    const buyer = await signedIn(email, 'Buy3r-pass!');
+    const address = await buyer.addresses.create.mutate({
+      street: '1 Main St',
+      city: 'Springfield',
+      state: 'IL',
+      zipCode: '62701',
+      country: 'US',
+    });
+    const order = await buyer.orders.create.mutate({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    await admin.orders.updateStatus.mutate({ id: order.id, status: 'PAID' });
+    const shipped = await admin.orders.updateStatus.mutate({ id: order.id, status: 'SHIPPED' });
+    expect(shipped.status).toBe('SHIPPED');
+    expect((await buyer.orders.byId.query({ id: order.id })).status).toBe('SHIPPED');
+
+    await expect(buyer.products.delete.mutate({ id: product.id })).rejects.toBeInstanceOf(
+      TRPCClientError,
+    );
+    expect(await admin.products.delete.mutate({ id: product.id })).toEqual({ id: product.id });
+    const gone = await anonymous()
+      .products.byId.query({ id: product.id })
+      .catch((e: unknown) => e);
+    expect((gone as TRPCClientError<never>).data?.code).toBe('NOT_FOUND');
+  });
+
+  it('batches calls over HTTP', async () => {
+    const client = anonymous();
+    const [health, page] = await Promise.all([
+      client.health.query(),
+      client.products.list.query({ limit: 1 }),
+    ]);
+    expect(health.status).toBe('ok');
+    expect(page.items).toHaveLength(1);
+  });
+
+  it('stops every child process on Ctrl-C and exits 0', async () => {
+    const pgid = proc.pid!;
+    const before = spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim();
+    expect(before.split('\n').length).toBeGreaterThanOrEqual(3); // node, java, cognito-local…
+    process.kill(-pgid, 'SIGINT');
+    expect(await exitCode).toBe(0);
+    // Give the process group a moment to disappear entirely.
+    let left = before;
+    for (let i = 0; i < 40 && left; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      left = spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim();
+    }
+    expect(left).toBe('');
+  });
+});
