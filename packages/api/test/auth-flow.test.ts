@@ -48,7 +48,7 @@ interface Answer {
 /** Calls a procedure over the Lambda handler, as a client would. */
 async function call(path: string, input?: unknown, token?: string): Promise<Answer> {
   const query = path.endsWith('.me') || path.endsWith('.byId') || path.endsWith('.list');
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const event = query
     ? functionUrlEvent({
         method: 'GET',
