@@ -1,0 +1,74 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+import { API_NODEJS_BUNDLING } from '../stacks/bundling.ts';
+
+/**
+ * Bundles an entry exactly as SST v2 builds a `Function` with `nodejs: API_NODEJS_BUNDLING`
+ * (options copied from sst/runtime/handlers/node.js for ESM: platform node, target esnext, main
+ * fields module/main, keepNames, the createRequire banner), so the bench measures what ships.
+ */
+export async function bundleLikeSst(entry: string, outdir: string) {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({
+    entryPoints: [entry],
+    platform: 'node',
+    bundle: true,
+    keepNames: true,
+    logLevel: 'silent',
+    metafile: true,
+    format: 'esm',
+    target: 'esnext',
+    mainFields: ['module', 'main'],
+    banner: {
+      js: [
+        `import { createRequire as topLevelCreateRequire } from 'module';`,
+        `const require = topLevelCreateRequire(import.meta.url);`,
+        `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
+        `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
+      ].join('\n'),
+    },
+    minify: API_NODEJS_BUNDLING.minify,
+    splitting: API_NODEJS_BUNDLING.splitting,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    sourcemap: false,
+  });
+  const main = join(outdir, `${basename(entry).replace(/\.ts$/, '')}.mjs`);
+  return { main, ...sizes(result.metafile, main) };
+}
+
+function sizes(metafile: Metafile, main: string) {
+  const outputs = Object.entries(metafile.outputs);
+  const mainOutput = outputs.find(([path]) => main.endsWith(path) || path.endsWith(basename(main)));
+  const mainCode = readFileSync(main);
+  const contributors = new Map<string, number>();
+  for (const [, output] of mainOutput ? [mainOutput] : []) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = packageOf(input);
+      contributors.set(pkg, (contributors.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return {
+    mainBytes: mainCode.length,
+    mainGzipBytes: gzipSync(mainCode).length,
+    totalBytes: outputs.reduce((sum, [, o]) => sum + o.bytes, 0),
+    chunks: outputs.length,
+    topContributors: [...contributors.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([name, bytes]) => ({ name, bytes })),
+  };
+}
+
+/** `node_modules/.pnpm/x/node_modules/@aws-sdk/client-dynamodb/dist/…` → `@aws-sdk/client-dynamodb`. */
+function packageOf(path: string): string {
+  const parts = path.split('node_modules/');
+  const last = parts[parts.length - 1] ?? path;
+  if (parts.length === 1)
+    return path.startsWith('packages/') ? path.split('/').slice(0, 2).join('/') : path;
+  const segments = last.split('/');
+  return segments[0]?.startsWith('@') ? `${segments[0]}/${segments[1]}` : (segments[0] ?? last);
+}
