@@ -17,16 +17,20 @@ import {
 } from './schema.ts';
 
 /**
- * Which address is a user's default lives in one marker row per user (`default#<userId>`, no
- * `userId` attribute, so it never shows in `userId-index`). Every change of the default writes the
- * marker under a version condition in the same transaction as the addresses, so two concurrent
- * requests cannot both leave a default behind: at most one default per user, always.
- * Deleting the default address leaves the user without one (nothing is promoted).
+ * Each user has one marker row (`default#<userId>`, no `userId` attribute, so it never shows in
+ * `userId-index`) holding which address is the default and how many addresses exist. Every create
+ * and delete, and every change of the default, rewrites the marker under a version condition in
+ * the same transaction as the addresses, so concurrent requests serialize per user: at most one
+ * default, always, and a count that the 50-address limit can trust. Edits that leave the default
+ * alone never write `isDefault`.
+ * The first address is the default; a new address also becomes the default when the user has
+ * none. Deleting the default leaves the user without one (nothing is promoted).
  */
 interface DefaultMarker {
   id: string;
   version: number;
-  defaultAddressId?: string;
+  count: number;
+  defaultAddressId?: string | undefined;
 }
 
 const markerId = (userId: string) => `default#${userId}`;
@@ -54,27 +58,32 @@ export class AddressService {
 
   create(actor: Actor, input: CreateAddressInput): Promise<Address> {
     return retryOnConflict(async () => {
-      const [existing, marker] = await Promise.all([this.list(actor), this.marker(actor.id)]);
-      if (existing.length >= MAX_ADDRESSES_PER_USER) {
+      const marker = await this.marker(actor.id);
+      if (marker.count >= MAX_ADDRESSES_PER_USER) {
         throw new ConflictError(`You can keep at most ${MAX_ADDRESSES_PER_USER} addresses`);
       }
       const { isDefault: wantsDefault, ...fields } = input;
-      // The first address is always the default; later ones only when asked, or when none is.
       const isDefault =
-        existing.length === 0 || (wantsDefault ?? marker.defaultAddressId === undefined);
+        marker.count === 0 || (wantsDefault ?? marker.defaultAddressId === undefined);
       const address: Address = { id: randomUUID(), userId: actor.id, ...fields, isDefault };
-      const put: TransactItem = {
-        Put: {
-          TableName: this.table,
-          Item: address,
-          ConditionExpression: 'attribute_not_exists(id)',
+      await this.write([
+        {
+          Put: {
+            TableName: this.table,
+            Item: address,
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
         },
-      };
-      if (!isDefault) {
-        await this.repo.create(address);
-        return address;
-      }
-      await this.write([put, ...this.moveDefault(actor.id, marker, address.id)]);
+        ...this.changeMarker(
+          actor.id,
+          marker,
+          {
+            count: marker.count + 1,
+            defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
+          },
+          address.id,
+        ),
+      ]);
       return address;
     });
   }
@@ -85,12 +94,16 @@ export class AddressService {
         this.owned(actor, id, true),
         this.marker(actor.id),
       ]);
-      const becomesDefault = isDefault === true && !address.isDefault;
-      const stopsBeingDefault = isDefault === false && address.isDefault;
-      const next: Address = { ...address, ...definedOnly(fields) };
-      if (isDefault !== undefined) next.isDefault = isDefault;
+      const isCurrentDefault = marker.defaultAddressId === id;
+      const becomesDefault = isDefault === true && !isCurrentDefault;
+      const stopsBeingDefault = isDefault === false && isCurrentDefault;
+      const changes: Partial<Address> = definedOnly(fields);
+      if (becomesDefault || stopsBeingDefault) changes.isDefault = becomesDefault;
+      const next: Address = { ...address, ...changes, isDefault: isCurrentDefault };
+      if (becomesDefault || stopsBeingDefault) next.isDefault = becomesDefault;
+      if (Object.keys(changes).length === 0) return next;
 
-      const set = setExpression({ ...definedOnly(fields), isDefault: next.isDefault });
+      const set = setExpression(changes);
       const update: TransactItem = {
         Update: {
           TableName: this.table,
@@ -101,34 +114,46 @@ export class AddressService {
           ExpressionAttributeValues: { ...set.values, ':userId': actor.id },
         },
       };
-      if (becomesDefault) {
-        await this.write([update, ...this.moveDefault(actor.id, marker, id)]);
-      } else if (stopsBeingDefault) {
-        await this.write([update, this.putMarker(actor.id, marker, undefined)]);
-      } else {
-        await this.write([update]);
-      }
+      const markerWrites =
+        becomesDefault || stopsBeingDefault
+          ? this.changeMarker(
+              actor.id,
+              marker,
+              {
+                count: marker.count,
+                defaultAddressId: becomesDefault ? id : undefined,
+              },
+              id,
+            )
+          : [];
+      await this.write([update, ...markerWrites]);
       return next;
     });
   }
 
   delete(actor: Actor, id: string): Promise<{ id: string }> {
     return retryOnConflict(async () => {
-      const [address, marker] = await Promise.all([
-        this.owned(actor, id, true),
-        this.marker(actor.id),
-      ]);
-      const del: TransactItem = {
-        Delete: {
-          TableName: this.table,
-          Key: { id },
-          ConditionExpression: '#userId = :userId',
-          ExpressionAttributeNames: { '#userId': 'userId' },
-          ExpressionAttributeValues: { ':userId': actor.id },
+      const [, marker] = await Promise.all([this.owned(actor, id, true), this.marker(actor.id)]);
+      await this.write([
+        {
+          Delete: {
+            TableName: this.table,
+            Key: { id },
+            ConditionExpression: '#userId = :userId',
+            ExpressionAttributeNames: { '#userId': 'userId' },
+            ExpressionAttributeValues: { ':userId': actor.id },
+          },
         },
-      };
-      const clearsDefault = address.isDefault || marker.defaultAddressId === id;
-      await this.write(clearsDefault ? [del, this.putMarker(actor.id, marker, undefined)] : [del]);
+        ...this.changeMarker(
+          actor.id,
+          marker,
+          {
+            count: Math.max(0, marker.count - 1),
+            defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
+          },
+          id,
+        ),
+      ]);
       return { id };
     });
   }
@@ -143,42 +168,43 @@ export class AddressService {
         }),
       )
       .catch(mapStoreError);
-    return (Item as DefaultMarker | undefined) ?? { id: markerId(userId), version: 0 };
+    return (Item as DefaultMarker | undefined) ?? { id: markerId(userId), version: 0, count: 0 };
   }
 
-  /** The marker write, conditioned on the version we read (0 = not written yet). */
-  private putMarker(
+  /**
+   * The marker's next version, conditioned on the version we read (0 = not written yet), plus
+   * clearing `isDefault` on the previous default when the default moves away from it.
+   */
+  private changeMarker(
     userId: string,
     read: DefaultMarker,
-    defaultAddressId: string | undefined,
-  ): TransactItem {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: { id: markerId(userId), version: read.version + 1, defaultAddressId },
-        ConditionExpression:
-          read.version === 0 ? 'attribute_not_exists(id)' : '#version = :version',
-        ...(read.version === 0
-          ? {}
-          : {
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':version': read.version },
-            }),
+    next: { count: number; defaultAddressId: string | undefined },
+    /** The address the caller's transaction already writes: never a second item for it. */
+    touching: string,
+  ): TransactItem[] {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { id: markerId(userId), version: read.version + 1, ...next },
+          ...(read.version === 0
+            ? { ConditionExpression: 'attribute_not_exists(id)' }
+            : {
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': read.version },
+              }),
+        },
       },
-    };
-  }
-
-  /** Marker points at `newDefaultId`; the previous default (if any, and still there) is cleared. */
-  private moveDefault(userId: string, marker: DefaultMarker, newDefaultId: string): TransactItem[] {
-    const items = [this.putMarker(userId, marker, newDefaultId)];
-    const previous = marker.defaultAddressId;
-    if (previous && previous !== newDefaultId) {
+    ];
+    const previous = read.defaultAddressId;
+    if (previous && previous !== next.defaultAddressId && previous !== touching) {
       items.push({
         Update: {
           TableName: this.table,
           Key: { id: previous },
           UpdateExpression: 'SET isDefault = :false',
-          // The previous default may have been deleted meanwhile; never recreate it.
+          // Deleting it in this same transaction is fine; never recreate a deleted address.
           ConditionExpression: 'attribute_exists(id)',
           ExpressionAttributeValues: { ':false': false },
         },
@@ -187,7 +213,7 @@ export class AddressService {
     return items;
   }
 
-  /** A failed marker condition means someone else changed the default: retried as a conflict. */
+  /** A failed condition means someone else changed this user's addresses: retried as a conflict. */
   private async write(items: TransactItem[]): Promise<void> {
     try {
       await transactWrite(this.repo.doc, items);
