@@ -1,27 +1,28 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The Lambda's settings, read from the environment once at start-up. The only module of the API
  * that reads `process.env`.
  */
+const required = z.string().check(z.minLength(1, 'is required'));
 const envSchema = z
   .object({
-    SHOP_STAGE: z.string().min(1),
+    SHOP_STAGE: required,
     SHOP_TABLE_PREFIX: z.string(),
-    COGNITO_USER_POOL_ID: z.string().min(1),
-    COGNITO_CLIENT_ID: z.string().min(1),
-    AWS_REGION: z.string().min(1),
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    COGNITO_ENDPOINT: z.url().optional(),
+    COGNITO_USER_POOL_ID: required,
+    COGNITO_CLIENT_ID: required,
+    AWS_REGION: required,
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    COGNITO_ENDPOINT: z.optional(z.url()),
     /** Key for signing page cursors; see README. Falls back to a value derived from the pool. */
-    SHOP_CURSOR_SECRET: z.string().min(16).optional(),
-    SHOP_VERSION: z.string().optional(),
+    SHOP_CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
+    SHOP_VERSION: z.optional(z.string()),
   })
-  .refine(
-    (env) => env.SHOP_STAGE === 'local' || (!env.DYNAMODB_ENDPOINT && !env.COGNITO_ENDPOINT),
-    {
-      message: 'DYNAMODB_ENDPOINT and COGNITO_ENDPOINT are only allowed when SHOP_STAGE is local',
-    },
+  .check(
+    z.refine(
+      (env) => env.SHOP_STAGE === 'local' || (!env.DYNAMODB_ENDPOINT && !env.COGNITO_ENDPOINT),
+      'DYNAMODB_ENDPOINT and COGNITO_ENDPOINT are only allowed when SHOP_STAGE is local',
+    ),
   );
 
 /** Read once for `initTRPC`'s `isDev`: stack traces and internals only ever in `local`. */

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { SchemaError } from '@shop/core';
 import { isLocalStage } from './config.ts';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -11,7 +11,7 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
     const zodError =
-      error.code === 'BAD_REQUEST' && error.cause instanceof ZodError ? error.cause : undefined;
+      error.code === 'BAD_REQUEST' && error.cause instanceof SchemaError ? error.cause : undefined;
     return {
       ...shape,
       message:

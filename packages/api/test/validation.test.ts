@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
+import { SchemaError } from '@shop/core';
 import {
   createHarness,
   expectTRPCError,
@@ -63,8 +63,8 @@ async function snapshot() {
 async function expectRejected(call: () => Promise<unknown>, path: (string | number)[]) {
   const before = await snapshot();
   const error = await expectTRPCError(call(), 'BAD_REQUEST');
-  expect(error.cause).toBeInstanceOf(ZodError);
-  const issues = (error.cause as ZodError).issues;
+  expect(error.cause).toBeInstanceOf(SchemaError);
+  const issues = (error.cause as SchemaError).issues;
   expect(issues.length).toBeGreaterThan(0);
   expect(issues.map((issue) => issue.path)).toEqual(issues.map(() => path));
   expect(await snapshot()).toEqual(before);

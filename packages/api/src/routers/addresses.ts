@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import { createAddressInputSchema, idSchema, updateAddressInputSchema } from '@shop/core';
-import { z } from 'zod';
 import { router, userProcedure } from '../trpc.ts';
 
 export const addressesRouter = router({

@@ -1,10 +1,10 @@
+import * as z from 'zod/mini';
 import {
   createOrderInputSchema,
   idSchema,
   listOrdersInputSchema,
   updateOrderStatusInputSchema,
 } from '@shop/core';
-import { z } from 'zod';
 import { adminProcedure, router, userProcedure } from '../trpc.ts';
 
 const byIdInput = z.object({ id: idSchema });
@@ -17,7 +17,7 @@ export const ordersRouter = router({
     .input(byIdInput)
     .query(({ ctx, input }) => ctx.deps.services.orders.byId(ctx.user, input.id)),
   list: userProcedure
-    .input(listOrdersInputSchema.optional())
+    .input(z.optional(listOrdersInputSchema))
     .query(({ ctx, input }) => ctx.deps.services.orders.list(ctx.user, input ?? {})),
   cancel: userProcedure
     .input(byIdInput)

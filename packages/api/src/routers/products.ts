@@ -1,17 +1,17 @@
+import * as z from 'zod/mini';
 import {
   createProductInputSchema,
   idSchema,
   listProductsInputSchema,
   updateProductInputSchema,
 } from '@shop/core';
-import { z } from 'zod';
 import { adminProcedure, publicProcedure, router } from '../trpc.ts';
 
 const byIdInput = z.object({ id: idSchema });
 
 export const productsRouter = router({
   list: publicProcedure
-    .input(listProductsInputSchema.optional())
+    .input(z.optional(listProductsInputSchema))
     .query(({ ctx, input }) => ctx.deps.services.products.list(input ?? {})),
   byId: publicProcedure
     .input(byIdInput)

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import {
   confirmSignUpInputSchema,
   idSchema,
@@ -6,7 +7,6 @@ import {
   signUpInputSchema,
   updateMeInputSchema,
 } from '@shop/core';
-import { z } from 'zod';
 import { publicProcedure, router, userProcedure } from '../trpc.ts';
 
 export const usersRouter = router({

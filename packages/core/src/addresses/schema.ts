@@ -1,19 +1,19 @@
-import { z } from 'zod';
-import { idSchema } from '../common.ts';
+import { idSchema, text } from '../common.ts';
+import * as z from 'zod/mini';
 import { countryCodes } from './countries.ts';
 
-export const countrySchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine((code) => countryCodes.has(code), 'Must be an ISO 3166-1 alpha-2 country code');
+export const countrySchema = z.string().check(
+  z.trim(),
+  z.toUpperCase(),
+  z.refine((code) => countryCodes.has(code), 'Must be an ISO 3166-1 alpha-2 country code'),
+);
 
 const addressFields = {
-  street: z.string().trim().min(1).max(200),
-  city: z.string().trim().min(1).max(100),
+  street: text(1, 200),
+  city: text(1, 100),
   // Not every country has states or postal codes, so these may be empty.
-  state: z.string().trim().max(100),
-  zipCode: z.string().trim().max(20),
+  state: text(0, 100),
+  zipCode: text(0, 20),
   country: countrySchema,
 };
 
@@ -27,11 +27,13 @@ export type Address = z.infer<typeof addressSchema>;
 
 export const createAddressInputSchema = z.object({
   ...addressFields,
-  isDefault: z.boolean().optional(),
+  isDefault: z.optional(z.boolean()),
 });
 export type CreateAddressInput = z.infer<typeof createAddressInputSchema>;
 
-export const updateAddressInputSchema = createAddressInputSchema.partial().extend({ id: idSchema });
+export const updateAddressInputSchema = z.extend(z.partial(createAddressInputSchema), {
+  id: idSchema,
+});
 export type UpdateAddressInput = z.infer<typeof updateAddressInputSchema>;
 
 /** A user may keep this many addresses; `addresses.list` returns them all in one response. */

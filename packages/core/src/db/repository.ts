@@ -8,7 +8,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ConflictError, CorruptDataError, NotFoundError, ThrottledError } from '../errors.ts';
 import type { CursorCodec } from './cursor.ts';
 
@@ -67,7 +67,7 @@ export class Repository<T extends { id: string }> {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
-    readonly schema: z.ZodType<T>,
+    readonly schema: z.ZodMiniType<T>,
     readonly cursors: CursorCodec,
   ) {}
 

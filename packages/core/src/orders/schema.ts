@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { centsSchema, idSchema, pageInputSchema, timestampSchema } from '../common.ts';
+import { centsSchema, idSchema, integer, pageInputSchema, timestampSchema } from '../common.ts';
+import * as z from 'zod/mini';
 
 export const orderStatusSchema = z.enum(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED']);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
@@ -13,13 +13,13 @@ export const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
   CANCELLED: [],
 };
 
-export const quantitySchema = z.number().int().min(1).max(100);
+export const quantitySchema = integer(1, 100);
 
 export const orderItemSchema = z.object({
   id: idSchema,
   orderId: idSchema,
   productId: idSchema,
-  productName: z.string().min(1).max(200),
+  productName: z.string().check(z.minLength(1), z.maxLength(200)),
   quantity: quantitySchema,
   /** Unit price in cents at the time of purchase. */
   price: centsSchema,
@@ -31,7 +31,7 @@ export const orderSchema = z.object({
   userId: idSchema,
   orderDate: timestampSchema,
   status: orderStatusSchema,
-  totalAmount: z.number().int().min(0),
+  totalAmount: z.int().check(z.gte(0)),
   shippingAddressId: idSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -42,16 +42,16 @@ export type OrderWithItems = Order & { items: OrderItem[] };
 export const MAX_ORDER_LINES = 25;
 
 export const createOrderInputSchema = z.object({
-  items: z
-    .array(z.object({ productId: idSchema, quantity: quantitySchema }))
-    .min(1)
-    .max(MAX_ORDER_LINES)
-    .refine(
+  items: z.array(z.object({ productId: idSchema, quantity: quantitySchema })).check(
+    z.minLength(1),
+    z.maxLength(MAX_ORDER_LINES),
+    z.refine(
       (lines) => new Set(lines.map((l) => l.productId)).size === lines.length,
       'Each product may appear only once',
     ),
+  ),
   shippingAddressId: idSchema,
-  idempotencyKey: z.string().min(8).max(64).optional(),
+  idempotencyKey: z.optional(z.string().check(z.minLength(8), z.maxLength(64))),
 });
 export type CreateOrderInput = z.infer<typeof createOrderInputSchema>;
 
