@@ -51,8 +51,19 @@ function sizes(metafile: Metafile, main: string) {
       contributors.set(pkg, (contributors.get(pkg) ?? 0) + bytesInOutput);
     }
   }
+  // Chunks the main chunk imports statically are loaded at cold start too.
+  const startup = new Set<string>();
+  const visit = (path: string) => {
+    if (startup.has(path)) return;
+    startup.add(path);
+    for (const dep of metafile.outputs[path]?.imports ?? []) {
+      if (dep.kind === 'import-statement' && !dep.external) visit(dep.path);
+    }
+  };
+  if (mainOutput) visit(mainOutput[0]);
   return {
     mainBytes: mainCode.length,
+    startupBytes: [...startup].reduce((sum, path) => sum + (metafile.outputs[path]?.bytes ?? 0), 0),
     mainGzipBytes: gzipSync(mainCode).length,
     totalBytes: outputs.reduce((sum, [, o]) => sum + o.bytes, 0),
     chunks: outputs.length,

@@ -426,6 +426,7 @@ type Results = Record<string, unknown> & {
     {
       mainBytes: number;
       mainGzipBytes: number;
+      startupBytes: number;
       totalBytes: number;
       chunks: number;
       topContributors: { name: string; bytes: number }[];
@@ -480,11 +481,11 @@ function renderMarkdown(r: Results): string {
     ``,
     `## Bundle (esbuild as SST builds it: ESM, minified, splitting)`,
     ``,
-    `| variant | main chunk | gzip | all chunks | chunks |`,
-    `| --- | ---: | ---: | ---: | ---: |`,
+    `| variant | main chunk | gzip | loaded at start (main + static chunks) | all chunks | chunks |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |`,
     ...VARIANTS.map(
       (v) =>
-        `| ${v} | ${kb(b[v].mainBytes)} | ${kb(b[v].mainGzipBytes)} | ${kb(b[v].totalBytes)} | ${b[v].chunks} |`,
+        `| ${v} | ${kb(b[v].mainBytes)} | ${kb(b[v].mainGzipBytes)} | ${kb(b[v].startupBytes)} | ${kb(b[v].totalBytes)} | ${b[v].chunks} |`,
     ),
     ``,
     `Top contributors to the shop main chunk: ${b.shop.topContributors.map((t) => `${t.name} ${kb(t.bytes)}`).join(', ')}`,
@@ -522,7 +523,7 @@ function renderMarkdown(r: Results): string {
     `| --- | --- |`,
     `| cold start ≤ 1.25× bare | ${check(c.shop.medianTotalMs <= 1.25 * c.bare.medianTotalMs)} ${round(c.shop.medianTotalMs / c.bare.medianTotalMs, 2)}× |`,
     `| cold start below hono | ${check(c.shop.medianTotalMs < c.hono.medianTotalMs)} ${c.shop.medianTotalMs} vs ${c.hono.medianTotalMs} ms |`,
-    `| main chunk ≤ 1.3× bare | ${check(b.shop.mainBytes <= 1.3 * b.bare.mainBytes)} ${round(b.shop.mainBytes / b.bare.mainBytes, 2)}× |`,
+    `| main chunk ≤ 1.3× bare | ${check(b.shop.mainBytes <= 1.3 * b.bare.mainBytes)} ${round(b.shop.mainBytes / b.bare.mainBytes, 2)}× (loaded at start: ${round(b.shop.startupBytes / b.bare.startupBytes, 2)}×) |`,
     `| products.byId warm ≤ 50 µs | ${check((w['products.byId']?.shop ?? Infinity) <= 50)} ${w['products.byId']?.shop} µs |`,
     `| products.byId warm below hono (stretch) | ${check((w['products.byId']?.shop ?? Infinity) < (w['products.byId']?.hono ?? 0))} |`,
     `| reads: 1 sequential round trip | ${check(['products.list', 'products.byId', 'users.me', 'orders.byId', 'orders.list', 'addresses.list'].every((p) => rt[p]?.sequential === 1))} |`,

@@ -1,13 +1,38 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TRPCError } from '@trpc/server';
-import { awsLambdaRequestHandler } from '@trpc/server/adapters/aws-lambda';
-import type { APIGatewayProxyEventV2, Context as LambdaContext } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context as LambdaContext,
+} from 'aws-lambda';
 import { createContext, type Context, type Deps } from './context.ts';
 import { createFastPath } from './fast-path.ts';
 import { appRouter } from './root.ts';
 
 /** The most calls one batched request may carry; `@shop/client` sends at most this many. */
 export const MAX_BATCH_SIZE = 10;
+
+/** Where failed requests are logged: Powertools Logger in Lambda, anything alike in tests. */
+export interface Log {
+  error(message: string, entry: Record<string, unknown>): void;
+  info(message: string, entry: Record<string, unknown>): void;
+}
+
+/**
+ * Powertools Logger, loaded on the first failed request: successful requests log nothing, so the
+ * cold start does not pay for it.
+ */
+function lazyLogger(): Log {
+  let logger: Promise<Logger> | undefined;
+  const get = () =>
+    (logger ??= import('@aws-lambda-powertools/logger').then(
+      ({ Logger }) => new Logger({ serviceName: 'shop-api' }),
+    ));
+  return {
+    error: (message, entry) => void get().then((l) => l.error(message, entry)),
+    info: (message, entry) => void get().then((l) => l.info(message, entry)),
+  };
+}
 
 /** Anything answered for a token is personal: never let a cache keep it. */
 const responseHeaders = (ctx: Context | undefined): Record<string, string> =>
@@ -17,10 +42,7 @@ const responseHeaders = (ctx: Context | undefined): Record<string, string> =>
  * The two ways a request can be answered: the fast path, and tRPC's stock adapter for everything
  * the fast path declines. Exposed so a test can check they answer alike.
  */
-export function createHandlers(
-  deps: Deps,
-  logger: Pick<Logger, 'error' | 'info'> = new Logger({ serviceName: 'shop-api' }),
-) {
+export function createHandlers(deps: Deps, logger: Log = lazyLogger()) {
   const contextFor = (event: APIGatewayProxyEventV2, context: LambdaContext) =>
     createContext(event, deps, context.awsRequestId);
 
@@ -43,13 +65,23 @@ export function createHandlers(
     else logger.info('request refused', { ...entry, error: error.message });
   };
 
-  const stock = awsLambdaRequestHandler({
-    router: appRouter,
-    maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ event, context }) => contextFor(event as APIGatewayProxyEventV2, context),
-    responseMeta: ({ ctx }) => ({ headers: responseHeaders(ctx) }),
-    onError,
-  });
+  // The stock adapter is loaded only for the requests the fast path declines.
+  let stockHandler:
+    | Promise<(event: APIGatewayProxyEventV2, context: LambdaContext) => Promise<unknown>>
+    | undefined;
+  const stock = async (event: APIGatewayProxyEventV2, context: LambdaContext) => {
+    stockHandler ??= import('@trpc/server/adapters/aws-lambda').then(
+      ({ awsLambdaRequestHandler }) =>
+        awsLambdaRequestHandler({
+          router: appRouter,
+          maxBatchSize: MAX_BATCH_SIZE,
+          createContext: ({ event: e, context: c }) => contextFor(e, c),
+          responseMeta: ({ ctx }) => ({ headers: responseHeaders(ctx) }),
+          onError,
+        }),
+    );
+    return (await stockHandler)(event, context) as Promise<APIGatewayProxyStructuredResultV2>;
+  };
   const fast = createFastPath({
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
@@ -62,7 +94,7 @@ export function createHandlers(
 }
 
 /** The function-URL handler for a set of dependencies (tests inject their own). */
-export function createHandler(deps: Deps, logger?: Pick<Logger, 'error' | 'info'>) {
+export function createHandler(deps: Deps, logger?: Log) {
   const { fast, stock } = createHandlers(deps, logger);
   return async (event: APIGatewayProxyEventV2, context: LambdaContext) =>
     (await fast(event, context)) ?? stock(event, context);

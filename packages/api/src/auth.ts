@@ -1,4 +1,3 @@
-import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { Config } from './config.ts';
 
@@ -50,38 +49,55 @@ function toUser(payload: JwtPayload): AuthUser {
 
 /**
  * One verifier per process, created at module scope so its JWKS cache survives warm invocations.
- * Creating it makes no network call.
+ * aws-jwt-verify itself is imported on the first token, so public procedures never load it, and
+ * creating the verifier makes no network call.
  * - Deployed stages: `CognitoJwtVerifier` for access tokens of this pool and client.
  * - `local`: the same checks against cognito-local's http issuer. aws-jwt-verify fetches JWKS over
  *   https only, so the local JWKS is fetched once over http and handed over with `cacheJwks`.
  */
 export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
+  if (!config.isLocal && config.cognitoEndpoint) {
+    throw new Error('COGNITO_ENDPOINT (an emulator issuer) is only allowed in the local stage');
+  }
+  if (config.isLocal && !config.cognitoEndpoint) {
+    throw new Error('The local stage needs COGNITO_ENDPOINT');
+  }
+  let ready: Promise<(token: string) => Promise<JwtPayload>> | undefined;
+  const load = () =>
+    (ready ??= buildVerify(config).catch((error: unknown) => {
+      ready = undefined; // e.g. the local JWKS was unreachable: try again next request
+      throw error;
+    }));
+  return {
+    async verify(token) {
+      try {
+        const verify = await load();
+        return toUser(await verify(token));
+      } catch (error) {
+        throw new InvalidTokenError(error);
+      }
+    },
+  };
+}
+
+async function buildVerify(
+  config: VerifierConfig,
+): Promise<(token: string) => Promise<JwtPayload>> {
+  const { CognitoJwtVerifier, JwtVerifier } = await import('aws-jwt-verify');
   if (!config.isLocal) {
-    if (config.cognitoEndpoint) {
-      throw new Error('COGNITO_ENDPOINT (an emulator issuer) is only allowed in the local stage');
-    }
     const verifier = CognitoJwtVerifier.create({
       userPoolId: config.userPoolId,
       tokenUse: 'access',
       clientId: config.clientId,
       customJwtCheck: requireExpiry,
     });
-    return {
-      async verify(token) {
-        try {
-          return toUser(await verifier.verify(token));
-        } catch (error) {
-          throw new InvalidTokenError(error);
-        }
-      },
-    };
+    return (token) => verifier.verify(token);
   }
-
-  if (!config.cognitoEndpoint) throw new Error('The local stage needs COGNITO_ENDPOINT');
-  const issuer = `${config.cognitoEndpoint.replace(/\/$/, '')}/${config.userPoolId}`;
+  const issuer = `${config.cognitoEndpoint!.replace(/\/$/, '')}/${config.userPoolId}`;
+  const jwksUri = `${issuer}/.well-known/jwks.json`;
   const verifier = JwtVerifier.create({
     issuer,
-    jwksUri: `${issuer}/.well-known/jwks.json`,
+    jwksUri,
     audience: null,
     customJwtCheck: ({ payload }) => {
       requireExpiry({ payload });
@@ -89,25 +105,8 @@ export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
       if (payload.client_id !== config.clientId) throw new Error('Token is for another client');
     },
   });
-  let jwksLoaded: Promise<void> | undefined;
-  const loadJwks = () =>
-    (jwksLoaded ??= fetch(`${issuer}/.well-known/jwks.json`)
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`JWKS fetch failed: ${response.status}`);
-        verifier.cacheJwks((await response.json()) as Parameters<typeof verifier.cacheJwks>[0]);
-      })
-      .catch((error: unknown) => {
-        jwksLoaded = undefined; // retry on the next request
-        throw error;
-      }));
-  return {
-    async verify(token) {
-      try {
-        await loadJwks();
-        return toUser(await verifier.verify(token));
-      } catch (error) {
-        throw new InvalidTokenError(error);
-      }
-    },
-  };
+  const response = await fetch(jwksUri);
+  if (!response.ok) throw new Error(`JWKS fetch failed: ${response.status}`);
+  verifier.cacheJwks((await response.json()) as Parameters<typeof verifier.cacheJwks>[0]);
+  return (token) => verifier.verify(token);
 }

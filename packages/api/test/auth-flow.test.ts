@@ -3,7 +3,6 @@ import {
   AdminAddUserToGroupCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCognitoIdentityProvider, type IdentityProvider } from '@shop/core';
 import { createHandler } from '../src/app.ts';
@@ -62,7 +61,7 @@ async function call(path: string, input?: unknown, token?: string): Promise<Answ
         headers,
         body: JSON.stringify(input ?? {}),
       });
-  const result = (await handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
+  const result = (await handler(event, lambdaContext()));
   const body = JSON.parse(result.body ?? '{}') as {
     result?: { data: unknown };
     error?: Answer['error'];
