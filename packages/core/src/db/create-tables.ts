@@ -4,7 +4,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { keyAttributes, tables, type TableDefinition } from './tables.ts';
+import { keyAttributes, tableDefinitions, type TableDefinition } from './tables.ts';
 
 /** The CreateTable input for one table of the definition (on-demand billing, all GSIs projected). */
 export function createTableInput(table: TableDefinition, prefix: string): CreateTableCommandInput {
@@ -35,7 +35,7 @@ export function createTableInput(table: TableDefinition, prefix: string): Create
  */
 export async function createTables(client: DynamoDBClient, prefix: string): Promise<void> {
   await Promise.all(
-    Object.values(tables).map(async (table) => {
+    tableDefinitions.map(async (table) => {
       try {
         await client.send(new CreateTableCommand(createTableInput(table, prefix)));
       } catch (error) {

@@ -64,6 +64,8 @@ export const tables = {
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof tables;
+/** The same five definitions, as a list to iterate. */
+export const tableDefinitions: readonly TableDefinition[] = Object.values(tables);
 export const tableNames = Object.keys(tables) as TableName[];
 
 export type TableNames = Record<TableName, string>;

@@ -1,0 +1,15 @@
+import type { SSTConfig } from 'sst';
+import { Api } from './stacks/Api.ts';
+import { Auth } from './stacks/Auth.ts';
+import { Database } from './stacks/Database.ts';
+
+export default {
+  config() {
+    return { name: 'shop', region: process.env.AWS_REGION ?? 'us-east-1' };
+  },
+  stacks(app) {
+    // Only production keeps its data when a stage is removed.
+    if (app.stage !== 'prod') app.setDefaultRemovalPolicy('destroy');
+    app.stack(Database).stack(Auth).stack(Api);
+  },
+} satisfies SSTConfig;

@@ -1,0 +1,88 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Function, use, type StackContext } from 'sst/constructs';
+import { Auth } from './Auth.ts';
+import { API_NODEJS_BUNDLING } from './bundling.ts';
+import { Database } from './Database.ts';
+
+/** The Lambda entry point, relative to the repository root. */
+export const API_HANDLER = 'packages/api/src/handler.handler';
+
+/** Exactly the DynamoDB actions the repositories use (a transaction is authorised per item). */
+export const DYNAMODB_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/**
+ * SignUp, ConfirmSignUp, InitiateAuth and RevokeToken are public Cognito APIs that need no IAM;
+ * only the sign-up rollback calls an admin API.
+ */
+export const COGNITO_ACTIONS = ['cognito-idp:AdminDeleteUser'];
+
+/** Browser origins allowed to call the API: named ones only, and always named on `prod`. */
+export function corsOrigins(stage: string, configured = process.env.SHOP_CORS_ORIGINS): string[] {
+  const origins = (configured ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.includes('*')) throw new Error('SHOP_CORS_ORIGINS must name origins, not "*"');
+  if (origins.length > 0) return origins;
+  if (stage === 'prod') {
+    throw new Error('Set SHOP_CORS_ORIGINS (comma-separated origins) to deploy the prod stage');
+  }
+  return ['http://localhost:3000', 'http://localhost:5173'];
+}
+
+/** One Lambda behind its function URL; tokens are verified inside, so the URL has no authorizer. */
+export function Api({ stack, app }: StackContext) {
+  const { tables, tablePrefix } = use(Database);
+  const { userPool, client } = use(Auth);
+
+  const api = new Function(stack, 'ApiFunction', {
+    handler: API_HANDLER,
+    runtime: 'nodejs22.x',
+    architecture: 'arm_64',
+    memorySize: 1024,
+    timeout: 10,
+    nodejs: API_NODEJS_BUNDLING,
+    environment: {
+      SHOP_STAGE: app.stage,
+      SHOP_TABLE_PREFIX: tablePrefix,
+      COGNITO_USER_POOL_ID: userPool.userPoolId,
+      COGNITO_CLIENT_ID: client.userPoolClientId,
+      // The Lambda runtime is Node 22: no warning about the AWS SDK's Node 20 deprecation needed.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    url: {
+      authorizer: 'none',
+      cors: {
+        allowOrigins: corsOrigins(app.stage),
+        allowMethods: ['GET', 'POST'],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: '1 day',
+      },
+    },
+  });
+
+  // Not `bind`/`permissions: [table]`, which grant dynamodb:*.
+  api.attachPermissions([
+    new iam.PolicyStatement({
+      actions: DYNAMODB_ACTIONS,
+      resources: tables.flatMap((table) => [table.tableArn, `${table.tableArn}/index/*`]),
+    }),
+    new iam.PolicyStatement({ actions: COGNITO_ACTIONS, resources: [userPool.userPoolArn] }),
+  ]);
+
+  stack.addOutputs({
+    ApiUrl: api.url ?? '',
+    UserPoolId: userPool.userPoolId,
+    UserPoolClientId: client.userPoolClientId,
+  });
+  return { api };
+}

@@ -1,0 +1,39 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Table, type StackContext } from 'sst/constructs';
+import { keyAttributes, tableDefinitions } from '../packages/core/src/db/tables.ts';
+
+/** The five tables, built from the one table definition in @shop/core. */
+export function Database({ stack, app }: StackContext) {
+  const isProd = app.stage === 'prod';
+  // `<stage>-shop-`, e.g. `dev-shop-Users`; the Lambda gets it as SHOP_TABLE_PREFIX.
+  const prefix = `${app.stage}-${app.name}-`;
+  const created = tableDefinitions.map(
+    (definition) =>
+      new Table(stack, definition.name, {
+        fields: Object.fromEntries(
+          keyAttributes(definition).map((key) => [
+            key.name,
+            key.type === 'S' ? 'string' : 'number',
+          ]),
+        ),
+        primaryIndex: { partitionKey: definition.partitionKey.name },
+        globalIndexes: Object.fromEntries(
+          definition.indexes.map((index) => [
+            index.name,
+            {
+              partitionKey: index.partitionKey.name,
+              ...(index.sortKey ? { sortKey: index.sortKey.name } : {}),
+            },
+          ]),
+        ),
+        cdk: {
+          table: {
+            tableName: `${prefix}${definition.name}`,
+            pointInTimeRecovery: isProd,
+            removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          },
+        },
+      }),
+  );
+  return { tables: created, tablePrefix: prefix };
+}
