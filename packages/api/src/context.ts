@@ -43,7 +43,8 @@ export async function createContext(
 ): Promise<Context> {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
   if (!header) return createContextInner({ user: null, deps, requestId });
-  const match = /^Bearer ([^\s]+)$/.exec(header);
+  // The scheme is case-insensitive (RFC 7235); exactly one space, one token.
+  const match = /^Bearer ([^\s]+)$/i.exec(header);
   if (!match?.[1]) return createContextInner({ user: null, deps, tokenRejected: true, requestId });
   try {
     const user = await deps.verifier.verify(match[1]);

@@ -61,7 +61,7 @@ async function call(path: string, input?: unknown, token?: string): Promise<Answ
         headers,
         body: JSON.stringify(input ?? {}),
       });
-  const result = (await handler(event, lambdaContext()));
+  const result = await handler(event, lambdaContext());
   const body = JSON.parse(result.body ?? '{}') as {
     result?: { data: unknown };
     error?: Answer['error'];

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 async function invoke(event: ReturnType<typeof functionUrlEvent>, h2 = handler) {
-  const result = (await h2(event, lambdaContext()));
+  const result = await h2(event, lambdaContext());
   return {
     status: result.statusCode,
     headers: result.headers ?? {},
@@ -192,10 +192,10 @@ describe('the Lambda function-URL handler', () => {
       { error: record, info: record },
     );
     const context = lambdaContext();
-    const result = (await broken(
+    const result = await broken(
       functionUrlEvent({ method: 'GET', path: '/products.list' }),
       context,
-    ));
+    );
 
     expect(result.statusCode).toBe(500);
     const body = result.body ?? '';
@@ -266,7 +266,7 @@ describe('the fast path', () => {
     for (const event of cases) {
       const viaFast = (await fast(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
       expect(viaFast, `fast path declined ${event.rawPath}`).toBeDefined();
-      const viaStock = (await stock(event, lambdaContext()));
+      const viaStock = await stock(event, lambdaContext());
       expect({ status: viaFast.statusCode, body: JSON.parse(viaFast.body!) as unknown }).toEqual({
         status: viaStock.statusCode,
         body: JSON.parse(viaStock.body!) as unknown,
