@@ -10,7 +10,6 @@ import {
   passwordSchema,
   signUpInputSchema,
   updateMeInputSchema,
-  type OrderStatus,
 } from '../src/index.ts';
 
 /** Every bound of API.md "Rules the data must keep", just inside and just outside. */
