@@ -22,7 +22,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(`Usage: pnpm local [--persist] [--no-seed] [--port 3000]
 
-  --persist   keep data in .local-data/ across restarts (default: in memory)
+  --persist   keep data in .local-data/ (or $SHOP_LOCAL_DATA_DIR) across restarts
+              (default: in memory)
   --no-seed   do not create the demo catalogue
   --port      HTTP port of the API (default 3000, or $PORT)
 
@@ -42,7 +43,11 @@ async function main() {
   if (await portInUse(port)) {
     throw new Error(`Port ${port} is already in use. Stop what uses it or pass --port <another>.`);
   }
-  const dataDir = args.persist ? resolve(import.meta.dirname, '../../../.local-data') : undefined;
+  const dataDir = args.persist
+    ? resolve(
+        process.env.SHOP_LOCAL_DATA_DIR ?? resolve(import.meta.dirname, '../../../.local-data'),
+      )
+    : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   let stack: LocalStack | undefined = undefined;

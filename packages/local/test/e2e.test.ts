@@ -1,51 +1,30 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopClient, TRPCClientError, type ShopClient } from '@shop/client';
 import { freePort } from '../src/emulators/process.ts';
+import { startLocal, type RunningLocal } from './support/cli.ts';
 
 /**
  * The product as a newcomer runs it: `pnpm local` in its own process group (as a terminal runs
  * it), driven over HTTP with @shop/client, then stopped with Ctrl-C (SIGINT to the group).
  */
-let proc: ChildProcess;
+let local: RunningLocal;
 let url: string;
-let output = '';
-let exitCode: Promise<number | null>;
 
 const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
 
 beforeAll(async () => {
-  const port = await freePort();
-  proc = spawn('pnpm', ['local', '--port', String(port)], {
-    cwd: new URL('../../..', import.meta.url).pathname,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SHOP_ADMIN_EMAIL: ADMIN.email, SHOP_ADMIN_PASSWORD: ADMIN.password },
+  local = await startLocal(['--port', String(await freePort())], {
+    SHOP_ADMIN_EMAIL: ADMIN.email,
+    SHOP_ADMIN_PASSWORD: ADMIN.password,
   });
-  exitCode = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`pnpm local did not start:\n${output}`)),
-      120_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /API ready at (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    void exitCode.then(() => reject(new Error(`pnpm local exited:\n${output}`)));
-  });
+  url = local.url;
 }, 150_000);
 
 afterAll(() => {
   // In case a test failed before the Ctrl-C test ran.
-  if (proc.exitCode === null && proc.pid) process.kill(-proc.pid, 'SIGKILL');
+  if (local.proc.exitCode === null && local.proc.pid) process.kill(-local.proc.pid, 'SIGKILL');
 });
 
 const anonymous = () => createShopClient({ url });
@@ -56,9 +35,9 @@ async function signedIn(email: string, password: string): Promise<ShopClient> {
 
 describe('pnpm local', () => {
   it('prints progress, the URL and the admin email', () => {
-    expect(output).toContain('[local] starting DynamoDB Local');
-    expect(output).toContain(`API ready at ${url}`);
-    expect(output).toContain(ADMIN.email);
+    expect(local.output()).toContain('[local] starting DynamoDB Local');
+    expect(local.output()).toContain(`API ready at ${url}`);
+    expect(local.output()).toContain(ADMIN.email);
   });
 
   it('answers health and the seeded catalogue', async () => {
@@ -174,11 +153,10 @@ describe('pnpm local', () => {
   });
 
   it('stops every child process on Ctrl-C and exits 0', async () => {
-    const pgid = proc.pid!;
+    const pgid = local.proc.pid!;
     const before = spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim();
     expect(before.split('\n').length).toBeGreaterThanOrEqual(3); // node, java, cognito-local…
-    process.kill(-pgid, 'SIGINT');
-    expect(await exitCode).toBe(0);
+    expect(await local.interrupt()).toBe(0);
     // Give the process group a moment to disappear entirely.
     let left = before;
     for (let i = 0; i < 40 && left; i++) {

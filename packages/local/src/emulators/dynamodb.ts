@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -57,6 +57,7 @@ export async function startDynamoDbLocal(
     String(port),
     ...(options.dbPath ? ['-dbPath', options.dbPath, '-sharedDb'] : ['-inMemory', '-sharedDb']),
   ];
+  if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const proc = spawnTied('java', args, { cwd: dir });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
