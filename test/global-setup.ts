@@ -7,6 +7,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
     cognitoEndpoint: string;
+    cognitoDataDir: string;
     userPoolId: string;
     clientId: string;
   }
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject) {
     });
     project.provide('dynamoEndpoint', dynamo.endpoint);
     project.provide('cognitoEndpoint', cognito.endpoint);
+    project.provide('cognitoDataDir', cognito.dataDir);
     project.provide('userPoolId', pool.userPoolId);
     project.provide('clientId', pool.clientId);
   } catch (error) {

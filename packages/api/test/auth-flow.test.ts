@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
@@ -248,5 +250,73 @@ describe('a sign-up whose profile write fails', () => {
     const retried = await call('users.signUp', input);
     expect(retried.status).toBe(200);
     expect((await call('users.login', { email, password: PASSWORD })).status).toBe(200);
+  });
+});
+
+describe('sign-up outside the local stage', () => {
+  it('needs the emailed confirmation code before the first login', async () => {
+    const confirming = createCognitoIdentityProvider({ ...cognitoConfig(), autoConfirm: false });
+    const { endpoint, ...rest } = cognitoConfig();
+    const staged = createHandler(
+      {
+        ...h.deps,
+        identity: confirming,
+        verifier: createTokenVerifier({
+          ...rest,
+          stage: 'local',
+          isLocal: true,
+          cognitoEndpoint: endpoint,
+        }),
+      },
+      { error: () => undefined, info: () => undefined },
+    );
+    const post = async (path: string, input: unknown) => {
+      const result = await staged(
+        functionUrlEvent({ method: 'POST', path: `/${path}`, body: JSON.stringify(input) }),
+        lambdaContext(),
+      );
+      return JSON.parse(result.body ?? '{}') as {
+        result?: { data: unknown };
+        error?: Answer['error'];
+      };
+    };
+
+    const email = newEmail().toLowerCase();
+    const signUp = await post('users.signUp', {
+      email,
+      password: PASSWORD,
+      firstName: 'C',
+      lastName: 'F',
+    });
+    expect(signUp.result?.data).toMatchObject({ needsConfirmation: true });
+    // Unconfirmed looks like any failed login: nothing tells an attacker the account exists.
+    const early = await post('users.login', { email, password: PASSWORD });
+    expect(early.error?.data.code).toBe('UNAUTHORIZED');
+    expect(early.error?.message).toBe('Incorrect email or password');
+
+    const wrong = await post('users.confirmSignUp', { email, code: '000000' });
+    expect(wrong.error?.data.code).toBe('BAD_REQUEST');
+
+    // cognito-local keeps the code it "emailed" in its data file.
+    const db = JSON.parse(
+      readFileSync(
+        join(inject('cognitoDataDir'), '.cognito/db', `${inject('userPoolId')}.json`),
+        'utf8',
+      ),
+    ) as {
+      Users: Record<
+        string,
+        { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }
+      >;
+    };
+    const user = Object.values(db.Users).find((u) =>
+      u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
+    );
+    expect(user?.ConfirmationCode).toBeTruthy();
+    const confirmed = await post('users.confirmSignUp', { email, code: user!.ConfirmationCode });
+    expect(confirmed.result?.data).toEqual({ confirmed: true });
+    expect((await post('users.login', { email, password: PASSWORD })).result?.data).toMatchObject({
+      tokenType: 'Bearer',
+    });
   });
 });

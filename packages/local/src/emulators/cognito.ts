@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,8 @@ import { freePort, spawnTied, waitUntilReady } from './process.ts';
 export interface CognitoLocal {
   endpoint: string;
   port: number;
+  /** Where cognito-local keeps its JSON files (`.cognito/db/<poolId>.json`). */
+  dataDir: string;
   /** Resolves when the process exits. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startCognitoLocal(
   options: { port?: number; dataDir?: string } = {},
 ): Promise<CognitoLocal> {
   const port = options.port ?? (await freePort());
+  const temporary = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'shop-cognito-'));
   mkdirSync(dataDir, { recursive: true });
   const pkg = dirname(createRequire(import.meta.url).resolve('cognito-local/package.json'));
@@ -54,7 +57,16 @@ export async function startCognitoLocal(
   } finally {
     probe.destroy();
   }
-  return { endpoint, port, exited: proc.exited, stop: () => proc.stop() };
+  return {
+    endpoint,
+    port,
+    dataDir,
+    exited: proc.exited,
+    async stop() {
+      await proc.stop();
+      if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
