@@ -16,6 +16,8 @@ export const MAX_BATCH_SIZE = 10;
 export interface Log {
   error(message: string, entry: Record<string, unknown>): void;
   info(message: string, entry: Record<string, unknown>): void;
+  /** Resolves once every line is written: Lambda may freeze the process right after we return. */
+  flush?(): Promise<void>;
 }
 
 /**
@@ -24,13 +26,17 @@ export interface Log {
  */
 function lazyLogger(): Log {
   let logger: Promise<Logger> | undefined;
-  const get = () =>
-    (logger ??= import('@aws-lambda-powertools/logger').then(
+  let pending: Promise<void> = Promise.resolve();
+  const write = (level: 'error' | 'info', message: string, entry: Record<string, unknown>) => {
+    logger ??= import('@aws-lambda-powertools/logger').then(
       ({ Logger }) => new Logger({ serviceName: 'shop-api' }),
-    ));
+    );
+    pending = Promise.all([pending, logger]).then(([, l]) => l[level](message, entry));
+  };
   return {
-    error: (message, entry) => void get().then((l) => l.error(message, entry)),
-    info: (message, entry) => void get().then((l) => l.info(message, entry)),
+    error: (message, entry) => write('error', message, entry),
+    info: (message, entry) => write('info', message, entry),
+    flush: () => pending,
   };
 }
 
@@ -94,8 +100,11 @@ export function createHandlers(deps: Deps, logger: Log = lazyLogger()) {
 }
 
 /** The function-URL handler for a set of dependencies (tests inject their own). */
-export function createHandler(deps: Deps, logger?: Log) {
+export function createHandler(deps: Deps, logger: Log = lazyLogger()) {
   const { fast, stock } = createHandlers(deps, logger);
-  return async (event: APIGatewayProxyEventV2, context: LambdaContext) =>
-    (await fast(event, context)) ?? stock(event, context);
+  return async (event: APIGatewayProxyEventV2, context: LambdaContext) => {
+    const result = (await fast(event, context)) ?? (await stock(event, context));
+    await logger.flush?.();
+    return result;
+  };
 }
