@@ -60,7 +60,7 @@ export function createFastPath(opts: FastPathOptions) {
         raw = params.input === undefined ? undefined : JSON.parse(params.input);
       } else {
         const contentType = event.headers['content-type'];
-        if (contentType && !contentType.startsWith('application/json')) return undefined;
+        if (!contentType?.startsWith('application/json')) return undefined;
         const body = event.isBase64Encoded
           ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
           : event.body;
