@@ -9,7 +9,6 @@ import { cpus, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   createDocumentClient,
   createServices,
@@ -24,6 +23,7 @@ import { createContextInner } from '../packages/api/src/context.ts';
 import { freePort } from '../packages/local/src/emulators/process.ts';
 import { createLocalTables, startDynamoDbLocal } from '../packages/local/src/emulators/dynamodb.ts';
 import { seedCatalogue } from '../packages/local/src/seed.ts';
+import { functionUrlEvent } from '../packages/api/test/support/events.ts';
 import { createBareHandler } from './baselines/bare.ts';
 import { createHonoHandler } from './baselines/hono.ts';
 import { bundleLikeSst } from './bundle.ts';
@@ -167,52 +167,6 @@ function coldStart(bundle: string, env: NodeJS.ProcessEnv): ColdSample {
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as ColdSample;
 }
 
-function queryEvent(path: string, input: unknown, token?: string): APIGatewayProxyEventV2 {
-  const raw = JSON.stringify(input);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: `input=${encodeURIComponent(raw)}`,
-    queryStringParameters: { input: raw },
-    headers: { host: 'bench', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    requestContext: {
-      accountId: 'a',
-      apiId: 'b',
-      domainName: 'bench',
-      domainPrefix: 'b',
-      http: {
-        method: 'GET',
-        path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'bench',
-      },
-      requestId: 'r',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    isBase64Encoded: false,
-  };
-}
-
-function postEvent(path: string, body: unknown, token: string): APIGatewayProxyEventV2 {
-  const event = queryEvent(path, {}, token);
-  return {
-    ...event,
-    rawQueryString: '',
-    queryStringParameters: undefined,
-    body: JSON.stringify(body),
-    headers: { ...event.headers, 'content-type': 'application/json' },
-    requestContext: {
-      ...event.requestContext,
-      http: { ...event.requestContext.http, method: 'POST' },
-    },
-  };
-}
-
 async function warmOverhead(product: Product, iterations: number) {
   const user: Actor & { username: string; groups: string[] } = {
     id: 'bench-user',
@@ -260,12 +214,20 @@ async function warmOverhead(product: Product, iterations: number) {
     for (let i = 0; i < iterations; i++) await invoke();
     return round(Number(process.hrtime.bigint() - start) / 1000 / iterations);
   };
-  const byId = queryEvent('/products.byId', { id: product.id });
-  const order = postEvent(
-    '/orders.create',
-    { items: [{ productId: product.id, quantity: 1 }], shippingAddressId: address.id },
-    'bench-token',
-  );
+  const byId = functionUrlEvent({
+    method: 'GET',
+    path: '/products.byId',
+    query: { input: JSON.stringify({ id: product.id }) },
+  });
+  const order = functionUrlEvent({
+    method: 'POST',
+    path: '/orders.create',
+    body: JSON.stringify({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    }),
+    headers: { authorization: 'Bearer bench-token' },
+  });
   const result: Record<string, Record<Variant, number | null>> = {
     'products.byId': {
       shop: await time(() => handlers.shop(byId, context)),
