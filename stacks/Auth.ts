@@ -33,6 +33,9 @@ export function Auth({ stack, app }: StackContext) {
   const client = userPool.addClient('WebClient', {
     authFlows: { userPassword: true, userSrp: true }, // refresh-token auth is always allowed
     generateSecret: false,
+    // The API signs in with InitiateAuth; CDK would otherwise enable the implicit and code OAuth
+    // flows with a placeholder callback URL.
+    disableOAuth: true,
     enableTokenRevocation: true,
     preventUserExistenceErrors: true,
     accessTokenValidity: Duration.minutes(15),

@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { BillingMode } from 'aws-cdk-lib/aws-dynamodb';
 import { Table, type StackContext } from 'sst/constructs';
 import { keyAttributes, tableDefinitions } from '../packages/core/src/db/tables.ts';
 
@@ -29,6 +30,9 @@ export function Database({ stack, app }: StackContext) {
         cdk: {
           table: {
             tableName: `${prefix}${definition.name}`,
+            // Both explicit: SST's Table defaults PITR to on for every stage. The deprecated
+            // boolean, because SST sets it and CDK refuses it alongside the newer specification.
+            billingMode: BillingMode.PAY_PER_REQUEST,
             pointInTimeRecovery: isProd,
             removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
           },

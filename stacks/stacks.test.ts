@@ -2,21 +2,49 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { App, getStack } from 'sst/constructs';
-import { initProject } from 'sst/project.js';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinitions } from '../packages/core/src/db/tables.ts';
-import { Api, API_HANDLER, COGNITO_ACTIONS, corsOrigins, DYNAMODB_ACTIONS } from './Api.ts';
+import { initProject, useProject } from 'sst/project.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { keyAttributes, tableDefinitions } from '../packages/core/src/db/tables.ts';
+import config from '../sst.config.ts';
+import { Api, API_HANDLER, corsOrigins } from './Api.ts';
 import { Auth } from './Auth.ts';
 import { Database } from './Database.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const PROD_ORIGINS = ['https://shop.example.com', 'https://admin.shop.example.com'];
+const LOCAL_ORIGINS = ['http://localhost:3000', 'http://localhost:5173'];
 
-/** Synthesizes the whole app for a stage, offline: no AWS call, no bundling. */
-async function synth(stage: string) {
+// Literal on purpose: widening a grant must show up as a change to this test.
+const GRANTED_DYNAMODB_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:UpdateItem',
+];
+const GRANTED_COGNITO_ACTIONS = ['cognito-idp:AdminDeleteUser'];
+// Added by SST's Function (tracing defaults to active); X-Ray has no resource-level permissions.
+const GRANTED_XRAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+/**
+ * Synthesizes the app exactly as `sst.config.ts` defines it, offline. Without `build`, SST's
+ * deferred tasks do not run, so the function keeps SST's inline placeholder code (and placeholder
+ * nodejs22.x runtime) and nothing is bundled. With `build`, `app.finish()` runs them as
+ * `sst deploy` does: esbuild bundles the handler and the stage's default removal policy is applied.
+ */
+async function synth(stage: string, { build = false } = {}) {
   await initProject({ stage });
-  const app = new App({ mode: 'deploy', stage, name: 'shop', region: 'us-east-1' });
-  if (stage !== 'prod') app.setDefaultRemovalPolicy('destroy');
-  app.stack(Database).stack(Auth).stack(Api);
+  const { config: project, paths } = useProject();
+  const app = new App(
+    { mode: 'deploy', stage, name: project.name, region: 'us-east-1' },
+    // Under the git-ignored .sst, not a new temporary directory per synthesis.
+    { outdir: join(paths.out, 'test-cdk.out', `${stage}${build ? '-build' : ''}`) },
+  );
+  config.stacks(app);
+  if (build) await app.finish();
   return {
     database: Template.fromStack(getStack(Database)),
     auth: Template.fromStack(getStack(Auth)),
@@ -25,94 +53,137 @@ async function synth(stage: string) {
 }
 
 type Templates = Awaited<ReturnType<typeof synth>>;
+interface Resource {
+  Type: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Properties: Record<string, unknown>;
+}
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const resources = (template: Template, type: string) =>
+  Object.values(template.findResources(type)) as Resource[];
+const list = <T>(value: T | T[]) => [value].flat() as T[];
+const statementsOf = (template: Template) =>
+  resources(template, 'AWS::IAM::Policy').flatMap(
+    (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+
 const stages: Record<string, Templates> = {};
 
 beforeAll(async () => {
-  process.env.SHOP_CORS_ORIGINS = 'https://shop.example.com';
+  vi.stubEnv('SHOP_CORS_ORIGINS', PROD_ORIGINS.join(', '));
   stages.prod = await synth('prod');
-  delete process.env.SHOP_CORS_ORIGINS;
+  vi.stubEnv('SHOP_CORS_ORIGINS', undefined);
   stages.dev = await synth('dev');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
 });
 
 describe.each(['prod', 'dev'])('the %s stage', (stage) => {
   const t = () => stages[stage]!;
+  const isProd = stage === 'prod';
 
-  it('has exactly the five tables of the core definition, keys and indexes included', () => {
-    const found = t().database.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(found)).toHaveLength(tableDefinitions.length);
+  it('has exactly the tables of the core definition: names, keys, attributes and indexes', () => {
+    const tables = resources(t().database, 'AWS::DynamoDB::Table');
+    expect(tables.map((r) => r.Properties.TableName).sort()).toEqual(
+      tableDefinitions.map((d) => `${stage}-shop-${d.name}`).sort(),
+    );
+    expect(tables).toHaveLength(5);
     for (const definition of tableDefinitions) {
-      const [, table] = Object.entries(found).find(
-        ([, r]) =>
-          (r as { Properties: { TableName: string } }).Properties.TableName ===
-          `${stage}-shop-${definition.name}`,
-      )!;
-      const props = (table as { Properties: Record<string, unknown> }).Properties;
+      const props = tables.find(
+        (r) => r.Properties.TableName === `${stage}-shop-${definition.name}`,
+      )!.Properties;
       expect(props.BillingMode).toBe('PAY_PER_REQUEST');
       expect(props.KeySchema).toEqual([
         { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
       ]);
-      const indexes = (
-        props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[]
-      ).map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema }));
+      expect(props.AttributeDefinitions).toEqual(
+        expect.arrayContaining(
+          keyAttributes(definition).map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        ),
+      );
+      expect(props.AttributeDefinitions).toHaveLength(keyAttributes(definition).length);
+      const indexes = (props.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[])
+        .map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema }))
+        .sort((a, b) => a.IndexName.localeCompare(b.IndexName));
       expect(indexes).toEqual(
-        definition.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-            ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
-          ],
-        })),
+        definition.indexes
+          .map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+              ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
+            ],
+          }))
+          .sort((a, b) => a.IndexName.localeCompare(b.IndexName)),
       );
     }
   });
 
   it(
-    stage === 'prod'
-      ? 'retains tables and keeps point-in-time recovery'
-      : 'deletes tables with the stage',
+    isProd
+      ? 'retains tables and user pool, with point-in-time recovery'
+      : 'deletes tables and user pool with the stage',
     () => {
-      for (const table of Object.values(t().database.findResources('AWS::DynamoDB::Table'))) {
-        const resource = table as { DeletionPolicy?: string; Properties: Record<string, unknown> };
-        if (stage === 'prod') {
-          expect(resource.DeletionPolicy).toBe('Retain');
-          expect(resource.Properties.PointInTimeRecoverySpecification).toEqual({
-            PointInTimeRecoveryEnabled: true,
-          });
-        } else {
-          expect(resource.DeletionPolicy).toBe('Delete');
-        }
+      const data = [
+        ...resources(t().database, 'AWS::DynamoDB::Table'),
+        ...resources(t().auth, 'AWS::Cognito::UserPool'),
+      ];
+      expect(data).toHaveLength(6);
+      for (const resource of data) {
+        expect(resource.DeletionPolicy).toBe(isProd ? 'Retain' : 'Delete');
+        expect(resource.UpdateReplacePolicy).toBe(isProd ? 'Retain' : 'Delete');
+      }
+      for (const table of resources(t().database, 'AWS::DynamoDB::Table')) {
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+          PointInTimeRecoveryEnabled: isProd,
+        });
       }
     },
   );
 
-  it('serves one nodejs22.x arm64 function through a function URL with no authorizer', () => {
-    const urls = t().api.findResources('AWS::Lambda::Url');
-    expect(Object.keys(urls)).toHaveLength(1);
-    const url = Object.values(urls)[0] as {
-      Properties: { AuthType: string; Cors: { AllowOrigins: string[] } };
-    };
-    expect(url.Properties.AuthType).toBe('NONE');
-    expect(url.Properties.Cors.AllowOrigins).not.toContain('*');
-    expect(url.Properties.Cors.AllowOrigins).toEqual(
-      stage === 'prod'
-        ? ['https://shop.example.com']
-        : ['http://localhost:3000', 'http://localhost:5173'],
-    );
+  it('serves one arm64 function through one function URL with no authorizer and named origins', () => {
+    const urls = resources(t().api, 'AWS::Lambda::Url');
+    expect(urls).toHaveLength(1);
+    expect(urls[0]!.Properties).toMatchObject({
+      AuthType: 'NONE',
+      Cors: {
+        AllowOrigins: isProd ? PROD_ORIGINS : LOCAL_ORIGINS,
+        AllowMethods: ['GET', 'POST'],
+        AllowHeaders: ['authorization', 'content-type'],
+      },
+    });
+    expect(urls[0]!.Properties.Cors).not.toMatchObject({ AllowOrigins: ['*'] });
+    expect(JSON.stringify(urls[0]!.Properties.Cors)).not.toContain('"*"');
+
+    // SST's own custom-resource handler lives in every stack; the API is the one with a URL.
     t().api.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: 10,
       Environment: {
-        Variables: {
+        Variables: Match.objectLike({
           SHOP_STAGE: stage,
           SHOP_TABLE_PREFIX: `${stage}-shop-`,
           COGNITO_USER_POOL_ID: Match.anyValue(),
           COGNITO_CLIENT_ID: Match.anyValue(),
-        },
+        }),
       },
+    });
+    // Lambda reserves AWS_REGION; setting it would fail the deployment.
+    t().api.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AWS_REGION: Match.absent() }) },
     });
   });
 
-  it('has a user pool with email sign-in, the password policy and an admin group', () => {
+  it('has a user pool with email sign-in, the password policy, the client and an admin group', () => {
+    t().auth.resourceCountIs('AWS::Cognito::UserPool', 1);
     t().auth.hasResourceProperties('AWS::Cognito::UserPool', {
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
@@ -127,52 +198,143 @@ describe.each(['prod', 'dev'])('the %s stage', (stage) => {
         },
       },
     });
-    t().auth.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      ExplicitAuthFlows: [
-        'ALLOW_USER_PASSWORD_AUTH',
-        'ALLOW_USER_SRP_AUTH',
-        'ALLOW_REFRESH_TOKEN_AUTH',
-      ],
+    t().auth.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    const [client] = resources(t().auth, 'AWS::Cognito::UserPoolClient');
+    expect([...(client!.Properties.ExplicitAuthFlows as string[])].sort()).toEqual([
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_USER_SRP_AUTH',
+    ]);
+    expect(client!.Properties).toMatchObject({
       EnableTokenRevocation: true,
       GenerateSecret: false,
+      AccessTokenValidity: 15,
+      RefreshTokenValidity: 30 * 24 * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', RefreshToken: 'minutes' },
     });
-    t().auth.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    expect(client!.Properties.AllowedOAuthFlows).toBeUndefined();
+    t().auth.resourcePropertiesCountIs('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' }, 1);
   });
 
-  it('grants the function only the DynamoDB and Cognito actions the code uses, on named resources', () => {
-    const statements = Object.values(t().api.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) =>
-        (
-          policy as {
-            Properties: {
-              PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };
-            };
-          }
-        ).Properties.PolicyDocument.Statement,
-    );
-    const actions = (s: { Action: string | string[] }) => [s.Action].flat();
-    const dynamo = statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo.length).toBeGreaterThan(0);
-    for (const statement of dynamo) {
-      expect(actions(statement)).not.toContain('dynamodb:*');
-      expect(actions(statement).every((a) => DYNAMODB_ACTIONS.includes(a))).toBe(true);
-      expect([statement.Resource].flat()).not.toContain('*');
-      expect(JSON.stringify(statement.Resource)).toContain('/index/*');
+  it('grants the function only the listed actions, on the tables, their indexes and the pool', () => {
+    const all = [t().database, t().auth, t().api].flatMap(statementsOf);
+    for (const statement of all) {
+      const actions = list(statement.Action);
+      expect(actions).not.toContain('*');
+      expect(actions).not.toContain('dynamodb:*');
+      expect(actions).not.toContain('cognito-idp:*');
+      if (actions.some((a) => a.startsWith('dynamodb:') || a.startsWith('cognito-idp:'))) {
+        expect(list(statement.Resource)).not.toContain('*');
+      }
     }
-    const cognito = statements.filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
-    expect(cognito.flatMap(actions).sort()).toEqual([...COGNITO_ACTIONS].sort());
-    for (const statement of cognito) expect([statement.Resource].flat()).not.toContain('*');
+
+    const granted = statementsOf(t().api);
+    expect(granted.flatMap((s) => list(s.Action)).sort()).toEqual(
+      [...GRANTED_COGNITO_ACTIONS, ...GRANTED_DYNAMODB_ACTIONS, ...GRANTED_XRAY_ACTIONS].sort(),
+    );
+
+    const [dynamo, ...moreDynamo] = granted.filter((s) =>
+      list(s.Action).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(moreDynamo).toEqual([]);
+    // Each table ARN is an import from the Database stack, and its `/index/*` is joined to it.
+    const dynamoResources = list(dynamo!.Resource).map((r) => JSON.stringify(r));
+    expect(dynamoResources).toHaveLength(tableDefinitions.length * 2);
+    expect(dynamoResources.filter((r) => r.includes('/index/*'))).toHaveLength(
+      tableDefinitions.length,
+    );
+    for (const definition of tableDefinitions) {
+      expect(dynamoResources.filter((r) => r.includes(`${definition.name}Table`))).toHaveLength(2);
+    }
+
+    const cognito = granted.filter((s) => list(s.Action).some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito).toHaveLength(1);
+    expect(list(cognito[0]!.Resource)).toEqual([
+      { 'Fn::ImportValue': expect.stringMatching(/^[a-z]+-shop-Auth:.*UserPool.*Arn/) as unknown },
+    ]);
+  });
+
+  it('outputs the API URL and the user pool ids', () => {
+    const outputs = t().api.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId']),
+    );
   });
 });
 
 describe('CORS origins', () => {
-  it('must be named for prod and may never be "*"', () => {
-    expect(() => corsOrigins('prod', undefined)).toThrow(/SHOP_CORS_ORIGINS/);
-    expect(() => corsOrigins('dev', '*')).toThrow(/not "\*"/);
-    expect(corsOrigins('prod', 'https://a.example, https://b.example')).toEqual([
+  it('refuses to synthesize prod without SHOP_CORS_ORIGINS', async () => {
+    vi.stubEnv('SHOP_CORS_ORIGINS', undefined);
+    await expect(synth('prod')).rejects.toThrow(/SHOP_CORS_ORIGINS/);
+    vi.stubEnv('SHOP_CORS_ORIGINS', ' ');
+    await expect(synth('prod')).rejects.toThrow(/SHOP_CORS_ORIGINS/);
+  });
+
+  it('refuses "*" on every stage', async () => {
+    vi.stubEnv('SHOP_CORS_ORIGINS', '*');
+    await expect(synth('prod')).rejects.toThrow(/not "\*"/);
+    vi.stubEnv('SHOP_CORS_ORIGINS', 'https://a.example,*');
+    await expect(synth('dev')).rejects.toThrow(/not "\*"/);
+  });
+
+  it('splits and trims a configured list, on any stage', () => {
+    expect(corsOrigins('prod', ' https://a.example , https://b.example,')).toEqual([
       'https://a.example',
       'https://b.example',
     ]);
+    expect(corsOrigins('dev', 'https://preview.example')).toEqual(['https://preview.example']);
+    expect(corsOrigins('dev', undefined)).toEqual(LOCAL_ORIGINS);
+  });
+});
+
+describe('sst.config.ts', () => {
+  it('names the app shop and defaults the region to us-east-1', () => {
+    vi.stubEnv('AWS_REGION', undefined);
+    expect(config.config()).toEqual({ name: 'shop', region: 'us-east-1' });
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    expect(config.config()).toMatchObject({ region: 'eu-west-1' });
+  });
+});
+
+/** Runs SST's deploy-time build (esbuild bundling), so it needs the handler to compile. */
+describe('the deploy build', () => {
+  const built: Record<string, Templates> = {};
+  beforeAll(async () => {
+    vi.stubEnv('SHOP_CORS_ORIGINS', PROD_ORIGINS.join(','));
+    built.prod = await synth('prod', { build: true });
+    vi.stubEnv('SHOP_CORS_ORIGINS', undefined);
+    built.dev = await synth('dev', { build: true });
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each(['prod', 'dev'])('bundles the handler into a nodejs22.x asset on %s', (stage) => {
+    built[stage]!.api.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: API_HANDLER,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
+    });
+  });
+
+  it('applies "destroy" to every resource of a non-prod stage, and keeps prod data', () => {
+    // SST adds its SSM binding parameters in an Aspect, after the policy is applied; having no
+    // DeletionPolicy, they are deleted with the stack anyway.
+    const policies = Object.values(built.dev!)
+      .flatMap((template) =>
+        Object.values((template.toJSON() as { Resources: Record<string, Resource> }).Resources),
+      )
+      .filter((resource) => resource.Type !== 'AWS::SSM::Parameter')
+      .map((resource) => `${resource.Type} ${resource.DeletionPolicy}`);
+    expect(policies.length).toBeGreaterThan(10);
+    for (const policy of policies) expect(policy).toMatch(/ Delete$/);
+    const prodData = [
+      ...resources(built.prod!.database, 'AWS::DynamoDB::Table'),
+      ...resources(built.prod!.auth, 'AWS::Cognito::UserPool'),
+    ];
+    expect(prodData).toHaveLength(6);
+    for (const resource of prodData) expect(resource.DeletionPolicy).toBe('Retain');
   });
 });
 
@@ -184,11 +346,12 @@ describe('the handler path in the stack', () => {
     expect(readFileSync(path, 'utf8')).toMatch(
       new RegExp(`export (const|async function|function) ${exported}\\b`),
     );
-    process.env.SHOP_STAGE = 'test';
-    process.env.SHOP_TABLE_PREFIX = 'test-';
-    process.env.COGNITO_USER_POOL_ID = 'us-east-1_test';
-    process.env.COGNITO_CLIENT_ID = 'client';
-    process.env.AWS_REGION = 'us-east-1';
+    // The module reads its configuration when loaded.
+    vi.stubEnv('SHOP_STAGE', 'test');
+    vi.stubEnv('SHOP_TABLE_PREFIX', 'test-');
+    vi.stubEnv('COGNITO_USER_POOL_ID', 'us-east-1_test');
+    vi.stubEnv('COGNITO_CLIENT_ID', 'client');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
     const module = (await import(path)) as Record<string, unknown>;
     expect(typeof module[exported]).toBe('function');
   });

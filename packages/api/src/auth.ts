@@ -83,7 +83,10 @@ export function createTokenVerifier(config: VerifierConfig): TokenVerifier {
 async function buildVerify(
   config: VerifierConfig,
 ): Promise<(token: string) => Promise<JwtPayload>> {
-  const { CognitoJwtVerifier, JwtVerifier } = await import('aws-jwt-verify');
+  const [{ CognitoJwtVerifier, JwtVerifier }, { validateCognitoJwtFields }] = await Promise.all([
+    import('aws-jwt-verify'),
+    import('aws-jwt-verify/cognito-verifier'),
+  ]);
   if (!config.isLocal) {
     const verifier = CognitoJwtVerifier.create({
       userPoolId: config.userPoolId,
@@ -99,13 +102,14 @@ async function buildVerify(
     issuer,
     jwksUri,
     audience: null,
+    // CognitoJwtVerifier cannot take an http issuer, so run its own claim checks here.
     customJwtCheck: ({ payload }) => {
       requireExpiry({ payload });
-      if (payload.token_use !== 'access') throw new Error('Not an access token');
-      if (payload.client_id !== config.clientId) throw new Error('Token is for another client');
+      validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: config.clientId });
     },
   });
-  const response = await fetch(jwksUri);
+  // A hung emulator must not hang every request; a failure is retried on the next token.
+  const response = await fetch(jwksUri, { signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`JWKS fetch failed: ${response.status}`);
   verifier.cacheJwks((await response.json()) as Parameters<typeof verifier.cacheJwks>[0]);
   return (token) => verifier.verify(token);

@@ -38,6 +38,19 @@ export interface CognitoConfig {
 const LOGIN_FAILED = 'Incorrect email or password';
 const REFRESH_FAILED = 'Invalid refresh token';
 
+/** Seconds the access token lives, read from its own claims when Cognito does not say. */
+function lifetime(accessToken: string): number | undefined {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString(),
+    ) as { exp?: unknown; iat?: unknown };
+    const { exp, iat } = payload;
+    return typeof exp === 'number' && typeof iat === 'number' && exp > iat ? exp - iat : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Cognito's own messages never reach clients: each known failure becomes a domain error. */
 function translate(error: unknown, context: 'signUp' | 'confirm' | 'login' | 'refresh'): never {
   const name = error instanceof Error ? error.name : '';
@@ -60,6 +73,10 @@ function translate(error: unknown, context: 'signUp' | 'confirm' | 'login' | 're
     case 'LimitExceededException':
     case 'TooManyFailedAttemptsException':
       throw new ThrottledError('Too many attempts, please wait and retry', cause);
+    case 'UnsupportedTokenTypeException':
+      // RevokeToken given something that is not a refresh token.
+      if (context === 'refresh') throw new AuthenticationError(REFRESH_FAILED, cause);
+      throw error;
     case 'NotAuthorizedException':
     case 'UserNotFoundException':
     case 'UserNotConfirmedException':
@@ -109,7 +126,8 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
     return {
       accessToken: result.AccessToken,
       idToken: result.IdToken,
-      expiresIn: result.ExpiresIn ?? 3600,
+      // cognito-local sends no ExpiresIn (its tokens live 24 h); real Cognito always does.
+      expiresIn: result.ExpiresIn ?? lifetime(result.AccessToken) ?? 3600,
       tokenType: 'Bearer' as const,
     };
   };
@@ -198,9 +216,12 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
 
     async deleteUser(email) {
       const { client, mod } = await load();
-      await client.send(
-        new mod.AdminDeleteUserCommand({ UserPoolId: config.userPoolId, Username: email }),
-      );
+      await client
+        .send(new mod.AdminDeleteUserCommand({ UserPoolId: config.userPoolId, Username: email }))
+        .catch((error: unknown) => {
+          // Already gone is what a rollback wants; failing here would hide the original error.
+          if (!(error instanceof Error && error.name === 'UserNotFoundException')) throw error;
+        });
     },
   };
 }

@@ -33,8 +33,10 @@ const client = (endpoint: string) =>
 
 /**
  * Starts cognito-local on a free port (or `port`), keeping its data in `dataDir` (reused across
- * restarts) or a fresh temporary folder. It listens on 127.0.0.1, which is also the host of the
- * issuer it writes into tokens: `http://127.0.0.1:<port>/<userPoolId>`.
+ * restarts) or a fresh temporary folder. Its issuer defaults to `http://$HOST:$PORT`, so with
+ * HOST=127.0.0.1 tokens carry `iss: http://127.0.0.1:<port>/<userPoolId>`, which is exactly
+ * `<endpoint>/<userPoolId>` as the API's local verifier expects. (A `TokenConfig.IssuerDomain` in
+ * `.cognito/config.json` would override it; cognito-local itself only ever writes `{}` there.)
  */
 export async function startCognitoLocal(
   options: { port?: number; dataDir?: string } = {},
@@ -67,6 +69,11 @@ export async function startCognitoLocal(
       if (temporary) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Where cognito-local serves a pool's public keys (one shared key pair for every pool). */
+export function jwksUrl(endpoint: string, userPoolId: string): string {
+  return `${endpoint.replace(/\/$/, '')}/${userPoolId}/.well-known/jwks.json`;
 }
 
 /**
