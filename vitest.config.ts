@@ -17,12 +17,13 @@ const project = (name: string, dir: string, testTimeout = 30_000) => ({
 
 export default defineConfig({
   test: {
-    globalSetup: ['./test/global-setup.ts'],
+    globalSetup: ['./packages/testing/src/global-setup.ts'],
     projects: [
       project('core', 'packages/core/test'),
       project('api', 'packages/api/test'),
       project('client', 'packages/client/test'),
       project('local', 'packages/local/test', 180_000),
+      project('testing', 'packages/testing/test'),
       // Synthesizing CDK stacks is CPU-heavy; give it room.
       project('stacks', 'stacks', 180_000),
     ],

@@ -15,15 +15,10 @@ import {
   tableNamesFor,
   type Actor,
   type Product,
-} from '../packages/core/src/index.ts';
-import { createHandler } from '../packages/api/src/app.ts';
-import type { Deps } from '../packages/api/src/context.ts';
-import { createCaller } from '../packages/api/src/root.ts';
-import { createContextInner } from '../packages/api/src/context.ts';
-import { freePort } from '../packages/local/src/emulators/process.ts';
-import { createLocalTables, startDynamoDbLocal } from '../packages/local/src/emulators/dynamodb.ts';
-import { seedCatalogue } from '../packages/local/src/seed.ts';
-import { functionUrlEvent } from '../packages/api/test/support/events.ts';
+} from '@shop/core';
+import { createCaller, createContextInner, createHandler, type Deps } from '@shop/api';
+import { seedCatalogue } from '@shop/local';
+import { createLocalTables, freePort, jsonEvent, startDynamoDbLocal } from '@shop/testing';
 import { createBareHandler } from './baselines/bare.ts';
 import { createHonoHandler } from './baselines/hono.ts';
 import { bundleLikeSst } from './bundle.ts';
@@ -214,12 +209,12 @@ async function warmOverhead(product: Product, iterations: number) {
     for (let i = 0; i < iterations; i++) await invoke();
     return round(Number(process.hrtime.bigint() - start) / 1000 / iterations);
   };
-  const byId = functionUrlEvent({
+  const byId = jsonEvent({
     method: 'GET',
     path: '/products.byId',
     query: { input: JSON.stringify({ id: product.id }) },
   });
-  const order = functionUrlEvent({
+  const order = jsonEvent({
     method: 'POST',
     path: '/orders.create',
     body: JSON.stringify({

@@ -1,9 +1,6 @@
 /** Serves a bundled handler behind the same HTTP shim as `pnpm local`, for the HTTP load test. */
 import { createServer } from 'node:http';
-import {
-  functionUrlListener,
-  type FunctionUrlHandler,
-} from '../packages/local/src/function-url.ts';
+import { functionUrlListener, type FunctionUrlHandler } from '@shop/local';
 
 const [bundle, port] = process.argv.slice(2);
 if (!bundle || !port) throw new Error('usage: serve.ts <bundle.mjs> <port>');

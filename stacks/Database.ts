@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { BillingMode } from 'aws-cdk-lib/aws-dynamodb';
 import { Table, type StackContext } from 'sst/constructs';
-import { keyAttributes, tableDefinitions } from '../packages/core/src/db/tables.ts';
+import { keyAttributes, tableDefinitions } from '@shop/core';
 
 /** The five tables, built from the one table definition in @shop/core. */
 export function Database({ stack, app }: StackContext) {

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { App, getStack } from 'sst/constructs';
 import { initProject, useProject } from 'sst/project.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { keyAttributes, tableDefinitions } from '../packages/core/src/db/tables.ts';
+import { keyAttributes, tableDefinitions } from '@shop/core';
 import config from '../sst.config.ts';
 import { Api, API_HANDLER, corsOrigins } from './Api.ts';
 import { Auth } from './Auth.ts';

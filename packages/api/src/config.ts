@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 
 /**
- * The Lambda's settings, read from the environment once at start-up. The only module of the API
- * that reads `process.env`.
+ * The Lambda's settings, parsed once at start-up from the environment that `handler.ts` (the only
+ * module that reads `process.env`) hands over. Everything else receives a `Config`.
  */
 const required = z.string().check(z.minLength(1, 'is required'));
 const envSchema = z
@@ -17,6 +17,7 @@ const envSchema = z
     /** Key for signing page cursors; see README. Falls back to a value derived from the pool. */
     SHOP_CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
     SHOP_VERSION: z.optional(z.string()),
+    SHOP_LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])),
   })
   .check(
     z.refine(
@@ -24,9 +25,6 @@ const envSchema = z
       'DYNAMODB_ENDPOINT and COGNITO_ENDPOINT are only allowed when SHOP_STAGE is local',
     ),
   );
-
-/** Read once for `initTRPC`'s `isDev`: stack traces and internals only ever in `local`. */
-export const isLocalStage = process.env.SHOP_STAGE === 'local';
 
 export interface Config {
   stage: string;
@@ -39,9 +37,13 @@ export interface Config {
   cognitoEndpoint: string | undefined;
   cursorSecret: string;
   version: string;
+  /** Powertools Logger level; refused requests log at INFO, failures at ERROR. */
+  logLevel: LogLevel;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues
@@ -62,5 +64,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cursorSecret:
       e.SHOP_CURSOR_SECRET ?? `shop-cursor:${e.COGNITO_USER_POOL_ID}:${e.SHOP_TABLE_PREFIX}`,
     version: e.SHOP_VERSION ?? '0.1.0',
+    logLevel: e.SHOP_LOG_LEVEL ?? 'INFO',
   };
 }

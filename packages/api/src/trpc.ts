@@ -1,15 +1,14 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { SchemaError } from '@shop/core';
-import { isLocalStage } from './config.ts';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 
-const isDev = isLocalStage;
-
 const t = initTRPC.context<Context>().create({
-  isDev,
-  errorFormatter({ shape, error }) {
-    const { stack: _stack, ...data } = shape.data;
+  // Stack traces are added below, from the caller's config, and only in the local stage.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
+    const isDev = ctx?.deps.config.isLocal ?? false;
+    const data = shape.data;
     const zodError =
       error.code === 'BAD_REQUEST' && error.cause instanceof SchemaError ? error.cause : undefined;
     return {
@@ -20,7 +19,7 @@ const t = initTRPC.context<Context>().create({
           : shape.message,
       data: {
         ...data,
-        ...(isDev && _stack ? { stack: _stack } : {}),
+        ...(isDev && error.stack ? { stack: error.stack } : {}),
         validation: zodError
           ? zodError.issues.map((issue) => ({
               path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),

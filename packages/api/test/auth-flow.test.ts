@@ -10,7 +10,7 @@ import { createCognitoIdentityProvider, type IdentityProvider } from '@shop/core
 import { createHandler } from '../src/app.ts';
 import { createTokenVerifier } from '../src/auth.ts';
 import { createHarness, validProduct, type Harness } from './support/harness.ts';
-import { functionUrlEvent, lambdaContext } from './support/events.ts';
+import { jsonEvent, lambdaContext } from '@shop/testing';
 
 let h: Harness;
 let handler: ReturnType<typeof createHandler>;
@@ -51,13 +51,13 @@ async function call(path: string, input?: unknown, token?: string): Promise<Answ
   const query = path.endsWith('.me') || path.endsWith('.byId') || path.endsWith('.list');
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const event = query
-    ? functionUrlEvent({
+    ? jsonEvent({
         method: 'GET',
         path: `/${path}`,
         headers,
         ...(input === undefined ? {} : { query: { input: JSON.stringify(input) } }),
       })
-    : functionUrlEvent({
+    : jsonEvent({
         method: 'POST',
         path: `/${path}`,
         headers,
@@ -272,7 +272,7 @@ describe('sign-up outside the local stage', () => {
     );
     const post = async (path: string, input: unknown) => {
       const result = await staged(
-        functionUrlEvent({ method: 'POST', path: `/${path}`, body: JSON.stringify(input) }),
+        jsonEvent({ method: 'POST', path: `/${path}`, body: JSON.stringify(input) }),
         lambdaContext(),
       );
       return JSON.parse(result.body ?? '{}') as {

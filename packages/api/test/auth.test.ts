@@ -12,7 +12,7 @@ import {
 import { CognitoJwtInvalidTokenUseError, JwtExpiredError } from 'aws-jwt-verify/error';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createCognitoIdentityProvider, type Tokens } from '@shop/core';
-import { ensureUserPool } from '../../local/src/emulators/cognito.ts';
+import { ensureUserPool } from '@shop/testing';
 import { createTokenVerifier, InvalidTokenError, type TokenVerifier } from '../src/auth.ts';
 import {
   alterPayload,
@@ -22,7 +22,7 @@ import {
   decodeJwt,
   signJwt,
   type Claims,
-} from './support/jwt.ts';
+} from '@shop/testing';
 
 const MESSAGE = 'Invalid or expired token';
 const PASSWORD = 'Corr3ct-horse!';

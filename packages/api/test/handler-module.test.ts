@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { inject, describe, expect, it, vi } from 'vitest';
-import { createTestDb } from '../../core/test/support/db.ts';
-import { functionUrlEvent, lambdaContext } from './support/events.ts';
+import { createTestDb } from '@shop/testing/vitest';
+import { jsonEvent, lambdaContext } from '@shop/testing';
 
 describe('the deployed handler module', () => {
   it('makes no network call on import and answers public procedures without Cognito', async () => {
@@ -33,7 +33,7 @@ describe('the deployed handler module', () => {
     expect(fetches).not.toHaveBeenCalled();
 
     const list = await handler(
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/products.list',
         query: { input: JSON.stringify({ category: 'module' }) },

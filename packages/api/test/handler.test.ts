@@ -5,7 +5,7 @@ import { createDocumentClient, createServices, tableNamesFor } from '@shop/core'
 import { createHandler, createHandlers } from '../src/app.ts';
 import type { Deps } from '../src/context.ts';
 import { createHarness, validProduct, type Harness } from './support/harness.ts';
-import { functionUrlEvent, lambdaContext } from './support/events.ts';
+import { jsonEvent, lambdaContext } from '@shop/testing';
 
 let h: Harness;
 let handler: ReturnType<typeof createHandler>;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   productId = (await caller.products.create(validProduct({ name: 'Handler widget' }))).id;
 });
 
-async function invoke(event: ReturnType<typeof functionUrlEvent>, h2 = handler) {
+async function invoke(event: ReturnType<typeof jsonEvent>, h2 = handler) {
   const result = await h2(event, lambdaContext());
   return {
     status: result.statusCode,
@@ -44,7 +44,7 @@ type TrpcResult = {
 describe('the Lambda function-URL handler', () => {
   it('answers a GET query', async () => {
     const res = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/products.byId',
         query: { input: JSON.stringify({ id: productId }) },
@@ -58,14 +58,14 @@ describe('the Lambda function-URL handler', () => {
   });
 
   it('answers health without any token', async () => {
-    const res = await invoke(functionUrlEvent({ method: 'GET', path: '/health' }));
+    const res = await invoke(jsonEvent({ method: 'GET', path: '/health' }));
     expect(res.status).toBe(200);
     expect((res.json as TrpcResult).result?.data).toMatchObject({ status: 'ok', version: 'test' });
   });
 
   it('runs a POST mutation with a bearer token and marks the answer no-store', async () => {
     const res = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'POST',
         path: '/addresses.create',
         body: JSON.stringify({
@@ -89,7 +89,7 @@ describe('the Lambda function-URL handler', () => {
 
   it('accepts a base64-encoded body', async () => {
     const res = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'POST',
         path: '/users.updateMe',
         body: JSON.stringify({ firstName: 'Base' }),
@@ -104,7 +104,7 @@ describe('the Lambda function-URL handler', () => {
 
   it('answers a batch of queries in one response', async () => {
     const res = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/health,products.byId',
         query: { batch: '1', input: JSON.stringify({ 1: { id: productId } }) },
@@ -119,7 +119,7 @@ describe('the Lambda function-URL handler', () => {
   it('refuses a batch larger than 10 calls with BAD_REQUEST', async () => {
     const paths = Array.from({ length: 11 }, () => 'health').join(',');
     const res = await invoke(
-      functionUrlEvent({ method: 'GET', path: `/${paths}`, query: { batch: '1', input: '{}' } }),
+      jsonEvent({ method: 'GET', path: `/${paths}`, query: { batch: '1', input: '{}' } }),
     );
     expect(res.status).toBe(400);
     expect(res.raw).toContain('BAD_REQUEST');
@@ -127,21 +127,21 @@ describe('the Lambda function-URL handler', () => {
 
   it('answers malformed JSON with a 4xx, not a 500', async () => {
     const res = await invoke(
-      functionUrlEvent({ method: 'POST', path: '/users.login', body: '{"email": ' }),
+      jsonEvent({ method: 'POST', path: '/users.login', body: '{"email": ' }),
     );
     expect(res.status).toBe(400);
     expect((res.json as TrpcResult).error?.data.code).toBe('BAD_REQUEST');
   });
 
   it('answers an unknown procedure with NOT_FOUND', async () => {
-    const res = await invoke(functionUrlEvent({ method: 'GET', path: '/products.nope' }));
+    const res = await invoke(jsonEvent({ method: 'GET', path: '/products.nope' }));
     expect(res.status).toBe(404);
     expect((res.json as TrpcResult).error?.data.code).toBe('NOT_FOUND');
   });
 
   it('gives field paths for invalid input', async () => {
     const res = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/products.list',
         query: { input: JSON.stringify({ limit: 101 }) },
@@ -155,7 +155,7 @@ describe('the Lambda function-URL handler', () => {
 
   it('refuses a bad token on a user procedure, but not on a public one', async () => {
     const user = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/users.me',
         headers: { authorization: 'Bearer forged' },
@@ -164,7 +164,7 @@ describe('the Lambda function-URL handler', () => {
     expect(user.status).toBe(401);
     expect(user.headers['cache-control']).toBe('no-store');
     const open = await invoke(
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/health',
         headers: { authorization: 'Bearer forged' },
@@ -192,10 +192,7 @@ describe('the Lambda function-URL handler', () => {
       { error: record, info: record },
     );
     const context = lambdaContext();
-    const result = await broken(
-      functionUrlEvent({ method: 'GET', path: '/products.list' }),
-      context,
-    );
+    const result = await broken(jsonEvent({ method: 'GET', path: '/products.list' }), context);
 
     expect(result.statusCode).toBe(500);
     const body = result.body ?? '';
@@ -229,8 +226,8 @@ describe('the fast path', () => {
     const { fast, stock } = createHandlers(deps, quiet);
     const product = JSON.stringify({ id: productId });
     const cases = [
-      functionUrlEvent({ method: 'GET', path: '/products.byId', query: { input: product } }),
-      functionUrlEvent({
+      jsonEvent({ method: 'GET', path: '/products.byId', query: { input: product } }),
+      jsonEvent({
         method: 'GET',
         path: '/products.byId,products.byId',
         query: {
@@ -238,24 +235,24 @@ describe('the fast path', () => {
           input: JSON.stringify({ 0: { id: productId }, 1: { id: 'missing' } }),
         },
       }),
-      functionUrlEvent({ method: 'GET', path: '/products.list', query: { input: '{"limit":0}' } }),
-      functionUrlEvent({
+      jsonEvent({ method: 'GET', path: '/products.list', query: { input: '{"limit":0}' } }),
+      jsonEvent({
         method: 'GET',
         path: '/products.byId',
         query: { input: '{"id":"nope"}' },
       }),
-      functionUrlEvent({
+      jsonEvent({
         method: 'GET',
         path: '/users.me',
         headers: { authorization: 'Bearer forged' },
       }),
-      functionUrlEvent({
+      jsonEvent({
         method: 'POST',
         path: '/users.updateMe',
         body: JSON.stringify({ firstName: '' }),
         headers: { authorization: 'Bearer shopper-token' },
       }),
-      functionUrlEvent({
+      jsonEvent({
         method: 'POST',
         path: '/products.create',
         body: JSON.stringify(validProduct()),
@@ -278,9 +275,9 @@ describe('the fast path', () => {
   it('leaves unknown procedures, wrong methods and malformed JSON to the stock adapter', async () => {
     const { fast } = createHandlers({ ...h.deps, verifier });
     const declined = [
-      functionUrlEvent({ method: 'GET', path: '/products.nope' }),
-      functionUrlEvent({ method: 'POST', path: '/products.list', body: '{}' }),
-      functionUrlEvent({ method: 'GET', path: '/products.list', query: { input: '{bad' } }),
+      jsonEvent({ method: 'GET', path: '/products.nope' }),
+      jsonEvent({ method: 'POST', path: '/products.list', body: '{}' }),
+      jsonEvent({ method: 'GET', path: '/products.list', query: { input: '{bad' } }),
     ];
     for (const event of declined) expect(await fast(event, lambdaContext())).toBeUndefined();
   });

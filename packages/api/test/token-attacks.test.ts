@@ -6,7 +6,7 @@ import { createCognitoIdentityProvider } from '@shop/core';
 import { createHandler } from '../src/app.ts';
 import { createTokenVerifier, InvalidTokenError, type TokenVerifier } from '../src/auth.ts';
 import { createHarness, type Harness } from './support/harness.ts';
-import { functionUrlEvent, lambdaContext } from './support/events.ts';
+import { jsonEvent, lambdaContext } from '@shop/testing';
 
 /**
  * Attacks on the bearer token. A JWKS we control is served over http like cognito-local's, so we
@@ -177,7 +177,7 @@ describe('attacks through the handler', () => {
   ])('refuses %s with UNAUTHORIZED and writes nothing', async (_name, authorization) => {
     const sub = randomUUID();
     const result = await handler(
-      functionUrlEvent({
+      jsonEvent({
         method: 'POST',
         path: '/addresses.create',
         body: address,
@@ -195,7 +195,7 @@ describe('attacks through the handler', () => {
   it('lets the same request through with a valid token (the test can fail)', async () => {
     const sub = randomUUID();
     const result = await handler(
-      functionUrlEvent({
+      jsonEvent({
         method: 'POST',
         path: '/addresses.create',
         body: address,

@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { MAX_BATCH_SIZE } from '../../api/src/app.ts';
+import { MAX_BATCH_SIZE } from '@shop/api';
 import {
   createShopClient,
   MAX_BATCH_ITEMS,

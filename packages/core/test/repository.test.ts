@@ -8,7 +8,7 @@ import {
   ValidationError,
   type Repository,
 } from '../src/index.ts';
-import { createTestDb, type TestDb } from './support/db.ts';
+import { createTestDb, type TestDb } from '@shop/testing/vitest';
 
 let db: TestDb;
 beforeAll(async () => {

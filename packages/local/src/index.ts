@@ -1,3 +1,3 @@
-export * from './emulators/process.ts';
-export * from './emulators/dynamodb.ts';
-export * from './emulators/cognito.ts';
+export * from './function-url.ts';
+export * from './seed.ts';
+export * from './stack.ts';

@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
-import { portInUse } from './emulators/process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,6 +72,11 @@ async function main() {
   stack = await startLocalStack({
     dataDir,
     seed: !args['no-seed'],
+    admin: {
+      email: (process.env.SHOP_ADMIN_EMAIL ?? 'admin@shop.local').toLowerCase(),
+      password: process.env.SHOP_ADMIN_PASSWORD ?? 'Admin123!',
+    },
+    region: process.env.AWS_REGION ?? 'us-east-1',
     log,
     onChildExit: (name) => {
       if (stopping) return;

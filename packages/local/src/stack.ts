@@ -3,15 +3,18 @@ import {
   AdminAddUserToGroupCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ConflictError } from '@shop/core';
-import { createLocalTables, startDynamoDbLocal } from './emulators/dynamodb.ts';
-import { ensureUserPool, startCognitoLocal } from './emulators/cognito.ts';
+import { createDeps, createHandler, type Config } from '@shop/api';
+import { ConflictError, LOCAL_CREDENTIALS } from '@shop/core';
+import {
+  createLocalTables,
+  ensureUserPool,
+  startCognitoLocal,
+  startDynamoDbLocal,
+} from '@shop/testing';
 import { functionUrlListener } from './function-url.ts';
 import { seedCatalogue } from './seed.ts';
 
 export const LOCAL_TABLE_PREFIX = 'local-';
-export const DEFAULT_ADMIN_EMAIL = 'admin@shop.local';
-export const DEFAULT_ADMIN_PASSWORD = 'Admin123!';
 
 export interface LocalStack {
   listener: ReturnType<typeof functionUrlListener>;
@@ -30,6 +33,8 @@ export interface LocalStack {
 export async function startLocalStack(opts: {
   dataDir?: string | undefined;
   seed: boolean;
+  admin: { email: string; password: string };
+  region: string;
   log: (message: string) => void;
   onChildExit?: (name: string) => void;
 }): Promise<LocalStack> {
@@ -63,24 +68,24 @@ export async function startLocalStack(opts: {
       clientName: 'shop-local-client',
     });
 
-    // The handler reads its configuration from the environment at import, as in Lambda.
-    Object.assign(process.env, {
-      SHOP_STAGE: 'local',
-      SHOP_TABLE_PREFIX: LOCAL_TABLE_PREFIX,
-      COGNITO_USER_POOL_ID: pool.userPoolId,
-      COGNITO_CLIENT_ID: pool.clientId,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      COGNITO_ENDPOINT: cognito.endpoint,
-      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    });
-    const api = await import('@shop/api');
-    const { handler } = await import('@shop/api/handler');
-    const deps = api.createDeps(api.loadConfig());
+    // The same handler as in Lambda, built from a config object instead of the environment.
+    const config: Config = {
+      stage: 'local',
+      isLocal: true,
+      region: opts.region,
+      tablePrefix: LOCAL_TABLE_PREFIX,
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+      dynamoEndpoint: dynamo.endpoint,
+      cognitoEndpoint: cognito.endpoint,
+      cursorSecret: `shop-cursor:local:${pool.userPoolId}`,
+      version: 'local',
+      logLevel: 'INFO',
+    };
+    const deps = createDeps(config);
+    const handler = createHandler(deps);
 
-    const email = (process.env.SHOP_ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
-    const password = process.env.SHOP_ADMIN_PASSWORD ?? DEFAULT_ADMIN_PASSWORD;
+    const { email, password } = opts.admin;
     log(`ensuring the admin account ${email}…`);
     try {
       await deps.services.users.signUp(deps.identity, {
@@ -94,8 +99,8 @@ export async function startLocalStack(opts: {
     }
     const cognitoAdmin = new CognitoIdentityProviderClient({
       endpoint: cognito.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: opts.region,
+      credentials: LOCAL_CREDENTIALS,
     });
     await cognitoAdmin.send(
       new AdminAddUserToGroupCommand({

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createShopClient } from '@shop/client';
-import { checkJava } from '../src/emulators/dynamodb.ts';
-import { freePort } from '../src/emulators/process.ts';
-import { startLocal } from './support/cli.ts';
+import { checkJava } from '@shop/testing';
+import { freePort } from '@shop/testing';
+import { startLocal } from '@shop/testing';
 
 describe('pnpm local fails fast', () => {
   it('when the port is taken, saying so', async () => {

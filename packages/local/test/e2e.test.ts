@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopClient, TRPCClientError, type ShopClient } from '@shop/client';
-import { freePort } from '../src/emulators/process.ts';
-import { startLocal, type RunningLocal } from './support/cli.ts';
+import { freePort } from '@shop/testing';
+import { startLocal, type RunningLocal } from '@shop/testing';
 
 /**
  * The product as a newcomer runs it: `pnpm local` in its own process group (as a terminal runs

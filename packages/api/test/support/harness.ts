@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
 import type { IdentityProvider } from '@shop/core';
-import { createTestDb, type TestDb } from '../../../core/test/support/db.ts';
+import { createTestDb, type TestDb } from '@shop/testing/vitest';
 import type { AuthUser, TokenVerifier } from '../../src/auth.ts';
 import { createContextInner, type Deps } from '../../src/context.ts';
 import { createCaller } from '../../src/root.ts';

@@ -1,6 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/**
+ * The emulators (DynamoDB Local, cognito-local) accept any credentials; fixed ones keep clients off
+ * the credential chain, so nothing local ever looks for a real AWS account.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 export interface DynamoConfig {
   region: string;
   /** Only for DynamoDB Local; deployed stages use the regional endpoint. */
@@ -14,13 +20,7 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
   const client = new DynamoDBClient({
     region: config.region,
     maxAttempts: config.maxAttempts,
-    ...(config.endpoint
-      ? {
-          endpoint: config.endpoint,
-          // DynamoDB Local accepts any credentials; fixed ones keep it off the credential chain.
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {}),
+    ...(config.endpoint ? { endpoint: config.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

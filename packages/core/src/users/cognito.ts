@@ -1,5 +1,6 @@
 import type * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationError, ConflictError, ThrottledError, ValidationError } from '../errors.ts';
+import { LOCAL_CREDENTIALS } from '../db/client.ts';
 
 export interface Tokens {
   accessToken: string;
@@ -111,7 +112,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
         ...(config.endpoint
           ? {
               endpoint: config.endpoint,
-              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+              credentials: LOCAL_CREDENTIALS,
             }
           : {}),
       }),

@@ -6,8 +6,8 @@ import {
   tableNamesFor,
   type Services,
   type TableNames,
-} from '../../src/index.ts';
-import { createLocalTables } from '../../../local/src/emulators/dynamodb.ts';
+} from '@shop/core';
+import { createLocalTables } from './emulators/dynamodb.ts';
 
 export interface TestDb {
   prefix: string;

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createTables } from '@shop/core';
+import { createTables, LOCAL_CREDENTIALS } from '@shop/core';
 import { freePort, spawnTied, waitUntilReady, type TiedProcess } from './process.ts';
 
 export interface DynamoDbLocal {
@@ -63,7 +63,7 @@ export async function startDynamoDbLocal(
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
   try {
@@ -79,7 +79,7 @@ export async function createLocalTables(endpoint: string, prefix: string): Promi
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
   try {
     await createTables(client, prefix);

@@ -1,7 +1,7 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { ensureUserPool, startCognitoLocal } from '../packages/local/src/emulators/cognito.ts';
-import { createLocalTables, startDynamoDbLocal } from '../packages/local/src/emulators/dynamodb.ts';
+import { ensureUserPool, startCognitoLocal } from './emulators/cognito.ts';
+import { startDynamoDbLocal } from './emulators/dynamodb.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,15 +13,11 @@ declare module 'vitest' {
   }
 }
 
-/** Tables of this prefix exist for the whole run; test files usually create their own prefix. */
-export const SHARED_PREFIX = 'test-';
-
 /** One DynamoDB Local and one cognito-local for the whole run, stopped at the end. */
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
   try {
-    await createLocalTables(dynamo.endpoint, SHARED_PREFIX);
     const pool = await ensureUserPool(cognito.endpoint, {
       poolName: 'shop-test',
       clientName: 'shop-test-client',

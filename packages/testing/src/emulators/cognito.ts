@@ -11,6 +11,7 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { LOCAL_CREDENTIALS } from '@shop/core';
 import { freePort, spawnTied, waitUntilReady } from './process.ts';
 
 export interface CognitoLocal {
@@ -27,7 +28,7 @@ const client = (endpoint: string) =>
   new CognitoIdentityProviderClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
 

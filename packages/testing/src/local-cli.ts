@@ -9,7 +9,7 @@ export interface RunningLocal {
   interrupt(): Promise<number | null>;
 }
 
-const ROOT = new URL('../../../..', import.meta.url).pathname;
+const ROOT = new URL('../../..', import.meta.url).pathname;
 
 /** Runs `pnpm local …` in its own process group and resolves once it prints `API ready at`. */
 export function startLocal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningLocal> {

@@ -1,0 +1,2 @@
+/** Helpers that need the Vitest run (the emulators started by `./global-setup`). */
+export * from './db.ts';
