@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { SchemaError } from '@shop/core';
+import { SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 
@@ -11,21 +11,22 @@ const t = initTRPC.context<Context>().create({
     const data = shape.data;
     const zodError =
       error.code === 'BAD_REQUEST' && error.cause instanceof SchemaError ? error.cause : undefined;
+    const validation = zodError?.issues.map((issue) => ({
+      path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      message: issue.message,
+    }));
     return {
       ...shape,
       message:
         error.code === 'INTERNAL_SERVER_ERROR'
           ? 'Something went wrong on our side. Please retry later.'
-          : shape.message,
+          : validation
+            ? summarizeIssues(validation)
+            : shape.message,
       data: {
         ...data,
         ...(isDev && error.stack ? { stack: error.stack } : {}),
-        validation: zodError
-          ? zodError.issues.map((issue) => ({
-              path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-              message: issue.message,
-            }))
-          : undefined,
+        validation,
       },
     };
   },

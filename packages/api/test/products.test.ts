@@ -193,8 +193,8 @@ describe('products.update', () => {
 
   it('keeps every other field on a partial update', async () => {
     const product = await createProduct({ imageUrl: 'https://example.com/a.png' });
-    const updated = await admin.products.update({ id: product.id, stock: 0 });
-    expect(updated).toEqual({ ...product, stock: 0, updatedAt: updated.updatedAt });
+    const updated = await admin.products.update({ id: product.id, price: 1 });
+    expect(updated).toEqual({ ...product, price: 1, updatedAt: updated.updatedAt });
   });
 
   it('sets an image URL and clears it with null', async () => {
@@ -261,7 +261,7 @@ describe('admin procedures', () => {
   it.each(callers)('refuse update to %s (%s) and write nothing', async (_who, code, caller) => {
     const product = await createProduct();
     await expectTRPCError(
-      caller().products.update({ id: product.id, price: 1, stock: 0, imageUrl: null }),
+      caller().products.update({ id: product.id, price: 1, imageUrl: null }),
       code,
     );
     expect(await anonymous.products.byId({ id: product.id })).toEqual(product);

@@ -1,13 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AddressService } from './addresses/service.ts';
 import { addressSchema } from './addresses/schema.ts';
+import { AddressStore } from './addresses/store.ts';
+import { systemClock, type Clock } from './common.ts';
 import { createCursorCodec } from './db/cursor.ts';
 import { Repository } from './db/repository.ts';
-import type { TableNames } from './db/tables.ts';
+import { tables as definitions, type TableNames } from './db/tables.ts';
 import { OrderService } from './orders/service.ts';
-import { orderItemSchema, orderSchema } from './orders/schema.ts';
+import { orderItemSchema, orderRowSchema } from './orders/schema.ts';
+import { OrderStore } from './orders/store.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
+import { ProductStore } from './products/store.ts';
 import { UserService } from './users/service.ts';
 import { userSchema } from './users/schema.ts';
 
@@ -16,24 +20,29 @@ export interface ServicesConfig {
   tables: TableNames;
   /** Key for signing page cursors. */
   cursorSecret: string;
+  /** The time every write records; tests pass a controlled one. */
+  clock?: Clock;
 }
 
-/** Every repository and service of the shop, wired to one DocumentClient. */
-export function createServices({ doc, tables, cursorSecret }: ServicesConfig) {
+/** Every store and service of the shop, wired to one DocumentClient. */
+export function createServices({ doc, tables, cursorSecret, clock = systemClock }: ServicesConfig) {
   const cursors = createCursorCodec(cursorSecret);
   const repos = {
-    users: new Repository(doc, tables.Users, userSchema, cursors),
-    products: new Repository(doc, tables.Products, productSchema, cursors),
-    orders: new Repository(doc, tables.Orders, orderSchema, cursors),
-    items: new Repository(doc, tables.OrderItems, orderItemSchema, cursors),
-    addresses: new Repository(doc, tables.Addresses, addressSchema, cursors),
+    users: new Repository(doc, tables.Users, definitions.Users, userSchema, cursors),
+    products: new Repository(doc, tables.Products, definitions.Products, productSchema, cursors),
+    orders: new Repository(doc, tables.Orders, definitions.Orders, orderRowSchema, cursors),
+    items: new Repository(doc, tables.OrderItems, definitions.OrderItems, orderItemSchema, cursors),
+    addresses: new Repository(doc, tables.Addresses, definitions.Addresses, addressSchema, cursors),
   };
+  const products = new ProductStore(repos.products, doc);
   return {
     repos,
     users: new UserService(repos.users),
-    products: new ProductService(repos.products),
-    addresses: new AddressService(repos.addresses),
-    orders: new OrderService(repos),
+    products: new ProductService(products, clock),
+    addresses: new AddressService(new AddressStore(repos.addresses, doc)),
+    orders: new OrderService(new OrderStore(repos, doc, cursors), clock),
+    /** Brings data written by an earlier release up to this one (see README, "Upgrading data"). */
+    migrate: () => products.migrate(),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,9 @@
 import { ConflictError, type Services } from '@shop/core';
 
-/** A small demo catalogue: 24 products over 5 categories, prices in cents. */
+/**
+ * A small demo catalogue over 6 categories, prices in cents. Accented and multi-word names make
+ * search worth trying: "cafe" finds "Café Crème Espresso Beans", "creme" does not (prefix search).
+ */
 const catalogue: Record<string, [name: string, price: number, stock: number][]> = {
   books: [
     ['The Pragmatic Programmer', 4299, 40],
@@ -20,6 +23,7 @@ const catalogue: Record<string, [name: string, price: number, stock: number][]> 
     ['Chef Knife 8"', 8999, 22],
     ['Cast Iron Skillet', 4599, 35],
     ['Pour-Over Coffee Set', 3899, 27],
+    ['Crème Brûlée Torch', 2899, 15],
     ['Bamboo Cutting Board', 2499, 50],
     ['Digital Kitchen Scale', 1999, 44],
   ],
@@ -29,6 +33,15 @@ const catalogue: Record<string, [name: string, price: number, stock: number][]> 
     ['Two-Person Tent', 19999, 6],
     ['Headlamp', 3499, 40],
     ['Daypack 25L', 7999, 14],
+  ],
+  pantry: [
+    ['Café Crème Espresso Beans', 1499, 60],
+    ['Café de Olla Spice Mix', 899, 40],
+    ['Jalapeño Hot Sauce', 699, 75],
+    ['Crêpe Flour 1kg', 549, 50],
+    ['Müsli Crunchy Honey', 799, 45],
+    ['Açaí Powder', 1899, 20],
+    ['Smörgåsbord Crispbread', 499, 55],
   ],
   toys: [
     ['Wooden Train Set', 5999, 10],
@@ -45,30 +58,28 @@ const catalogue: Record<string, [name: string, price: number, stock: number][]> 
 export async function seedCatalogue(
   services: Services,
 ): Promise<{ created: number; total: number }> {
-  const now = new Date().toISOString();
   const rows = Object.entries(catalogue).flatMap(([category, products]) =>
     products.map(([name, price, stock], n) => ({
       id: `seed-${category}-${n + 1}`,
-      name,
-      description: `${name}: demo product in ${category}.`,
-      price,
-      imageUrl: null,
-      category,
-      stock,
-      createdAt: now,
-      updatedAt: now,
+      input: {
+        name,
+        description: `${name}: demo product in ${category}.\nShips in 2–3 days.`,
+        price,
+        imageUrl: `https://picsum.photos/seed/${category}-${n + 1}/480/360`,
+        category,
+        stock,
+      },
     })),
   );
   let created = 0;
-  await Promise.all(
-    rows.map(async (row) => {
-      try {
-        await services.repos.products.create(row);
-        created++;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
-    }),
-  );
+  // One at a time: every create also bumps its category's counter, one hot item.
+  for (const { id, input } of rows) {
+    try {
+      await services.products.create(input, id);
+      created++;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
   return { created, total: rows.length };
 }

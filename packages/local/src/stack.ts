@@ -61,7 +61,9 @@ export async function startLocalStack(opts: {
     log(`cognito-local at ${cognito.endpoint}`);
 
     log('creating tables…');
-    await createLocalTables(dynamo.endpoint, LOCAL_TABLE_PREFIX);
+    for (const change of await createLocalTables(dynamo.endpoint, LOCAL_TABLE_PREFIX)) {
+      log(`upgraded ${change}`);
+    }
     log('creating the user pool, app client and admin group…');
     const pool = await ensureUserPool(cognito.endpoint, {
       poolName: 'shop-local',
@@ -84,6 +86,13 @@ export async function startLocalStack(opts: {
     };
     const deps = createDeps(config);
     const handler = createHandler(deps);
+
+    const migrated = await deps.services.migrate();
+    if (migrated.searchKeys > 0 || migrated.categories) {
+      log(
+        `upgraded data: search keys on ${migrated.searchKeys} products, category counts ${migrated.categories ? 'rebuilt' : 'kept'}`,
+      );
+    }
 
     const { email, password } = opts.admin;
     log(`ensuring the admin account ${email}…`);

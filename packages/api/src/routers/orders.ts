@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  adminListOrdersInputSchema,
   createOrderInputSchema,
   idSchema,
   listOrdersInputSchema,
@@ -25,4 +26,7 @@ export const ordersRouter = router({
   updateStatus: adminProcedure
     .input(updateOrderStatusInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.orders.updateStatus(input.id, input.status)),
+  adminList: adminProcedure
+    .input(z.optional(adminListOrdersInputSchema))
+    .query(({ ctx, input }) => ctx.deps.services.orders.adminList(input ?? {})),
 });

@@ -1,8 +1,10 @@
 import * as z from 'zod/mini';
 import {
+  adjustStockInputSchema,
   createProductInputSchema,
   idSchema,
   listProductsInputSchema,
+  searchProductsInputSchema,
   updateProductInputSchema,
 } from '@shop/core';
 import { adminProcedure, publicProcedure, router } from '../trpc.ts';
@@ -13,6 +15,10 @@ export const productsRouter = router({
   list: publicProcedure
     .input(z.optional(listProductsInputSchema))
     .query(({ ctx, input }) => ctx.deps.services.products.list(input ?? {})),
+  search: publicProcedure
+    .input(searchProductsInputSchema)
+    .query(({ ctx, input }) => ctx.deps.services.products.search(input)),
+  categories: publicProcedure.query(({ ctx }) => ctx.deps.services.products.categories()),
   byId: publicProcedure
     .input(byIdInput)
     .query(({ ctx, input }) => ctx.deps.services.products.byId(input.id)),
@@ -22,6 +28,9 @@ export const productsRouter = router({
   update: adminProcedure
     .input(updateProductInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.products.update(input)),
+  adjustStock: adminProcedure
+    .input(adjustStockInputSchema)
+    .mutation(({ ctx, input }) => ctx.deps.services.products.adjustStock(input)),
   delete: adminProcedure
     .input(byIdInput)
     .mutation(({ ctx, input }) => ctx.deps.services.products.delete(input.id)),

@@ -1,89 +1,47 @@
-import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../actor.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { mapStoreError, setExpression, type Repository } from '../db/repository.ts';
-import {
-  retryOnConflict,
-  transactWrite,
-  TransactionCancelled,
-  type TransactItem,
-} from '../db/transactions.ts';
+import { retryOnConflict } from '../db/transactions.ts';
 import {
   MAX_ADDRESSES_PER_USER,
   type Address,
   type CreateAddressInput,
   type UpdateAddressInput,
 } from './schema.ts';
+import type { AddressStore } from './store.ts';
 
 /**
- * Each user has one marker row (`default#<userId>`, no `userId` attribute, so it never shows in
- * `userId-index`) holding which address is the default and how many addresses exist. Every create
- * and delete, and every change of the default, rewrites the marker under a version condition in
- * the same transaction as the addresses, so concurrent requests serialize per user: at most one
- * default, always, and a count that the 50-address limit can trust. Edits that leave the default
- * alone never write `isDefault`.
- * The first address is the default; a new address also becomes the default when the user has
- * none. Deleting the default leaves the user without one (nothing is promoted).
+ * The address book. The first address is the default; a new address also becomes the default when
+ * the user has none. Deleting the default leaves the user without one (nothing is promoted).
+ * Edits that leave the default alone never write `isDefault`. Concurrency: see `store.ts`.
  */
-interface DefaultMarker {
-  id: string;
-  version: number;
-  count: number;
-  defaultAddressId?: string | undefined;
-}
-
-const markerId = (userId: string) => `default#${userId}`;
-
 export class AddressService {
-  constructor(readonly repo: Repository<Address>) {}
+  constructor(private readonly store: AddressStore) {}
 
-  private get table() {
-    return this.repo.tableName;
-  }
-
-  async list(actor: Actor): Promise<Address[]> {
-    const page = await this.repo.queryIndex('userId-index', 'userId', actor.id, {
-      limit: MAX_ADDRESSES_PER_USER,
-    });
-    return page.items;
+  list(actor: Actor): Promise<Address[]> {
+    return this.store.ofUser(actor.id);
   }
 
   /** The caller's address, or `NotFoundError` when it is missing or someone else's. */
   async owned(actor: Actor, id: string, consistent = false): Promise<Address> {
-    const address = await this.repo.get(id, { consistent });
+    const address = await this.store.get(id, consistent);
     if (!address || address.userId !== actor.id) throw new NotFoundError('Address not found');
     return address;
   }
 
   create(actor: Actor, input: CreateAddressInput): Promise<Address> {
     return retryOnConflict(async () => {
-      const marker = await this.marker(actor.id);
+      const marker = await this.store.marker(actor.id);
       if (marker.count >= MAX_ADDRESSES_PER_USER) {
         throw new ConflictError(`You can keep at most ${MAX_ADDRESSES_PER_USER} addresses`);
       }
       const { isDefault: wantsDefault, ...fields } = input;
       const isDefault =
         marker.count === 0 || (wantsDefault ?? marker.defaultAddressId === undefined);
-      const address: Address = { id: randomUUID(), userId: actor.id, ...fields, isDefault };
-      await this.write([
-        {
-          Put: {
-            TableName: this.table,
-            Item: address,
-            ConditionExpression: 'attribute_not_exists(id)',
-          },
-        },
-        ...this.changeMarker(
-          actor.id,
-          marker,
-          {
-            count: marker.count + 1,
-            defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
-          },
-          address.id,
-        ),
-      ]);
+      const address: Address = { id: this.store.newId(), userId: actor.id, ...fields, isDefault };
+      await this.store.create(address, marker, {
+        count: marker.count + 1,
+        defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
+      });
       return address;
     });
   }
@@ -92,146 +50,46 @@ export class AddressService {
     return retryOnConflict(async () => {
       const [address, marker] = await Promise.all([
         this.owned(actor, id, true),
-        this.marker(actor.id),
+        this.store.marker(actor.id),
       ]);
       const isCurrentDefault = marker.defaultAddressId === id;
       const becomesDefault = isDefault === true && !isCurrentDefault;
       const stopsBeingDefault = isDefault === false && isCurrentDefault;
-      const changes: Partial<Address> = definedOnly(fields);
-      if (becomesDefault || stopsBeingDefault) changes.isDefault = becomesDefault;
-      const next: Address = { ...address, ...changes, isDefault: isCurrentDefault };
-      if (becomesDefault || stopsBeingDefault) next.isDefault = becomesDefault;
-      if (Object.keys(changes).length === 0) return next;
-
-      const set = setExpression(changes);
-      const update: TransactItem = {
-        Update: {
-          TableName: this.table,
-          Key: { id },
-          UpdateExpression: set.expression,
-          ConditionExpression: '#userId = :userId',
-          ExpressionAttributeNames: { ...set.names, '#userId': 'userId' },
-          ExpressionAttributeValues: { ...set.values, ':userId': actor.id },
-        },
+      const movesDefault = becomesDefault || stopsBeingDefault;
+      const changes: Partial<Address> = Object.fromEntries(
+        Object.entries(fields).filter(([, v]) => v !== undefined),
+      );
+      if (movesDefault) changes.isDefault = becomesDefault;
+      const next: Address = {
+        ...address,
+        ...changes,
+        isDefault: movesDefault ? becomesDefault : isCurrentDefault,
       };
-      const markerWrites =
-        becomesDefault || stopsBeingDefault
-          ? this.changeMarker(
-              actor.id,
-              marker,
-              {
-                count: marker.count,
-                defaultAddressId: becomesDefault ? id : undefined,
-              },
-              id,
-            )
-          : [];
-      await this.write([update, ...markerWrites]);
+      if (Object.keys(changes).length === 0) return next;
+      await this.store.update(
+        actor.id,
+        id,
+        changes,
+        marker,
+        movesDefault
+          ? { count: marker.count, defaultAddressId: becomesDefault ? id : undefined }
+          : undefined,
+      );
       return next;
     });
   }
 
   delete(actor: Actor, id: string): Promise<{ id: string }> {
     return retryOnConflict(async () => {
-      const [, marker] = await Promise.all([this.owned(actor, id, true), this.marker(actor.id)]);
-      await this.write([
-        {
-          Delete: {
-            TableName: this.table,
-            Key: { id },
-            ConditionExpression: '#userId = :userId',
-            ExpressionAttributeNames: { '#userId': 'userId' },
-            ExpressionAttributeValues: { ':userId': actor.id },
-          },
-        },
-        ...this.changeMarker(
-          actor.id,
-          marker,
-          {
-            count: Math.max(0, marker.count - 1),
-            defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
-          },
-          id,
-        ),
+      const [, marker] = await Promise.all([
+        this.owned(actor, id, true),
+        this.store.marker(actor.id),
       ]);
+      await this.store.delete(actor.id, id, marker, {
+        count: Math.max(0, marker.count - 1),
+        defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
+      });
       return { id };
     });
   }
-
-  private async marker(userId: string): Promise<DefaultMarker> {
-    const { Item } = await this.repo.doc
-      .send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { id: markerId(userId) },
-          ConsistentRead: true,
-        }),
-      )
-      .catch(mapStoreError);
-    return (Item as DefaultMarker | undefined) ?? { id: markerId(userId), version: 0, count: 0 };
-  }
-
-  /**
-   * The marker's next version, conditioned on the version we read (0 = not written yet), plus
-   * clearing `isDefault` on the previous default when the default moves away from it.
-   */
-  private changeMarker(
-    userId: string,
-    read: DefaultMarker,
-    next: { count: number; defaultAddressId: string | undefined },
-    /** The address the caller's transaction already writes: never a second item for it. */
-    touching: string,
-  ): TransactItem[] {
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.table,
-          Item: { id: markerId(userId), version: read.version + 1, ...next },
-          ...(read.version === 0
-            ? { ConditionExpression: 'attribute_not_exists(id)' }
-            : {
-                ConditionExpression: '#version = :version',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':version': read.version },
-              }),
-        },
-      },
-    ];
-    const previous = read.defaultAddressId;
-    if (previous && previous !== next.defaultAddressId && previous !== touching) {
-      items.push({
-        Update: {
-          TableName: this.table,
-          Key: { id: previous },
-          UpdateExpression: 'SET isDefault = :false',
-          // Deleting it in this same transaction is fine; never recreate a deleted address.
-          ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeValues: { ':false': false },
-        },
-      });
-    }
-    return items;
-  }
-
-  /** A failed condition means someone else changed this user's addresses: retried as a conflict. */
-  private async write(items: TransactItem[]): Promise<void> {
-    try {
-      await transactWrite(this.repo.doc, items);
-    } catch (error) {
-      if (error instanceof TransactionCancelled && !error.isConflict) {
-        throw new TransactionCancelled(
-          error.reasons.map((r) => ({
-            ...r,
-            code: r.code === 'ConditionalCheckFailed' ? 'TransactionConflict' : r.code,
-          })),
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

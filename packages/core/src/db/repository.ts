@@ -9,8 +9,15 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
-import { ConflictError, CorruptDataError, NotFoundError, ThrottledError } from '../errors.ts';
+import {
+  ConflictError,
+  CorruptDataError,
+  NotFoundError,
+  ThrottledError,
+  ValidationError,
+} from '../errors.ts';
 import type { CursorCodec } from './cursor.ts';
+import { keyOf, type KeyDefinition, type TableDefinition } from './tables.ts';
 
 export interface PageRequest {
   limit?: number | undefined;
@@ -67,9 +74,33 @@ export class Repository<T extends { id: string }> {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
+    readonly definition: TableDefinition,
     readonly schema: z.ZodMiniType<T>,
     readonly cursors: CursorCodec,
   ) {}
+
+  /**
+   * The start key a cursor stands for. Beyond its signature, the key must have exactly the shape
+   * of this table's or index's keys and the caller's partition value, so even a cursor signed with
+   * the right key cannot reach DynamoDB with a start key from elsewhere.
+   */
+  startKey(
+    cursor: string | undefined,
+    scope: string,
+    indexName?: string,
+    partition?: { attribute: string; value: string },
+  ): Record<string, unknown> | undefined {
+    const key = this.cursors.decode(cursor, scope);
+    if (!key) return undefined;
+    const expected = keyOf(this.definition, indexName);
+    const names = Object.keys(key);
+    const fits =
+      names.length === expected.length &&
+      expected.every((k) => isKeyValue(key[k.name], k)) &&
+      (!partition || key[partition.attribute] === partition.value);
+    if (!fits) throw new ValidationError('Invalid cursor', ['cursor']);
+    return key;
+  }
 
   parse(item: object): T {
     const result = this.schema.safeParse(item);
@@ -83,15 +114,6 @@ export class Repository<T extends { id: string }> {
   }
 
   async get(id: string, options: { consistent?: boolean } = {}): Promise<T | undefined> {
-    const row = await this.getRow(id, options);
-    return row ? this.parse(row) : undefined;
-  }
-
-  /** Like `get`, but keeps the row's attributes that are not part of the public shape. */
-  async getRow(
-    id: string,
-    options: { consistent?: boolean } = {},
-  ): Promise<(T & Record<string, unknown>) | undefined> {
     const { Item } = await this.doc
       .send(
         new GetCommand({
@@ -101,7 +123,7 @@ export class Repository<T extends { id: string }> {
         }),
       )
       .catch(mapStoreError);
-    return Item ? { ...Item, ...this.parse(Item) } : undefined;
+    return Item ? this.parse(Item) : undefined;
   }
 
   /** Writes a new item; an item with the same id is a `ConflictError`. */
@@ -168,25 +190,37 @@ export class Repository<T extends { id: string }> {
     return this.parse(Attributes ?? {});
   }
 
-  /** One page of a GSI query on `attribute = value`, optionally newest (highest sort key) first. */
+  /**
+   * One page of a GSI query on `attribute = value`, optionally newest (highest sort key) first, or
+   * only sort keys starting with `sortKeyPrefix`.
+   */
   async queryIndex(
     indexName: string,
     attribute: string,
     value: string,
-    page: PageRequest & { descending?: boolean } = {},
+    page: PageRequest & { descending?: boolean; sortKeyPrefix?: string } = {},
   ): Promise<Page<T>> {
-    const scope = `${this.tableName}/${indexName}/${value}`;
+    const sortKey = this.definition.indexes.find((i) => i.name === indexName)?.sortKey;
+    const prefix = page.sortKeyPrefix !== undefined && sortKey ? page.sortKeyPrefix : undefined;
+    const scope = `${this.tableName}/${indexName}/${value}/${prefix ?? ''}`;
     const { Items = [], LastEvaluatedKey } = await this.doc
       .send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: indexName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': attribute },
-          ExpressionAttributeValues: { ':pk': value },
+          KeyConditionExpression:
+            prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: {
+            '#pk': attribute,
+            ...(prefix === undefined ? {} : { '#sk': sortKey!.name }),
+          },
+          ExpressionAttributeValues: {
+            ':pk': value,
+            ...(prefix === undefined ? {} : { ':prefix': prefix }),
+          },
           Limit: page.limit ?? DEFAULT_PAGE_SIZE,
           ScanIndexForward: !page.descending,
-          ExclusiveStartKey: this.cursors.decode(page.cursor, scope),
+          ExclusiveStartKey: this.startKey(page.cursor, scope, indexName, { attribute, value }),
         }),
       )
       .catch(mapStoreError);
@@ -196,22 +230,37 @@ export class Repository<T extends { id: string }> {
     };
   }
 
-  /** One page of the whole table (unordered). */
-  async scan(page: PageRequest = {}): Promise<Page<T>> {
+  /**
+   * One page of the whole table (unordered). `onlyWith` skips rows lacking that attribute (the
+   * bookkeeping rows some tables keep beside their entities); a page the filter left short is
+   * topped up from where it stopped, so pages stay full.
+   */
+  async scan(page: PageRequest & { onlyWith?: string } = {}): Promise<Page<T>> {
     const scope = `${this.tableName}/scan`;
-    const { Items = [], LastEvaluatedKey } = await this.doc
-      .send(
-        new ScanCommand({
-          TableName: this.tableName,
-          Limit: page.limit ?? DEFAULT_PAGE_SIZE,
-          ExclusiveStartKey: this.cursors.decode(page.cursor, scope),
-        }),
-      )
-      .catch(mapStoreError);
-    return {
-      items: Items.map((item) => this.parse(item)),
-      nextCursor: this.cursors.encode(LastEvaluatedKey, scope),
-    };
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const items: T[] = [];
+    let start = this.startKey(page.cursor, scope);
+    for (let request = 0; request < 3; request++) {
+      const { Items = [], LastEvaluatedKey } = await this.doc
+        .send(
+          new ScanCommand({
+            TableName: this.tableName,
+            Limit: limit - items.length,
+            ExclusiveStartKey: start,
+            ...(page.onlyWith
+              ? {
+                  FilterExpression: 'attribute_exists(#only)',
+                  ExpressionAttributeNames: { '#only': page.onlyWith },
+                }
+              : {}),
+          }),
+        )
+        .catch(mapStoreError);
+      items.push(...Items.map((item) => this.parse(item)));
+      start = LastEvaluatedKey;
+      if (!start || items.length >= limit) break;
+    }
+    return { items, nextCursor: this.cursors.encode(start, scope) };
   }
 
   private conditionFailed(id: string, error: unknown): never {
@@ -223,4 +272,10 @@ export class Repository<T extends { id: string }> {
     }
     return mapStoreError(error);
   }
+}
+
+/** DynamoDB's own limits on key values: non-empty strings up to 1 KB, finite numbers. */
+function isKeyValue(value: unknown, key: KeyDefinition): boolean {
+  if (key.type === 'N') return typeof value === 'number' && Number.isFinite(value);
+  return typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= 1024;
 }

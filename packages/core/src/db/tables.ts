@@ -31,12 +31,20 @@ export const tables = {
   Products: {
     name: 'Products',
     partitionKey: { name: 'id', type: 'S' },
-    // Sort key `name` so a category browses alphabetically with stable pages.
     indexes: [
+      // `nameKey` is the name folded for search (lower case, no accents): a category browses in
+      // that order, and `products.search` with a category is a `begins_with` on it.
       {
         name: 'category-index',
         partitionKey: { name: 'category', type: 'S' },
-        sortKey: { name: 'name', type: 'S' },
+        sortKey: { name: 'nameKey', type: 'S' },
+      },
+      // `products.search` without a category: the partition is the folded name's first character,
+      // so a prefix query reads one partition in name order and writes spread over ~40 of them.
+      {
+        name: 'search-index',
+        partitionKey: { name: 'nameBucket', type: 'S' },
+        sortKey: { name: 'nameKey', type: 'S' },
       },
     ],
   },
@@ -47,6 +55,12 @@ export const tables = {
       {
         name: 'userId-index',
         partitionKey: { name: 'userId', type: 'S' },
+        sortKey: { name: 'orderDate', type: 'S' },
+      },
+      // The admin queue: one status newest first, or all five merged (see orders/store.ts).
+      {
+        name: 'status-index',
+        partitionKey: { name: 'status', type: 'S' },
         sortKey: { name: 'orderDate', type: 'S' },
       },
     ],
@@ -73,6 +87,15 @@ export type TableNames = Record<TableName, string>;
 /** Physical table names for a prefix, e.g. `shop-dev-` → `shop-dev-Users`. */
 export function tableNamesFor(prefix: string): TableNames {
   return Object.fromEntries(tableNames.map((t) => [t, `${prefix}${t}`])) as TableNames;
+}
+
+/** The key attributes of the table, or of one of its indexes (index keys plus the table's key). */
+export function keyOf(table: TableDefinition, indexName?: string): KeyDefinition[] {
+  if (!indexName) return [table.partitionKey];
+  const index = table.indexes.find((i) => i.name === indexName);
+  if (!index) throw new Error(`${table.name} has no index ${indexName}`);
+  const keys = [index.partitionKey, ...(index.sortKey ? [index.sortKey] : []), table.partitionKey];
+  return keys.filter((k, i) => keys.findIndex((o) => o.name === k.name) === i);
 }
 
 /** Every attribute used as a key of the table or one of its indexes. */

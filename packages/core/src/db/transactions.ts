@@ -9,61 +9,80 @@ type TransactItems = NonNullable<
 >;
 export type TransactItem = TransactItems[number];
 
-/** Why one item of a cancelled transaction failed, at the same index as the item. */
-export interface CancellationReason {
-  code: string;
-  /** The item as it was, when its condition failed (we always ask for ALL_OLD). */
+/**
+ * One write of a transaction with what it means (`order`, `stock:<productId>`, `address`, …), so a
+ * failed condition is explained by its tag, never by its position in the list.
+ */
+export interface TaggedWrite<Tag extends string = string> {
+  tag: Tag;
+  write: TransactItem;
+}
+
+/** A write whose condition failed: its tag, and the item as it was (absent: it did not exist). */
+export interface FailedWrite<Tag extends string = string> {
+  tag: Tag;
   item: Record<string, unknown> | undefined;
 }
 
-export class TransactionCancelled extends Error {
+export class TransactionCancelled<Tag extends string = string> extends Error {
   constructor(
-    readonly reasons: CancellationReason[],
+    /** Every write whose condition failed. */
+    readonly failed: FailedWrite<Tag>[],
+    /** Another transaction touched the same items: safe to retry the whole operation. */
+    readonly isConflict: boolean,
     options: { cause: unknown },
   ) {
-    super(`Transaction cancelled: ${reasons.map((r) => r.code).join(', ')}`, options);
+    super(
+      `Transaction cancelled: ${isConflict ? 'conflict' : failed.map((f) => f.tag).join(', ')}`,
+      options,
+    );
   }
 
-  /** Another transaction touched the same items: safe to retry the whole operation. */
-  get isConflict() {
-    return this.reasons.some((r) => r.code === 'TransactionConflict');
-  }
-
-  failedAt(index: number): CancellationReason | undefined {
-    const reason = this.reasons[index];
-    return reason?.code === 'ConditionalCheckFailed' ? reason : undefined;
+  /** The failed write with this tag, if its condition failed. */
+  failure(tag: Tag): FailedWrite<Tag> | undefined {
+    return this.failed.find((f) => f.tag === tag);
   }
 }
 
-/** Runs one TransactWriteItems; a cancellation becomes a `TransactionCancelled` with its reasons. */
-export async function transactWrite(
+/** Runs one TransactWriteItems; a cancellation becomes a `TransactionCancelled` naming its tags. */
+export async function transactWrite<Tag extends string>(
   doc: DynamoDBDocumentClient,
-  items: TransactItem[],
+  writes: TaggedWrite<Tag>[],
 ): Promise<void> {
-  // Ask for the old item on every failed condition, so callers can say why a line failed.
-  const withOld = items.map((item): TransactItem => {
-    const [kind, body] = Object.entries(item)[0] as [string, object];
+  // Ask for the old item on every failed condition, so callers can say why a write failed.
+  const items = writes.map(({ write }): TransactItem => {
+    const [kind, body] = Object.entries(write)[0] as [string, object];
     return { [kind]: { ...body, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
   });
   try {
-    await doc.send(new TransactWriteCommand({ TransactItems: withOld }));
+    await doc.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
-      const reasons = (error.CancellationReasons ?? []).map((r) => ({
-        code: r.Code ?? 'None',
-        item: r.Item ? unmarshall(r.Item) : undefined,
-      }));
-      throw new TransactionCancelled(reasons, { cause: error });
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, index): FailedWrite<Tag>[] => {
+        const tag = writes[index]?.tag;
+        if (reason.Code !== 'ConditionalCheckFailed' || tag === undefined) return [];
+        return [{ tag, item: reason.Item ? unmarshall(reason.Item) : undefined }];
+      });
+      const isConflict = reasons.some((r) => r.Code === 'TransactionConflict');
+      throw new TransactionCancelled(failed, isConflict, { cause: error });
     }
     mapStoreError(error);
   }
 }
 
+/** How often an operation is retried after transaction conflicts, and the longest pause. */
+export const CONFLICT_RETRY = { attempts: 5, maxBackoffMs: 200 } as const;
+
 /**
  * Retries `operation` while it fails with a transaction conflict (other writers on the same items),
- * with jittered backoff. DynamoDB does not retry these itself.
+ * with jittered backoff; DynamoDB does not retry these itself. Bounded: at most 5 attempts and
+ * ~0.5 s of pauses, then `ThrottledError` (TOO_MANY_REQUESTS), well inside the Lambda timeout.
  */
-export async function retryOnConflict<T>(operation: () => Promise<T>, attempts = 8): Promise<T> {
+export async function retryOnConflict<T>(
+  operation: () => Promise<T>,
+  attempts: number = CONFLICT_RETRY.attempts,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
@@ -73,7 +92,8 @@ export async function retryOnConflict<T>(operation: () => Promise<T>, attempts =
       if (attempt >= attempts) {
         throw new ThrottledError('Too many concurrent changes, please retry', { cause: error });
       }
-      const backoff = Math.min(400, 15 * 2 ** attempt) * (0.5 + Math.random());
+      const backoff =
+        Math.min(CONFLICT_RETRY.maxBackoffMs, 15 * 2 ** attempt) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, backoff));
     }
   }

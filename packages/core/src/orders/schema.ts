@@ -26,6 +26,16 @@ export const orderItemSchema = z.object({
 });
 export type OrderItem = z.infer<typeof orderItemSchema>;
 
+/** The address as it was when the order was placed; later edits never change it. */
+export const shippingAddressSchema = z.object({
+  street: z.string(),
+  city: z.string(),
+  state: z.string(),
+  zipCode: z.string(),
+  country: z.string(),
+});
+export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
+
 export const orderSchema = z.object({
   id: idSchema,
   userId: idSchema,
@@ -33,10 +43,30 @@ export const orderSchema = z.object({
   status: orderStatusSchema,
   totalAmount: z.int().check(z.gte(0)),
   shippingAddressId: idSchema,
+  shippingAddress: shippingAddressSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
 export type Order = z.infer<typeof orderSchema>;
+
+/**
+ * The Orders row: the public fields, the lines (so cancelling restores stock from a strongly
+ * consistent read, never from the eventually consistent `orderId-index`) and, for idempotent
+ * requests, a hash of the request. Rows written before snapshots existed have no
+ * `shippingAddress`; they read with an empty one (see README, "Orders").
+ */
+export const orderRowSchema = z.extend(orderSchema, {
+  shippingAddress: z._default(shippingAddressSchema, {
+    street: '',
+    city: '',
+    state: '',
+    zipCode: '',
+    country: '',
+  }),
+  lines: z.array(z.object({ productId: idSchema, quantity: quantitySchema })),
+  requestHash: z.optional(z.string()),
+});
+export type OrderRow = z.infer<typeof orderRowSchema>;
 export type OrderWithItems = Order & { items: OrderItem[] };
 
 export const MAX_ORDER_LINES = 25;
@@ -56,4 +86,8 @@ export const createOrderInputSchema = z.object({
 export type CreateOrderInput = z.infer<typeof createOrderInputSchema>;
 
 export const listOrdersInputSchema = pageInputSchema;
+export const adminListOrdersInputSchema = z.extend(pageInputSchema, {
+  status: z.optional(orderStatusSchema),
+});
+export type AdminListOrdersInput = z.infer<typeof adminListOrdersInputSchema>;
 export const updateOrderStatusInputSchema = z.object({ id: idSchema, status: orderStatusSchema });

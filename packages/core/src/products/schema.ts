@@ -3,15 +3,17 @@ import {
   idSchema,
   integer,
   pageInputSchema,
+  safeText,
   text,
   timestampSchema,
 } from '../common.ts';
 import * as z from 'zod/mini';
 
 export const productNameSchema = text(1, 200);
-export const descriptionSchema = z.string().check(z.maxLength(5000));
+export const descriptionSchema = z.string().check(z.maxLength(5000), safeText(true));
 export const categorySchema = text(1, 100);
-export const stockSchema = integer(0, 1_000_000);
+export const MAX_STOCK = 1_000_000;
+export const stockSchema = integer(0, MAX_STOCK);
 export const imageUrlSchema = z
   .url({ protocol: /^https$/, error: 'Must be an https URL' })
   .check(z.maxLength(2048));
@@ -39,8 +41,17 @@ export const createProductInputSchema = z.object({
 });
 export type CreateProductInput = z.infer<typeof createProductInputSchema>;
 
-export const updateProductInputSchema = z.extend(z.partial(createProductInputSchema), {
+/**
+ * Stock is not set here: only `adjustStock` changes it, atomically. Strict, so a client still
+ * sending `stock` learns it instead of seeing it ignored.
+ */
+export const updateProductInputSchema = z.strictObject({
   id: idSchema,
+  name: z.optional(productNameSchema),
+  description: z.optional(descriptionSchema),
+  price: z.optional(centsSchema),
+  imageUrl: z.optional(z.nullable(imageUrlSchema)),
+  category: z.optional(categorySchema),
 });
 export type UpdateProductInput = z.infer<typeof updateProductInputSchema>;
 
@@ -48,3 +59,38 @@ export const listProductsInputSchema = z.extend(pageInputSchema, {
   category: z.optional(categorySchema),
 });
 export type ListProductsInput = z.infer<typeof listProductsInputSchema>;
+
+export const adjustStockInputSchema = z.object({
+  id: idSchema,
+  delta: z.int().check(
+    z.gte(-MAX_STOCK),
+    z.lte(MAX_STOCK),
+    z.refine((delta) => delta !== 0, 'Must not be 0'),
+  ),
+});
+export type AdjustStockInput = z.infer<typeof adjustStockInputSchema>;
+
+export const searchProductsInputSchema = z.extend(pageInputSchema, {
+  query: text(1, 100),
+  category: z.optional(categorySchema),
+});
+export type SearchProductsInput = z.infer<typeof searchProductsInputSchema>;
+
+export interface CategoryCount {
+  category: string;
+  productCount: number;
+}
+
+/**
+ * A name folded for search: accents removed (NFKD, combining marks dropped), lower case, runs of
+ * white space as one space. "Café  Crème" → "cafe creme".
+ */
+export function foldName(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+/** The `search-index` partition of a folded name: its first letter or digit, else `#`. */
+export function nameBucket(folded: string): string {
+  const first = [...folded][0] ?? '';
+  return /^[\p{L}\p{N}]$/u.test(first) ? first : '#';
+}

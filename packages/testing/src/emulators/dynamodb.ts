@@ -74,15 +74,18 @@ export async function startDynamoDbLocal(
   return { endpoint, port, process: proc, stop: () => proc.stop() };
 }
 
-/** Creates the five tables under `prefix` on a DynamoDB Local endpoint (kept if they exist). */
-export async function createLocalTables(endpoint: string, prefix: string): Promise<void> {
+/**
+ * Creates the tables under `prefix` on a DynamoDB Local endpoint; existing ones are kept and get
+ * the indexes they lack. Returns what changed on existing tables.
+ */
+export async function createLocalTables(endpoint: string, prefix: string): Promise<string[]> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    await createTables(client, prefix);
+    return await createTables(client, prefix);
   } finally {
     client.destroy();
   }

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { idSchema } from '../common.ts';
+import { CorruptDataError } from '../errors.ts';
+import { mapStoreError, setExpression, type Repository } from '../db/repository.ts';
+import {
+  transactWrite,
+  TransactionCancelled,
+  type TaggedWrite,
+  type TransactItem,
+} from '../db/transactions.ts';
+import { MAX_ADDRESSES_PER_USER, type Address } from './schema.ts';
+
+/**
+ * Each user has one marker row (`default#<userId>`, no `userId` attribute, so it never shows in
+ * `userId-index`) holding which address is the default and how many addresses exist. Every create
+ * and delete, and every change of the default, rewrites the marker under a version condition in
+ * the same transaction as the addresses, so concurrent requests serialize per user: at most one
+ * default, always, and a count that the address limit can trust.
+ */
+const markerSchema = z.object({
+  id: z.string(),
+  version: z.int().check(z.gte(0)),
+  count: z.int().check(z.gte(0)),
+  defaultAddressId: z.optional(idSchema),
+});
+export type DefaultMarker = z.infer<typeof markerSchema>;
+
+const markerId = (userId: string) => `default#${userId}`;
+
+type Tag = 'address' | 'marker' | 'previous-default';
+
+/** Every DynamoDB read and write of addresses and their per-user marker. */
+export class AddressStore {
+  constructor(
+    private readonly repo: Repository<Address>,
+    private readonly doc: DynamoDBDocumentClient,
+  ) {}
+
+  private get table() {
+    return this.repo.tableName;
+  }
+
+  async ofUser(userId: string): Promise<Address[]> {
+    const page = await this.repo.queryIndex('userId-index', 'userId', userId, {
+      limit: MAX_ADDRESSES_PER_USER,
+    });
+    return page.items;
+  }
+
+  get(id: string, consistent = false): Promise<Address | undefined> {
+    return this.repo.get(id, { consistent });
+  }
+
+  /** The user's marker, parsed; a user who never had an address gets version 0. */
+  async marker(userId: string): Promise<DefaultMarker> {
+    const { Item: row } = await this.doc
+      .send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { id: markerId(userId) },
+          ConsistentRead: true,
+        }),
+      )
+      .catch(mapStoreError);
+    if (!row) return { id: markerId(userId), version: 0, count: 0 };
+    const parsed = markerSchema.safeParse(row);
+    if (!parsed.success) {
+      throw new CorruptDataError(`Malformed address marker in ${this.table} for ${userId}`, {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  /** The new address and the marker's next state, in one transaction. */
+  create(address: Address, marker: DefaultMarker, next: MarkerState): Promise<void> {
+    return this.write([
+      {
+        tag: 'address',
+        write: {
+          Put: {
+            TableName: this.table,
+            Item: address,
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      },
+      ...this.changeMarker(address.userId, marker, next, address.id),
+    ]);
+  }
+
+  /** Changed fields of an own address, and the marker when the default moves. */
+  update(
+    userId: string,
+    id: string,
+    changes: Partial<Address>,
+    marker: DefaultMarker,
+    next: MarkerState | undefined,
+  ): Promise<void> {
+    const set = setExpression(changes);
+    return this.write([
+      {
+        tag: 'address',
+        write: {
+          Update: {
+            TableName: this.table,
+            Key: { id },
+            UpdateExpression: set.expression,
+            ConditionExpression: '#userId = :userId',
+            ExpressionAttributeNames: { ...set.names, '#userId': 'userId' },
+            ExpressionAttributeValues: { ...set.values, ':userId': userId },
+          },
+        },
+      },
+      ...(next ? this.changeMarker(userId, marker, next, id) : []),
+    ]);
+  }
+
+  delete(userId: string, id: string, marker: DefaultMarker, next: MarkerState): Promise<void> {
+    return this.write([
+      {
+        tag: 'address',
+        write: {
+          Delete: {
+            TableName: this.table,
+            Key: { id },
+            ConditionExpression: '#userId = :userId',
+            ExpressionAttributeNames: { '#userId': 'userId' },
+            ExpressionAttributeValues: { ':userId': userId },
+          },
+        },
+      },
+      ...this.changeMarker(userId, marker, next, id),
+    ]);
+  }
+
+  /**
+   * The marker's next version, conditioned on the version read (0 = not written yet), plus
+   * clearing `isDefault` on the previous default when the default moves away from it.
+   */
+  private changeMarker(
+    userId: string,
+    read: DefaultMarker,
+    next: MarkerState,
+    /** The address the caller's transaction already writes: never a second item for it. */
+    touching: string,
+  ): TaggedWrite<Tag>[] {
+    const marker: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: { id: markerId(userId), version: read.version + 1, ...next },
+        ...(read.version === 0
+          ? { ConditionExpression: 'attribute_not_exists(id)' }
+          : {
+              ConditionExpression: '#version = :version',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':version': read.version },
+            }),
+      },
+    };
+    const writes: TaggedWrite<Tag>[] = [{ tag: 'marker', write: marker }];
+    const previous = read.defaultAddressId;
+    if (previous && previous !== next.defaultAddressId && previous !== touching) {
+      writes.push({
+        tag: 'previous-default',
+        write: {
+          Update: {
+            TableName: this.table,
+            Key: { id: previous },
+            UpdateExpression: 'SET isDefault = :false',
+            // Deleting it in this same transaction is fine; never recreate a deleted address.
+            ConditionExpression: 'attribute_exists(id)',
+            ExpressionAttributeValues: { ':false': false },
+          },
+        },
+      });
+    }
+    return writes;
+  }
+
+  /**
+   * Any failed condition means someone else changed this user's addresses since we read them:
+   * reported as a conflict, so the service retries from a fresh read.
+   */
+  private async write(writes: TaggedWrite<Tag>[]): Promise<void> {
+    try {
+      await transactWrite(this.doc, writes);
+    } catch (error) {
+      if (error instanceof TransactionCancelled && !error.isConflict) {
+        throw new TransactionCancelled(error.failed, true, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+export interface MarkerState {
+  count: number;
+  defaultAddressId: string | undefined;
+}

@@ -1,0 +1,142 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Actor } from '../actor.ts';
+import type { Clock } from '../common.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
+import type { Address } from '../addresses/schema.ts';
+import type { Product } from '../products/schema.ts';
+import type { CreateOrderInput, OrderItem, OrderRow, OrderWithItems } from './schema.ts';
+import { toOrder, type OrderStore, type OrderWriteTag } from './store.ts';
+
+/**
+ * Places an order in at most two sequential round trips: one BatchGetItem (products, address and,
+ * for a keyed request, an earlier order), then one TransactWriteItems (order, items, every stock
+ * decrement, an address check). With an idempotency key the order id is derived from the user and
+ * the key, so concurrent retries collide on `attribute_not_exists(id)` and only one writes.
+ */
+export function placeOrder(
+  store: OrderStore,
+  clock: Clock,
+  actor: Actor,
+  input: CreateOrderInput,
+): Promise<OrderWithItems> {
+  const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
+  const orderId = orderIdFor(actor, input);
+  const replay = async (existing: OrderRow) => {
+    if (existing.userId !== actor.id) throw new ConflictError('Idempotency key already used');
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError('This idempotency key was used for a different order');
+    }
+    return { ...toOrder(existing), items: await store.itemsOf(existing.id) };
+  };
+
+  return retryOnConflict(async () => {
+    const productIds = input.items.map((l) => l.productId);
+    const read = await store.readForCreate(
+      productIds,
+      input.shippingAddressId,
+      requestHash ? orderId : undefined,
+    );
+    if (read.existing) return replay(read.existing);
+    const { order, items } = buildOrder(actor, input, read, orderId, requestHash, clock);
+    try {
+      await store.place(order, items);
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
+      const failed = error as TransactionCancelled<OrderWriteTag>;
+      if (failed.failure('order')) {
+        // The same idempotent request won the race a moment ago: answer with its order.
+        const existing = await store.get(orderId);
+        if (existing) return replay(existing);
+      }
+      throw explain(failed, items);
+    }
+    return { ...toOrder(order), items };
+  });
+}
+
+function buildOrder(
+  actor: Actor,
+  input: CreateOrderInput,
+  read: { address: Address | undefined; products: Map<string, Product> },
+  orderId: string,
+  requestHash: string | undefined,
+  clock: Clock,
+): { order: OrderRow; items: OrderItem[] } {
+  const address = read.address;
+  if (!address || address.userId !== actor.id)
+    throw new NotFoundError('Shipping address not found');
+  const items = input.items.map((line): OrderItem => {
+    const product = read.products.get(line.productId);
+    if (!product) throw new NotFoundError(`Product ${line.productId} not found`);
+    if (product.stock < line.quantity) throw notEnoughStock(product.name);
+    return {
+      id: randomUUID(),
+      orderId,
+      productId: product.id,
+      productName: product.name,
+      quantity: line.quantity,
+      price: product.price,
+    };
+  });
+  const now = clock.now().toISOString();
+  const order: OrderRow = {
+    id: orderId,
+    userId: actor.id,
+    orderDate: now,
+    status: 'PENDING',
+    totalAmount: items.reduce((sum, i) => sum + i.price * i.quantity, 0),
+    shippingAddressId: address.id,
+    shippingAddress: {
+      street: address.street,
+      city: address.city,
+      state: address.state,
+      zipCode: address.zipCode,
+      country: address.country,
+    },
+    createdAt: now,
+    updatedAt: now,
+    lines: items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+    ...(requestHash ? { requestHash } : {}),
+  };
+  return { order, items };
+}
+
+/** The contract's error for the first failed write, by what the write was for. */
+function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[]): Error {
+  for (const item of items) {
+    const failed = error.failure(`stock:${item.productId}`);
+    if (!failed) continue;
+    if (!failed.item)
+      return new NotFoundError(`Product ${item.productId} not found`, { cause: error });
+    if (failed.item.price !== item.price) {
+      return new ConflictError(`The price of "${item.productName}" changed, please review`, {
+        cause: error,
+      });
+    }
+    return notEnoughStock(item.productName, error);
+  }
+  if (error.failure('address')) {
+    return new NotFoundError('Shipping address not found', { cause: error });
+  }
+  return error;
+}
+
+function notEnoughStock(productName: string, cause?: unknown) {
+  return new ConflictError(`Not enough stock for "${productName}"`, { cause });
+}
+
+/** Canonical form of the request, independent of line order. */
+export function hashRequest(input: CreateOrderInput): string {
+  const lines = [...input.items].sort((a, b) => a.productId.localeCompare(b.productId));
+  return createHash('sha256')
+    .update(JSON.stringify({ lines, shippingAddressId: input.shippingAddressId }))
+    .digest('base64url');
+}
+
+/** The order id: derived from user and key for idempotent requests, so retries name one order. */
+export function orderIdFor(actor: Actor, input: CreateOrderInput): string {
+  if (!input.idempotencyKey) return randomUUID();
+  const hex = createHash('sha256').update(`${actor.id}\0${input.idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,303 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ThrottledError, ValidationError } from '../errors.ts';
+import type { CursorCodec } from '../db/cursor.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  mapStoreError,
+  type Page,
+  type PageRequest,
+  type Repository,
+} from '../db/repository.ts';
+import { transactWrite, type TaggedWrite } from '../db/transactions.ts';
+import type { Address } from '../addresses/schema.ts';
+import type { Product } from '../products/schema.ts';
+import {
+  orderStatusSchema,
+  type Order,
+  type OrderItem,
+  type OrderRow,
+  type OrderStatus,
+} from './schema.ts';
+
+/** What a failed write of `place` or `move` was for. */
+export type OrderWriteTag =
+  'order' | 'address' | `stock:${string}` | `item:${string}` | 'status' | `restore:${string}`;
+
+export interface OrderTables {
+  orders: Repository<OrderRow>;
+  items: Repository<OrderItem>;
+  products: Repository<Product>;
+  addresses: Repository<Address>;
+}
+
+/** BatchGetItem may leave keys unprocessed under load; we ask again this many times at most. */
+export const BATCH_GET_ATTEMPTS = 4;
+
+const STATUSES = orderStatusSchema.options;
+
+/** The public shape of an Orders row. */
+export function toOrder(row: OrderRow): Order {
+  const { lines: _lines, requestHash: _hash, ...order } = row;
+  return order;
+}
+
+/** Every DynamoDB read and write of orders: keys, expressions, transactions. */
+export class OrderStore {
+  constructor(
+    private readonly tables: OrderTables,
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  /** Strongly consistent: status moves must start from the latest status. */
+  get(id: string): Promise<OrderRow | undefined> {
+    return this.tables.orders.get(id, { consistent: true });
+  }
+
+  async itemsOf(orderId: string): Promise<OrderItem[]> {
+    const page = await this.tables.items.queryIndex('orderId-index', 'orderId', orderId, {
+      limit: 100,
+    });
+    return page.items;
+  }
+
+  async pageOfUser(userId: string, page: PageRequest): Promise<Page<Order>> {
+    const result = await this.tables.orders.queryIndex('userId-index', 'userId', userId, {
+      ...page,
+      descending: true,
+    });
+    return { items: result.items.map(toOrder), nextCursor: result.nextCursor };
+  }
+
+  /** Every user's orders newest first, from `status-index`: one status, or all five merged. */
+  async adminPage(status: OrderStatus | undefined, page: PageRequest): Promise<Page<Order>> {
+    if (status) {
+      const result = await this.tables.orders.queryIndex('status-index', 'status', status, {
+        ...page,
+        descending: true,
+      });
+      return { items: result.items.map(toOrder), nextCursor: result.nextCursor };
+    }
+    return this.mergedAdminPage(page);
+  }
+
+  /**
+   * Newest first across the five statuses: each status partition is read from where the last page
+   * stopped (at most `limit` items each, in parallel: one round trip), the newest `limit` are
+   * kept, and the cursor records, per status, the key of the last item handed out.
+   */
+  private async mergedAdminPage(page: PageRequest): Promise<Page<Order>> {
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const scope = `${this.tables.orders.tableName}/status-index/*`;
+    const positions = this.decodePositions(page.cursor, scope);
+    const heads = await Promise.all(
+      STATUSES.map(async (status) => {
+        const position = positions[status];
+        if (position === null) return { status, rows: [], more: false };
+        const result = await this.tables.orders.queryIndex('status-index', 'status', status, {
+          limit,
+          descending: true,
+          cursor: position
+            ? this.cursors.encode(
+                position,
+                `${this.tables.orders.tableName}/status-index/${status}/`,
+              )!
+            : undefined,
+        });
+        return { status, rows: result.items, more: result.nextCursor !== null };
+      }),
+    );
+    const merged = heads
+      .flatMap(({ status, rows }) => rows.map((row) => ({ status, row })))
+      .sort((a, b) =>
+        a.row.orderDate === b.row.orderDate
+          ? b.row.id.localeCompare(a.row.id)
+          : b.row.orderDate.localeCompare(a.row.orderDate),
+      );
+    const taken = merged.slice(0, limit);
+    const next: Record<string, Record<string, unknown> | null | undefined> = { ...positions };
+    for (const { status, rows, more } of heads) {
+      const last = taken.filter((t) => t.status === status).at(-1)?.row;
+      if (last) {
+        const exhausted = !more && last === rows.at(-1);
+        next[status] = exhausted
+          ? null
+          : { id: last.id, status: last.status, orderDate: last.orderDate };
+      } else if (!more && rows.length === 0) {
+        next[status] = null;
+      }
+    }
+    const done = STATUSES.every((s) => next[s] === null);
+    return {
+      items: taken.map((t) => toOrder(t.row)),
+      nextCursor: done ? null : this.cursors.encode({ positions: next }, scope),
+    };
+  }
+
+  /** Per status: `undefined` not started, `null` exhausted, else the start key (shape checked). */
+  private decodePositions(cursor: string | undefined, scope: string) {
+    const invalid = () => new ValidationError('Invalid cursor', ['cursor']);
+    const decoded = this.cursors.decode(cursor, scope);
+    const positions: Record<string, Record<string, unknown> | null | undefined> = {};
+    if (!decoded) return positions;
+    const raw = decoded.positions;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid();
+    for (const [status, key] of Object.entries(raw as Record<string, unknown>)) {
+      if (!(STATUSES as readonly string[]).includes(status)) throw invalid();
+      if (key === null) {
+        positions[status] = null;
+        continue;
+      }
+      const k = key as Record<string, unknown>;
+      const fits =
+        typeof k === 'object' &&
+        Object.keys(k).length === 3 &&
+        typeof k.id === 'string' &&
+        k.status === status &&
+        typeof k.orderDate === 'string';
+      if (!fits) throw invalid();
+      positions[status] = k;
+    }
+    return positions;
+  }
+
+  /**
+   * One BatchGetItem for everything placing an order needs, strongly consistent: the products,
+   * the address and, for an idempotent request, an order already placed under the same id.
+   * Unprocessed keys are asked again with backoff, at most `BATCH_GET_ATTEMPTS` times in all.
+   */
+  async readForCreate(productIds: string[], addressId: string, orderId: string | undefined) {
+    const { orders, products, addresses } = this.tables;
+    let request: Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }> = {
+      [products.tableName]: { Keys: productIds.map((id) => ({ id })), ConsistentRead: true },
+      [addresses.tableName]: { Keys: [{ id: addressId }], ConsistentRead: true },
+      ...(orderId ? { [orders.tableName]: { Keys: [{ id: orderId }], ConsistentRead: true } } : {}),
+    };
+    const found: Record<string, Record<string, unknown>[]> = {};
+    for (let attempt = 0; Object.keys(request).length > 0; attempt++) {
+      if (attempt >= BATCH_GET_ATTEMPTS) {
+        throw new ThrottledError('The data store is busy, please retry');
+      }
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      const result = await this.doc
+        .send(new BatchGetCommand({ RequestItems: request }))
+        .catch(mapStoreError);
+      for (const [table, rows] of Object.entries(result.Responses ?? {})) {
+        (found[table] ??= []).push(...rows);
+      }
+      request = (result.UnprocessedKeys ?? {}) as typeof request;
+    }
+    const existing = found[orders.tableName]?.[0];
+    const address = found[addresses.tableName]?.[0];
+    return {
+      existing: existing ? orders.parse(existing) : undefined,
+      address: address ? addresses.parse(address) : undefined,
+      products: new Map(
+        (found[products.tableName] ?? []).map((row) => {
+          const product = products.parse(row);
+          return [product.id, product] as const;
+        }),
+      ),
+    };
+  }
+
+  /**
+   * One transaction: the order, every stock decrement (stock and price still as read), a check that
+   * the address is still the caller's, and the items.
+   */
+  async place(order: OrderRow, items: OrderItem[]): Promise<void> {
+    const { orders, products, addresses, items: itemsTable } = this.tables;
+    const writes: TaggedWrite<OrderWriteTag>[] = [
+      {
+        tag: 'order',
+        write: {
+          Put: {
+            TableName: orders.tableName,
+            Item: order,
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      },
+      ...items.map((item): TaggedWrite<OrderWriteTag> => ({
+        tag: `stock:${item.productId}`,
+        write: {
+          Update: {
+            TableName: products.tableName,
+            Key: { id: item.productId },
+            UpdateExpression: 'SET stock = stock - :quantity, updatedAt = :now',
+            ConditionExpression:
+              'attribute_exists(category) AND stock >= :quantity AND price = :price',
+            ExpressionAttributeValues: {
+              ':quantity': item.quantity,
+              ':price': item.price,
+              ':now': order.createdAt,
+            },
+          },
+        },
+      })),
+      {
+        tag: 'address',
+        write: {
+          ConditionCheck: {
+            TableName: addresses.tableName,
+            Key: { id: order.shippingAddressId },
+            ConditionExpression: 'userId = :userId',
+            ExpressionAttributeValues: { ':userId': order.userId },
+          },
+        },
+      },
+      ...items.map((item): TaggedWrite<OrderWriteTag> => ({
+        tag: `item:${item.id}`,
+        write: {
+          Put: {
+            TableName: itemsTable.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      })),
+    ];
+    await transactWrite(this.doc, writes);
+  }
+
+  /**
+   * Changes status on the condition that it is still what was read, so a concurrent change (or a
+   * second cancel) fails instead of restoring stock twice; `restores` put stock back in the same
+   * transaction.
+   */
+  async move(
+    order: OrderRow,
+    status: OrderStatus,
+    updatedAt: string,
+    restores: { productId: string; quantity: number }[],
+  ): Promise<void> {
+    const { orders, products } = this.tables;
+    await transactWrite<OrderWriteTag>(this.doc, [
+      {
+        tag: 'status',
+        write: {
+          Update: {
+            TableName: orders.tableName,
+            Key: { id: order.id },
+            UpdateExpression: 'SET #status = :to, updatedAt = :now',
+            ConditionExpression: '#status = :from',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':to': status, ':from': order.status, ':now': updatedAt },
+          },
+        },
+      },
+      ...restores.map((line): TaggedWrite<OrderWriteTag> => ({
+        tag: `restore:${line.productId}`,
+        write: {
+          Update: {
+            TableName: products.tableName,
+            Key: { id: line.productId },
+            UpdateExpression: 'SET stock = stock + :quantity, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(category)',
+            ExpressionAttributeValues: { ':quantity': line.quantity, ':now': updatedAt },
+          },
+        },
+      })),
+    ]);
+  }
+}

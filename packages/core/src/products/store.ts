@@ -1,0 +1,284 @@
+import {
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import {
+  mapStoreError,
+  setExpression,
+  type Page,
+  type PageRequest,
+  type Repository,
+} from '../db/repository.ts';
+import { transactWrite, TransactionCancelled, type TaggedWrite } from '../db/transactions.ts';
+import { foldName, MAX_STOCK, nameBucket, type CategoryCount, type Product } from './schema.ts';
+
+/**
+ * The Products table: product rows (with `nameKey`/`nameBucket`, the folded name the indexes sort
+ * and search on) and one bookkeeping row, `#categories`, holding a counter attribute per category
+ * (`c:<category>`). The counter moves in the same transaction as the product it counts, so
+ * `categories()` is one GetItem and never a scan. `#` cannot start a product id.
+ */
+const CATEGORIES_ID = '#categories';
+const counter = (category: string) => `c:${category}`;
+
+type Tag = 'product' | 'categories';
+
+export class ProductStore {
+  constructor(
+    private readonly repo: Repository<Product>,
+    private readonly doc: DynamoDBDocumentClient,
+  ) {}
+
+  private get table() {
+    return this.repo.tableName;
+  }
+
+  get(id: string, consistent = false): Promise<Product | undefined> {
+    return this.repo.get(id, { consistent });
+  }
+
+  /** A category in name order through `category-index`; else the whole catalogue, unordered. */
+  page(category: string | undefined, page: PageRequest): Promise<Page<Product>> {
+    return category
+      ? this.repo.queryIndex('category-index', 'category', category, page)
+      : this.repo.scan({ ...page, onlyWith: 'category' });
+  }
+
+  /** Names starting with `folded` (already folded), in name order; reads O(limit) items. */
+  search(folded: string, category: string | undefined, page: PageRequest): Promise<Page<Product>> {
+    return category
+      ? this.repo.queryIndex('category-index', 'category', category, {
+          ...page,
+          sortKeyPrefix: folded,
+        })
+      : this.repo.queryIndex('search-index', 'nameBucket', nameBucket(folded), {
+          ...page,
+          sortKeyPrefix: folded,
+        });
+  }
+
+  async create(product: Product): Promise<Product> {
+    await this.write(
+      [
+        {
+          tag: 'product',
+          write: {
+            Put: {
+              TableName: this.table,
+              Item: withSearchKeys(product),
+              ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+        },
+        this.count([[product.category, 1]]),
+      ],
+      () => new ConflictError(`Product ${product.id} already exists`),
+    );
+    return product;
+  }
+
+  /**
+   * Applies `changes` to the product as it was read (`before`): conditioned on its category still
+   * being `before.category`, so the category counters move exactly once.
+   */
+  async update(before: Product, changes: Partial<Product>): Promise<Product> {
+    const after: Product = { ...before, ...changes };
+    const set = setExpression({
+      ...changes,
+      ...(changes.name === undefined ? {} : searchKeys(changes.name)),
+    });
+    const moved = after.category !== before.category;
+    await this.write([
+      {
+        tag: 'product',
+        write: {
+          Update: {
+            TableName: this.table,
+            Key: { id: before.id },
+            UpdateExpression: set.expression,
+            ConditionExpression: '#category = :before',
+            ExpressionAttributeNames: { ...set.names, '#category': 'category' },
+            ExpressionAttributeValues: { ...set.values, ':before': before.category },
+          },
+        },
+      },
+      ...(moved
+        ? [
+            this.count([
+              [before.category, -1],
+              [after.category, 1],
+            ]),
+          ]
+        : []),
+    ]);
+    return after;
+  }
+
+  async delete(product: Product): Promise<void> {
+    await this.write([
+      {
+        tag: 'product',
+        write: {
+          Delete: {
+            TableName: this.table,
+            Key: { id: product.id },
+            ConditionExpression: '#category = :category',
+            ExpressionAttributeNames: { '#category': 'category' },
+            ExpressionAttributeValues: { ':category': product.category },
+          },
+        },
+      },
+      this.count([[product.category, -1]]),
+    ]);
+  }
+
+  /**
+   * `stock + delta` as one atomic update, kept within 0..MAX_STOCK by its condition: racing orders
+   * and adjustments never lose each other's change.
+   */
+  async adjustStock(id: string, delta: number, updatedAt: string): Promise<Product> {
+    const bound =
+      delta < 0
+        ? { expression: 'stock >= :need', value: -delta }
+        : { expression: 'stock <= :room', value: MAX_STOCK - delta };
+    const placeholder = delta < 0 ? ':need' : ':room';
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id },
+          UpdateExpression: 'SET stock = stock + :delta, updatedAt = :now',
+          ConditionExpression: `attribute_exists(category) AND ${bound.expression}`,
+          ExpressionAttributeValues: {
+            ':delta': delta,
+            ':now': updatedAt,
+            [placeholder]: bound.value,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return this.repo.parse(Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        if (!error.Item) throw new NotFoundError('Product not found', { cause: error });
+        throw new ConflictError(`Stock must stay between 0 and ${MAX_STOCK}`, { cause: error });
+      }
+      return mapStoreError(error);
+    }
+  }
+
+  /** Every category with at least one product, in name order. One GetItem. */
+  async categories(): Promise<CategoryCount[]> {
+    const { Item = {} } = await this.doc
+      .send(new GetCommand({ TableName: this.table, Key: { id: CATEGORIES_ID } }))
+      .catch(mapStoreError);
+    return Object.entries(Item)
+      .filter(([name, count]) => name.startsWith('c:') && typeof count === 'number' && count > 0)
+      .map(([name, count]) => ({ category: name.slice(2), productCount: count as number }))
+      .sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  }
+
+  /**
+   * Brings rows written by an earlier release up to this one: search keys on products that lack
+   * them, and the category counters when they were never kept. Safe to run on every start.
+   */
+  async migrate(): Promise<{ searchKeys: number; categories: boolean }> {
+    const counts = new Map<string, number>();
+    let searchKeysAdded = 0;
+    let hasCounters = false;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc
+        .send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }))
+        .catch(mapStoreError);
+      for (const row of page.Items ?? []) {
+        if (row.id === CATEGORIES_ID) {
+          hasCounters = true;
+          continue;
+        }
+        const product = this.repo.parse(row);
+        counts.set(product.category, (counts.get(product.category) ?? 0) + 1);
+        if (row.nameKey !== undefined) continue;
+        const keys = setExpression(searchKeys(product.name));
+        await this.doc
+          .send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { id: product.id },
+              UpdateExpression: keys.expression,
+              ExpressionAttributeNames: keys.names,
+              ExpressionAttributeValues: keys.values,
+            }),
+          )
+          .catch(mapStoreError);
+        searchKeysAdded++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    if (!hasCounters) {
+      await this.doc
+        .send(
+          new PutCommand({
+            TableName: this.table,
+            Item: {
+              id: CATEGORIES_ID,
+              ...Object.fromEntries([...counts].map(([c, n]) => [counter(c), n])),
+            },
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        )
+        .catch(mapStoreError);
+    }
+    return { searchKeys: searchKeysAdded, categories: !hasCounters };
+  }
+
+  /** One write for all counter changes: a transaction may touch the `#categories` row once. */
+  private count(deltas: [category: string, delta: 1 | -1][]): TaggedWrite<Tag> {
+    return {
+      tag: 'categories',
+      write: {
+        Update: {
+          TableName: this.table,
+          Key: { id: CATEGORIES_ID },
+          UpdateExpression: `ADD ${deltas.map((_, i) => `#c${i} :d${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(
+            deltas.map(([category], i) => [`#c${i}`, counter(category)]),
+          ),
+          ExpressionAttributeValues: Object.fromEntries(deltas.map(([, d], i) => [`:d${i}`, d])),
+        },
+      },
+    };
+  }
+
+  /**
+   * A failed product condition: gone (`NotFoundError`), or changed by someone else since we read it
+   * (retried as a conflict, from a new read), unless `existing` says what an existing row means.
+   */
+  private async write(writes: TaggedWrite<Tag>[], existing?: () => Error): Promise<void> {
+    try {
+      await transactWrite(this.doc, writes);
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
+      const failed = (error as TransactionCancelled<Tag>).failure('product');
+      if (failed && !failed.item) throw new NotFoundError('Product not found', { cause: error });
+      if (failed && existing) throw existing();
+      if (failed) throw new TransactionCancelled([], true, { cause: error });
+      throw error;
+    }
+  }
+}
+
+function searchKeys(name: string) {
+  const nameKey = foldName(name);
+  return { nameKey, nameBucket: nameBucket(nameKey) };
+}
+
+function withSearchKeys(product: Product) {
+  return { ...product, ...searchKeys(product.name) };
+}
