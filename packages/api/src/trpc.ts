@@ -4,9 +4,9 @@ import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 
 /** `meta.auth`: who may call a procedure; set by the three builders below, read by `pnpm docs`. */
-type Meta = { auth: 'public' | 'user' | 'admin' };
+const withMeta = initTRPC.context<Context>().meta<{ auth: 'public' | 'user' | 'admin' }>();
 
-const t = initTRPC.context<Context>().meta<Meta>().create({
+const t = withMeta.create({
   // Stack traces are added below, from the caller's config, and only in the local stage.
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
