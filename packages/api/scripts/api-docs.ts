@@ -1,5 +1,5 @@
 /**
- * Generates `docs/API.md` from `appRouter`: `pnpm docs`.
+ * Generates `docs/API.md` from `appRouter`: `pnpm run docs`.
  *
  * - Procedures, their kind and their order come from the router at runtime.
  * - Auth level comes from `meta.auth`, set by the builders in `src/trpc.ts`.
@@ -13,12 +13,13 @@
  *
  * `packages/api/test/api-docs.test.ts` fails when `docs/API.md` is stale.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import ts from 'typescript';
 import * as z from 'zod/mini';
+import { MAX_BATCH_SIZE } from '../src/app.ts';
 import { appRouter } from '../src/root.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -282,7 +283,7 @@ function printType(checker: ts.TypeChecker, root: ts.Type): string {
 
 const INTRO = `# Shop API reference
 
-> Generated from the router by \`pnpm docs\` (\`packages/api/scripts/api-docs.ts\`). Do not edit by
+> Generated from the router by \`pnpm run docs\` (\`packages/api/scripts/api-docs.ts\`). Do not edit by
 > hand: a test fails when this file is stale.
 
 ## Transport
@@ -291,9 +292,9 @@ const INTRO = `# Shop API reference
   \`<api url>/<path>\`.
 - **Queries** use \`GET\`, with the input as URL-encoded JSON in \`?input=\` (omit it when there is no
   input). **Mutations** use \`POST\` with the input as the JSON body.
-- **Batching**: several calls of the same kind in one request, \`<api url>/a,b?batch=1\`; the input is
-  an object keyed by the call's index (\`{"0": ..., "1": ...}\`) and the response is an array in the
-  same order.
+- **Batching**: up to ${MAX_BATCH_SIZE} calls of the same kind in one request,
+  \`<api url>/a,b?batch=1\`; the input is an object keyed by the call's index
+  (\`{"0": ..., "1": ...}\`) and the response is an array in the same order.
 - **No transformer**: inputs and outputs are plain JSON. A successful response is
   \`{ "result": { "data": <output> } }\`.
 - **Timestamps** are ISO 8601 strings in UTC (\`2025-01-31T12:00:00.000Z\`).
@@ -437,6 +438,7 @@ export async function renderApiDocs(): Promise<string> {
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const content = await renderApiDocs();
+  mkdirSync(path.dirname(API_DOCS_PATH), { recursive: true });
   writeFileSync(API_DOCS_PATH, content);
   console.log(`Wrote ${path.relative(process.cwd(), API_DOCS_PATH)}`);
 }

@@ -3,7 +3,7 @@ import { SchemaError } from '@shop/core';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 
-/** `meta.auth`: who may call a procedure; set by the three builders below, read by `pnpm docs`. */
+/** `meta.auth`: who may call a procedure; set by the builders below, read by `pnpm run docs`. */
 const withMeta = initTRPC.context<Context>().meta<{ auth: 'public' | 'user' | 'admin' }>();
 
 const t = withMeta.create({
