@@ -69,7 +69,10 @@ const DOMAIN_ERRORS: Record<string, DomainError[]> = {
   'addresses.update': [{ code: 'NOT_FOUND', when: 'no such address, or not yours' }],
   'addresses.delete': [{ code: 'NOT_FOUND', when: 'no such address, or not yours' }],
   'orders.create': [
-    { code: 'NOT_FOUND', when: 'a product or the shipping address does not exist (or is not yours)' },
+    {
+      code: 'NOT_FOUND',
+      when: 'a product or the shipping address does not exist (or is not yours)',
+    },
     {
       code: 'CONFLICT',
       when: 'not enough stock (the message names the product); idempotency key reused with a different payload',
@@ -121,8 +124,7 @@ interface RuntimeProcedure {
 }
 
 const isProcedure = (value: unknown): value is RuntimeProcedure =>
-  typeof value === 'function' &&
-  (value as Partial<RuntimeProcedure>)._def?.procedure === true;
+  typeof value === 'function' && (value as Partial<RuntimeProcedure>)._def?.procedure === true;
 
 function collect(record: Record<string, unknown>, prefix: string[], into: ProcedureInfo[]) {
   for (const [key, value] of Object.entries(record)) {
@@ -252,11 +254,10 @@ function printType(checker: ts.TypeChecker, root: ts.Type): string {
     const inner = `${indent}  `;
     const lines = properties.map((property) => {
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
-      let propertyType = checker.getTypeOfSymbol(property);
-      if (optional) propertyType = checker.getNonNullableType(propertyType);
+      const propertyType = checker.getTypeOfSymbol(property);
       const printed =
-        optional && checker.getTypeOfSymbol(property).isUnion()
-          ? printOptional(checker.getTypeOfSymbol(property), inner)
+        optional && propertyType.isUnion()
+          ? printOptional(propertyType, inner)
           : print(propertyType, inner);
       return `${inner}${propName(property.getName())}${optional ? '?' : ''}: ${printed};`;
     });
@@ -348,7 +349,8 @@ List procedures take \`{ limit?: 1..100 (default 20), cursor?: string }\` and re
 
 function errorsFor(procedure: ProcedureInfo, inputSchema: unknown): [ErrorCode, string][] {
   const found = new Map<ErrorCode, string[]>();
-  const add = (code: ErrorCode, when: string) => found.set(code, [...(found.get(code) ?? []), when]);
+  const add = (code: ErrorCode, when: string) =>
+    found.set(code, [...(found.get(code) ?? []), when]);
   if (procedure.inputs.length > 0) {
     add('BAD_REQUEST', 'the input fails validation');
     const properties = (inputSchema as { properties?: Record<string, unknown> }).properties;
