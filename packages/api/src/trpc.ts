@@ -3,7 +3,10 @@ import { SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 
-const t = initTRPC.context<Context>().create({
+/** `meta.auth`: who may call a procedure; set by the builders below, read by `pnpm run docs`. */
+const withMeta = initTRPC.context<Context>().meta<{ auth: 'public' | 'user' | 'admin' }>();
+
+const t = withMeta.create({
   // Stack traces are added below, from the caller's config, and only in the local stage.
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
@@ -45,9 +48,9 @@ const domainErrors = t.middleware(async ({ next }) => {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.meta({ auth: 'public' }).use(domainErrors);
 
-export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+export const userProcedure = publicProcedure.meta({ auth: 'user' }).use(({ ctx, next }) => {
   if (!ctx.user) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',
@@ -57,7 +60,7 @@ export const userProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-export const adminProcedure = userProcedure.use(({ ctx, next }) => {
+export const adminProcedure = userProcedure.meta({ auth: 'admin' }).use(({ ctx, next }) => {
   if (!ctx.user.isAdmin) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Only admins can do this' });
   }

@@ -1,0 +1,446 @@
+/**
+ * Generates `docs/API.md` from `appRouter`: `pnpm run docs`.
+ *
+ * - Procedures, their kind and their order come from the router at runtime.
+ * - Auth level comes from `meta.auth`, set by the builders in `src/trpc.ts`.
+ * - Input is JSON Schema from the procedure's zod schemas (`z.toJSONSchema`).
+ * - Output has no schema: it is the TypeScript type the compiler infers for the procedure
+ *   (`_def.$types.output` of `typeof appRouter`), expanded into a readable type.
+ * - Errors: generic ones from input and auth level, domain ones from `DOMAIN_ERRORS` below.
+ *
+ * New procedures are picked up with no edits here; only `DOMAIN_ERRORS` needs a line if the new
+ * procedure can give NOT_FOUND or CONFLICT (or another domain error).
+ *
+ * `packages/api/test/api-docs.test.ts` fails when `docs/API.md` is stale.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import ts from 'typescript';
+import * as z from 'zod/mini';
+import { MAX_BATCH_SIZE } from '../src/app.ts';
+import { appRouter } from '../src/root.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const rootModule = path.resolve(import.meta.dirname, '../src/root.ts');
+export const API_DOCS_PATH = path.join(repoRoot, 'docs/API.md');
+
+type Auth = 'public' | 'user' | 'admin';
+type Kind = 'query' | 'mutation' | 'subscription';
+type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
+  | 'INTERNAL_SERVER_ERROR';
+
+interface DomainError {
+  code: ErrorCode;
+  when: string;
+}
+
+/**
+ * Errors a procedure gives beyond the generic ones (from the API contract). Keyed by full path;
+ * a procedure not listed here gets the generic errors only. Entries for procedures that do not
+ * exist (yet) are ignored.
+ */
+const DOMAIN_ERRORS: Record<string, DomainError[]> = {
+  'users.signUp': [{ code: 'CONFLICT', when: 'the email is already registered' }],
+  'users.login': [{ code: 'UNAUTHORIZED', when: 'wrong email or password' }],
+  'users.byId': [{ code: 'NOT_FOUND', when: 'no such user' }],
+  'users.setAdmin': [
+    { code: 'NOT_FOUND', when: 'no such user' },
+    { code: 'CONFLICT', when: 'an admin changes their own admin right' },
+  ],
+  'users.confirmForgotPassword': [{ code: 'BAD_REQUEST', when: 'wrong or expired code' }],
+  'users.changePassword': [{ code: 'BAD_REQUEST', when: 'wrong current password' }],
+  'users.deleteMe': [{ code: 'BAD_REQUEST', when: 'wrong password' }],
+  'products.byId': [{ code: 'NOT_FOUND', when: 'no such product' }],
+  'products.update': [{ code: 'NOT_FOUND', when: 'no such product' }],
+  'products.delete': [{ code: 'NOT_FOUND', when: 'no such product' }],
+  'products.adjustStock': [
+    { code: 'NOT_FOUND', when: 'no such product' },
+    { code: 'CONFLICT', when: 'the resulting stock would be outside 0..1,000,000' },
+  ],
+  'addresses.create': [{ code: 'CONFLICT', when: 'the address limit is reached' }],
+  'addresses.update': [{ code: 'NOT_FOUND', when: 'no such address, or not yours' }],
+  'addresses.delete': [{ code: 'NOT_FOUND', when: 'no such address, or not yours' }],
+  'orders.create': [
+    {
+      code: 'NOT_FOUND',
+      when: 'a product or the shipping address does not exist (or is not yours)',
+    },
+    {
+      code: 'CONFLICT',
+      when: 'not enough stock (the message names the product); idempotency key reused with a different payload',
+    },
+  ],
+  'orders.byId': [{ code: 'NOT_FOUND', when: 'no such order, or not yours' }],
+  'orders.cancel': [
+    { code: 'NOT_FOUND', when: 'no such order, or not yours' },
+    { code: 'CONFLICT', when: 'the order can no longer be cancelled, or is already cancelled' },
+  ],
+  'orders.updateStatus': [
+    { code: 'NOT_FOUND', when: 'no such order' },
+    { code: 'CONFLICT', when: 'the status change is not allowed' },
+  ],
+};
+
+const ERROR_ORDER: ErrorCode[] = [
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'TOO_MANY_REQUESTS',
+  'INTERNAL_SERVER_ERROR',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Runtime: the procedures, in router order.
+
+interface ProcedureInfo {
+  path: string;
+  kind: Kind;
+  auth: Auth | undefined;
+  inputs: z.ZodMiniType[];
+}
+
+interface Group {
+  name: string;
+  procedures: ProcedureInfo[];
+}
+
+interface RuntimeProcedure {
+  _def: {
+    procedure: true;
+    type: Kind;
+    meta?: { auth?: Auth };
+    inputs: unknown[];
+  };
+}
+
+const isProcedure = (value: unknown): value is RuntimeProcedure =>
+  typeof value === 'function' && (value as Partial<RuntimeProcedure>)._def?.procedure === true;
+
+function collect(record: Record<string, unknown>, prefix: string[], into: ProcedureInfo[]) {
+  for (const [key, value] of Object.entries(record)) {
+    const at = [...prefix, key];
+    if (isProcedure(value)) {
+      into.push({
+        path: at.join('.'),
+        kind: value._def.type,
+        auth: value._def.meta?.auth,
+        inputs: value._def.inputs as z.ZodMiniType[],
+      });
+    } else if (value && typeof value === 'object') {
+      const nested = (value as { _def?: { record?: Record<string, unknown> } })._def?.record;
+      collect(nested ?? (value as Record<string, unknown>), at, into);
+    }
+  }
+}
+
+/** One group per top-level entry: a router with its procedures, or a top-level procedure. */
+function groups(): Group[] {
+  const record = (appRouter as unknown as { _def: { record: Record<string, unknown> } })._def
+    .record;
+  return Object.entries(record).map(([name, value]) => {
+    const procedures: ProcedureInfo[] = [];
+    collect({ [name]: value }, [], procedures);
+    return { name, procedures };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile time: output types from the TypeScript compiler. One program, reused.
+
+let cachedOutputs: ((procedurePath: string) => string) | undefined;
+
+function outputTypes(): (procedurePath: string) => string {
+  if (cachedOutputs) return cachedOutputs;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(repoRoot, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
+  if (!parsed) throw new Error('Cannot read tsconfig.json');
+  const program = ts.createProgram({ rootNames: [rootModule], options: parsed.options });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(rootModule);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
+  const routerSymbol =
+    moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === 'appRouter');
+  if (!routerSymbol) throw new Error(`appRouter is not exported from ${rootModule}`);
+  const routerType = checker.getTypeOfSymbol(routerSymbol);
+
+  const prop = (type: ts.Type, name: string): ts.Type | undefined => {
+    const symbol = checker.getPropertyOfType(type, name);
+    return symbol && checker.getTypeOfSymbol(symbol);
+  };
+  const recordOf = (type: ts.Type): ts.Type => {
+    const def = prop(type, '_def');
+    return (def && prop(def, 'record')) ?? type;
+  };
+
+  cachedOutputs = (procedurePath: string) => {
+    let type: ts.Type | undefined = recordOf(routerType);
+    const segments = procedurePath.split('.');
+    segments.forEach((segment, i) => {
+      type = type && prop(type, segment);
+      if (type && i < segments.length - 1) type = recordOf(type);
+    });
+    const def = type && prop(type, '_def');
+    const types = def && prop(def, '$types');
+    const output = types && prop(types, 'output');
+    if (!output) throw new Error(`No output type for ${procedurePath}`);
+    return printType(checker, output);
+  };
+  return cachedOutputs;
+}
+
+/** A readable TypeScript type with object types expanded (not `Product`, but its fields). */
+function printType(checker: ts.TypeChecker, root: ts.Type): string {
+  const F = ts.TypeFlags;
+  const seen = new Set<ts.Type>();
+  const name = (type: ts.Type) =>
+    checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation);
+  const propName = (n: string) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n));
+
+  const print = (type: ts.Type, indent: string): string => {
+    if (type.flags & F.Boolean) return 'boolean';
+    if (type.isUnion()) {
+      let members = type.types;
+      const hasTrue = members.some((m) => m.flags & F.BooleanLiteral && name(m) === 'true');
+      const hasFalse = members.some((m) => m.flags & F.BooleanLiteral && name(m) === 'false');
+      const parts: string[] = [];
+      if (hasTrue && hasFalse) {
+        members = members.filter((m) => !(m.flags & F.BooleanLiteral));
+        parts.push('boolean');
+      }
+      const nullish = members.filter((m) => m.flags & (F.Null | F.Undefined));
+      const rest = members.filter((m) => !(m.flags & (F.Null | F.Undefined)));
+      // Keep TypeScript's order, except `boolean` joins the rest and null/undefined go last.
+      const printed = [...rest.map((m) => print(m, indent)), ...parts];
+      return [...printed, ...nullish.map((m) => name(m))].join(' | ');
+    }
+    if (!(type.flags & F.Object) && !type.isIntersection()) return name(type);
+    if (seen.has(type)) return name(type);
+    if (checker.isArrayType(type)) {
+      const element = checker.getTypeArguments(type as ts.TypeReference)[0];
+      if (!element) return name(type);
+      const inner = print(element, indent);
+      return element.isUnion() && !(element.flags & F.Boolean) ? `(${inner})[]` : `${inner}[]`;
+    }
+    if (checker.isTupleType(type)) {
+      const elements = checker.getTypeArguments(type as ts.TypeReference);
+      return `[${elements.map((e) => print(e, indent)).join(', ')}]`;
+    }
+    const properties = checker.getPropertiesOfType(type);
+    const indexInfos = checker.getIndexInfosOfType(type);
+    if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
+      return name(type);
+    }
+    const symbolName = type.getSymbol()?.getName();
+    if (symbolName === 'Date') return 'Date';
+    seen.add(type);
+    const inner = `${indent}  `;
+    const lines = properties.map((property) => {
+      const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
+      const propertyType = checker.getTypeOfSymbol(property);
+      const printed =
+        optional && propertyType.isUnion()
+          ? printOptional(propertyType, inner)
+          : print(propertyType, inner);
+      return `${inner}${propName(property.getName())}${optional ? '?' : ''}: ${printed};`;
+    });
+    for (const info of indexInfos) {
+      lines.push(`${inner}[key: ${name(info.keyType)}]: ${print(info.type, inner)};`);
+    }
+    seen.delete(type);
+    return lines.length === 0 ? '{}' : `{\n${lines.join('\n')}\n${indent}}`;
+  };
+
+  /** An optional property's type without the `undefined` that `?` adds (keeps `null`). */
+  const printOptional = (type: ts.UnionType, indent: string): string => {
+    const members = type.types.filter((m) => !(m.flags & F.Undefined));
+    if (members.length === 1 && members[0]) return print(members[0], indent);
+    const text = print(type, indent);
+    return text.replace(/ \| undefined$/, '');
+  };
+
+  return print(root, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering.
+
+const INTRO = `# Shop API reference
+
+> Generated from the router by \`pnpm run docs\` (\`packages/api/scripts/api-docs.ts\`). Do not edit by
+> hand: a test fails when this file is stale.
+
+## Transport
+
+- **tRPC v11 over HTTP.** Every procedure has a path such as \`products.list\`, served at
+  \`<api url>/<path>\`.
+- **Queries** use \`GET\`, with the input as URL-encoded JSON in \`?input=\` (omit it when there is no
+  input). **Mutations** use \`POST\` with the input as the JSON body.
+- **Batching**: up to ${MAX_BATCH_SIZE} calls of the same kind in one request,
+  \`<api url>/a,b?batch=1\`; the input is an object keyed by the call's index
+  (\`{"0": ..., "1": ...}\`) and the response is an array in the same order.
+- **No transformer**: inputs and outputs are plain JSON. A successful response is
+  \`{ "result": { "data": <output> } }\`.
+- **Timestamps** are ISO 8601 strings in UTC (\`2025-01-31T12:00:00.000Z\`).
+- **Money** is an integer number of cents (\`1999\` is 19.99).
+
+## Authentication
+
+Send \`Authorization: Bearer <Cognito access token>\` (from \`users.login\` or \`users.refresh\`).
+Each procedure has an **auth level**:
+
+| Auth level | Who may call it                                                    |
+| ---------- | ------------------------------------------------------------------ |
+| public     | anyone; a token is not needed                                      |
+| user       | a signed-in user (valid access token)                              |
+| admin      | a signed-in user in the admin group; others get \`FORBIDDEN\`        |
+
+## Errors
+
+An error is a tRPC error: \`{ "error": { "message", "code", "data": { "code", "httpStatus", "path", "validation" } } }\`.
+The \`message\` is human-readable; for a validation failure it is a short sentence such as
+\`street: must have at least 1 character\`, and the details are in \`error.data.validation\` as
+\`{ path, message }[]\`.
+
+| Code                    | HTTP | When                                                                                                                      |
+| ----------------------- | ---- | ------------------------------------------------------------------------------------------------------------------------- |
+| \`BAD_REQUEST\`           | 400  | the input fails validation; a malformed or tampered cursor                                                                |
+| \`UNAUTHORIZED\`          | 401  | no token, or an invalid or expired token, on a user or admin procedure; wrong email or password at login                  |
+| \`FORBIDDEN\`             | 403  | a valid token, but not an admin, on an admin procedure                                                                    |
+| \`NOT_FOUND\`             | 404  | the thing does not exist or belongs to another user                                                                       |
+| \`CONFLICT\`              | 409  | email already registered; not enough stock (the message names the product); status change not allowed; cancelling twice |
+| \`TOO_MANY_REQUESTS\`     | 429  | the data store throttles, after retries                                                                                   |
+| \`INTERNAL_SERVER_ERROR\` | 500  | anything else: a generic message, no internals                                                                            |
+
+Every procedure may give \`TOO_MANY_REQUESTS\` and \`INTERNAL_SERVER_ERROR\`; each procedure below lists
+the other errors it can give.
+
+## Pagination
+
+List procedures take \`{ limit?: 1..100 (default 20), cursor?: string }\` and return
+\`{ items, nextCursor: string | null }\`. Pass \`nextCursor\` back as \`cursor\` to get the next page;
+\`null\` means there are no more pages. A cursor is opaque: a malformed, altered or forged cursor is
+\`BAD_REQUEST\`.
+
+## Reading this reference
+
+- **Input** is a JSON Schema (draft 2020-12) generated from the procedure's zod schema. "Input is
+  optional" means the whole input may be omitted.
+- **Output** is the TypeScript type the server returns, inferred by the compiler (there is no
+  output schema). Strings documented as timestamps are ISO 8601.
+`;
+
+function errorsFor(procedure: ProcedureInfo, inputSchema: unknown): [ErrorCode, string][] {
+  const found = new Map<ErrorCode, string[]>();
+  const add = (code: ErrorCode, when: string) =>
+    found.set(code, [...(found.get(code) ?? []), when]);
+  if (procedure.inputs.length > 0) {
+    add('BAD_REQUEST', 'the input fails validation');
+    const properties = (inputSchema as { properties?: Record<string, unknown> }).properties;
+    if (properties && 'cursor' in properties) add('BAD_REQUEST', 'malformed or tampered cursor');
+  }
+  if (procedure.auth === 'user' || procedure.auth === 'admin') {
+    add('UNAUTHORIZED', 'no token, or an invalid or expired token');
+  }
+  if (procedure.auth === 'admin') add('FORBIDDEN', 'the caller is not an admin');
+  for (const { code, when } of DOMAIN_ERRORS[procedure.path] ?? []) add(code, when);
+  add('TOO_MANY_REQUESTS', 'the data store throttles, after retries');
+  add('INTERNAL_SERVER_ERROR', 'anything else');
+  return ERROR_ORDER.filter((code) => found.has(code)).map((code) => [
+    code,
+    (found.get(code) ?? []).join('; '),
+  ]);
+}
+
+function inputSchemaOf(procedure: ProcedureInfo): Record<string, unknown> | undefined {
+  const toJson = (schema: z.ZodMiniType) => {
+    const { $schema: _ignored, ...json } = z.toJSONSchema(schema, {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as Record<string, unknown>;
+    return json;
+  };
+  if (procedure.inputs.length === 0) return undefined;
+  if (procedure.inputs.length === 1 && procedure.inputs[0]) return toJson(procedure.inputs[0]);
+  // Chained `.input()` calls: the input must satisfy all of them.
+  return { allOf: procedure.inputs.map(toJson) };
+}
+
+const anchor = (procedurePath: string) => procedurePath.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+function renderProcedure(procedure: ProcedureInfo, output: string): string {
+  const auth = procedure.auth ?? 'unknown';
+  const input = inputSchemaOf(procedure);
+  const inputOptional =
+    procedure.inputs.length > 0 && procedure.inputs.every((s) => z.safeParse(s, undefined).success);
+  const lines = [
+    `### \`${procedure.path}\``,
+    '',
+    `- Kind: **${procedure.kind}** (\`${procedure.kind === 'query' ? 'GET' : 'POST'} /${procedure.path}\`)`,
+    `- Auth: **${auth}**`,
+    '',
+  ];
+  if (input) {
+    lines.push(
+      inputOptional ? 'Input (input is optional):' : 'Input:',
+      '',
+      '```json',
+      JSON.stringify(input, null, 2),
+      '```',
+      '',
+    );
+  } else {
+    lines.push('Input: none.', '');
+  }
+  lines.push('Output:', '', '```ts', `type Output = ${output};`, '```', '');
+  lines.push('Errors:', '', '| Code | When |', '| --- | --- |');
+  for (const [code, when] of errorsFor(procedure, input)) lines.push(`| \`${code}\` | ${when} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** The full content of `docs/API.md`, formatted with the repository's Prettier config. */
+export async function renderApiDocs(): Promise<string> {
+  const output = outputTypes();
+  const all = groups();
+  const parts = [INTRO, '## Procedures', ''];
+  parts.push('| Procedure | Kind | Auth |', '| --- | --- | --- |');
+  for (const group of all) {
+    for (const p of group.procedures) {
+      parts.push(`| [\`${p.path}\`](#${anchor(p.path)}) | ${p.kind} | ${p.auth ?? 'unknown'} |`);
+    }
+  }
+  parts.push('');
+  for (const group of all) {
+    parts.push(`## \`${group.name}\``, '');
+    for (const p of group.procedures) parts.push(renderProcedure(p, output(p.path)));
+  }
+  const markdown = parts.join('\n');
+  const config = (await prettier.resolveConfig(API_DOCS_PATH)) ?? {};
+  return prettier.format(markdown, { ...config, filepath: API_DOCS_PATH });
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const content = await renderApiDocs();
+  mkdirSync(path.dirname(API_DOCS_PATH), { recursive: true });
+  writeFileSync(API_DOCS_PATH, content);
+  console.log(`Wrote ${path.relative(process.cwd(), API_DOCS_PATH)}`);
+}
