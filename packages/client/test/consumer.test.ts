@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
+  readFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -99,6 +100,7 @@ beforeAll(() => {
       '--cache',
       join(CACHE, 'npm'),
       `./${tarball}`,
+      ...trpcPeers(),
       ...DEPENDENCIES,
     ],
     app,
