@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules', '.sst', 'cdk.out', '**/dist', 'bench/results', 'bench/.build'] },
+  {
+    ignores: [
+      '**/node_modules',
+      '.sst',
+      'cdk.out',
+      '**/dist',
+      'packages/client/src/generated',
+      'bench/results',
+      'bench/.build',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,16 +1,32 @@
 import { build } from 'esbuild';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter as ServerRouter } from '@shop/api';
 import { MAX_BATCH_SIZE } from '@shop/api';
+// The built package (dist/), as an app imports it.
 import {
   createShopClient,
   MAX_BATCH_ITEMS,
+  type AppRouter,
   type RouterInputs,
   type RouterOutputs,
-} from '../src/index.ts';
+  type ShopClientError,
+} from '@shop/client';
 
 describe('@shop/client', () => {
   it('never batches more calls than the server accepts', () => {
-    expect(MAX_BATCH_ITEMS).toBeLessThanOrEqual(MAX_BATCH_SIZE);
+    expect(MAX_BATCH_ITEMS).toBe(MAX_BATCH_SIZE);
+  });
+
+  it('ships router types identical to the server router (regenerated on build)', () => {
+    expectTypeOf<RouterInputs>().toEqualTypeOf<inferRouterInputs<ServerRouter>>();
+    expectTypeOf<RouterOutputs>().toEqualTypeOf<inferRouterOutputs<ServerRouter>>();
+    expectTypeOf<AppRouter['_def']['_config']['$types']['errorShape']>().toEqualTypeOf<
+      ServerRouter['_def']['_config']['$types']['errorShape']
+    >();
+    expectTypeOf<NonNullable<ShopClientError['data']>['validation']>().toEqualTypeOf<
+      { path: (string | number)[]; message: string }[] | undefined
+    >();
   });
 
   it('infers inputs and outputs from the router', () => {
@@ -73,7 +89,6 @@ describe('@shop/client', () => {
       format: 'esm',
       metafile: true,
       logLevel: 'silent',
-      alias: { '@shop/client': `${import.meta.dirname}/../src/index.ts` },
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.includes('@trpc/client'))).toBe(true);

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { portInUse } from '@shop/testing';
+import { accessTokenTtlSeconds, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
 
 const { values: args } = parseArgs({
@@ -28,7 +28,9 @@ if (args.help) {
   --port      HTTP port of the API (default 3000, or $PORT)
 
   Admin account: $SHOP_ADMIN_EMAIL / $SHOP_ADMIN_PASSWORD
-  (defaults admin@shop.local / Admin123!)`);
+  (defaults admin@shop.local / Admin123!)
+  Access tokens live $SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS seconds (default 24 h; a new
+  app client only, so not a --persist data folder made before)`);
   process.exit(0);
 }
 
@@ -40,6 +42,8 @@ const log = (message: string) => console.log(`[local] ${message}`);
 async function main() {
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`Invalid --port ${args.port}`);
+  const ttl = accessTokenTtlSeconds(); // fails early on a bad value
+  if (ttl) log(`access tokens live ${ttl} s (SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS)`);
   if (await portInUse(port)) {
     throw new Error(`Port ${port} is already in use. Stop what uses it or pass --port <another>.`);
   }

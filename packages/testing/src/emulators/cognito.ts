@@ -72,9 +72,18 @@ export async function startCognitoLocal(
   };
 }
 
-/** Where cognito-local serves a pool's public keys (one shared key pair for every pool). */
-export function jwksUrl(endpoint: string, userPoolId: string): string {
-  return `${endpoint.replace(/\/$/, '')}/${userPoolId}/.well-known/jwks.json`;
+/**
+ * `SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS`: how long access tokens of a NEW app client live (to try
+ * token refresh without waiting a day). Unset: cognito-local's default, 24 h.
+ */
+export function accessTokenTtlSeconds(): number | undefined {
+  const raw = process.env.SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS;
+  if (!raw) return undefined;
+  const ttl = Number(raw);
+  if (!Number.isInteger(ttl) || ttl <= 0) {
+    throw new Error(`SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS must be a positive integer, not ${raw}`);
+  }
+  return ttl;
 }
 
 /**
@@ -117,12 +126,17 @@ export async function ensureUserPool(
       (c) => c.ClientName === names.clientName,
     )?.ClientId;
     if (!clientId) {
+      const ttl = accessTokenTtlSeconds();
       const created = await cognito.send(
         new CreateUserPoolClientCommand({
           UserPoolId: userPoolId,
           ClientName: names.clientName,
           ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
           EnableTokenRevocation: true,
+          // cognito-local signs access tokens for 24 h unless the app client says otherwise.
+          ...(ttl
+            ? { AccessTokenValidity: ttl, TokenValidityUnits: { AccessToken: 'seconds' } }
+            : {}),
         }),
       );
       clientId = created.UserPoolClient?.ClientId;
