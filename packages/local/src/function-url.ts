@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { corsPolicy, type CorsPolicy } from '@shop/core';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -16,13 +17,33 @@ export type FunctionUrlHandler = (
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
 
+/**
+ * The path and query of a request target, or `undefined` when no function URL could be asked
+ * for it. Never throws: `new URL('//', base)` would (it reads `//` as a host), so an origin-form
+ * target is appended to a fixed origin instead of resolved against it. An absolute-form target
+ * (`GET http://host/path`, legal towards proxies) keeps only its path and query.
+ */
+export function parseTarget(target: string | undefined): URL | undefined {
+  if (!target) return undefined;
+  if (target.startsWith('/')) {
+    const href = `http://localhost${target}`;
+    return URL.canParse(href) ? new URL(href) : undefined;
+  }
+  if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
+    const absolute = new URL(target);
+    return new URL(`http://localhost${absolute.pathname}${absolute.search}`);
+  }
+  return undefined;
+}
+
 /** Turns a Node HTTP request into the payload 2.0 event a Lambda function URL would deliver. */
 export function toFunctionUrlEvent(
   req: IncomingMessage,
   body: Buffer,
   requestId: string,
 ): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = parseTarget(req.url);
+  if (!url) throw new RangeError(`Unusable request target: ${req.url}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headersDistinct)) {
     if (value && name !== 'cookie') headers[name] = value.join(',');
@@ -88,47 +109,173 @@ function lambdaContext(requestId: string): Context {
 export function writeResult(
   res: ServerResponse,
   result: APIGatewayProxyStructuredResultV2 | string | void,
+  extraHeaders: (headers: OutgoingHttpHeaders) => OutgoingHttpHeaders = (headers) => headers,
 ): void {
   if (typeof result === 'string' || result === undefined) {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(result ?? '');
+    res.writeHead(200, extraHeaders({ 'content-type': 'application/json' })).end(result ?? '');
     return;
   }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    headers[name.toLowerCase()] = String(value);
+  }
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body
     ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
     : Buffer.alloc(0);
-  res.writeHead(result.statusCode ?? 200, headers).end(body);
+  res.writeHead(result.statusCode ?? 200, extraHeaders(headers)).end(body);
 }
 
-/** An HTTP request listener that runs `handler` exactly as a Lambda function URL would. */
-export function functionUrlListener(handler: FunctionUrlHandler) {
+/**
+ * CORS as a function URL with a CORS configuration applies it, in front of the function:
+ * - every `OPTIONS` request is answered by the front end itself (200, empty body) without
+ *   invoking the function; for an allowed `Origin` the answer carries the allowed origin,
+ *   methods and headers and the max-age, for any other origin no CORS header at all;
+ * - on every other response to an allowed `Origin`, `Access-Control-Allow-Origin` (the request's
+ *   origin), `Access-Control-Expose-Headers` and `Vary: Origin` are set, replacing any CORS header
+ *   the function returned; a disallowed origin gets the function's answer without CORS headers.
+ */
+function corsHeaders(policy: CorsPolicy | false, origin: string | undefined, preflight: boolean) {
+  if (!policy || origin === undefined || !policy.allowOrigins.includes(origin)) return {};
+  const headers: OutgoingHttpHeaders = { 'access-control-allow-origin': origin };
+  if (preflight) {
+    headers['access-control-allow-methods'] = policy.allowMethods.join(',');
+    headers['access-control-allow-headers'] = policy.allowHeaders.join(',');
+    headers['access-control-max-age'] = String(policy.maxAgeSeconds);
+  } else if (policy.exposeHeaders.length) {
+    headers['access-control-expose-headers'] = policy.exposeHeaders.join(',');
+  }
+  return headers;
+}
+
+function withCors(
+  headers: OutgoingHttpHeaders,
+  policy: CorsPolicy | false,
+  origin: string | undefined,
+): OutgoingHttpHeaders {
+  if (!policy) return headers;
+  const merged: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith('access-control-')) merged[name] = value;
+  }
+  const vary = [merged.vary ?? []]
+    .flat()
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (!vary.some((v) => v.toLowerCase() === 'origin')) vary.push('Origin');
+  merged.vary = vary.join(', ');
+  return { ...merged, ...corsHeaders(policy, origin, false) };
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** An answer from the shim itself (not the function), if the response can still take one. */
+function answer(res: ServerResponse, status: number, message: string, headers = {}) {
+  if (res.headersSent || res.writableEnded || res.destroyed) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  res
+    .writeHead(status, { ...JSON_TYPE, ...headers, connection: 'close' })
+    .end(JSON.stringify({ message }));
+}
+
+export interface FunctionUrlListenerOptions {
+  /**
+   * The function URL's CORS configuration; `false` for none (every request reaches the
+   * function). Defaults to the `local` stage's policy from `@shop/core`, the one the stacks use.
+   */
+  cors?: CorsPolicy | false;
+}
+
+/**
+ * An HTTP request listener that runs `handler` exactly as a Lambda function URL would. It never
+ * throws: whatever the request, the client gets an HTTP answer (or, if it went away, nothing).
+ */
+export function functionUrlListener(
+  handler: FunctionUrlHandler,
+  opts: FunctionUrlListenerOptions = {},
+) {
+  const cors = opts.cors ?? corsPolicy('local');
   return (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'Request body too large' }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (res.writableEnded) return;
-      const requestId = randomUUID();
-      const event = toFunctionUrlEvent(req, Buffer.concat(chunks), requestId);
-      handler(event, lambdaContext(requestId))
-        .then((result) => writeResult(res, result))
-        .catch((error: unknown) => {
-          // The handler catches its own errors; reaching here is a bug in the handler itself.
-          console.error('handler crashed', error);
-          if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ message: 'Internal server error' }));
-        });
-    });
+    // A client that goes away mid-request makes these emit 'error'; unheard, that kills the process.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    try {
+      serve(handler, cors, req, res);
+    } catch (error) {
+      console.error('[local] request failed', error);
+      answer(res, 500, 'Internal server error');
+    }
   };
+}
+
+function serve(
+  handler: FunctionUrlHandler,
+  cors: CorsPolicy | false,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  const origin = req.headers.origin;
+  const requestId = randomUUID();
+  res.setHeader('x-amzn-requestid', requestId);
+  if (cors && req.method === 'OPTIONS') {
+    // The front end answers preflights itself; the function never sees them. Drain any body.
+    req.resume();
+    res
+      .writeHead(200, { ...corsHeaders(cors, origin, true), vary: 'Origin', 'content-length': 0 })
+      .end();
+    return;
+  }
+  const url = parseTarget(req.url);
+  if (!url) {
+    req.resume();
+    answer(res, 400, 'Bad request', withCors({}, cors, origin));
+    return;
+  }
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    if (tooLarge) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      tooLarge = true;
+      chunks.length = 0;
+      answer(res, 413, 'Request body too large', withCors({}, cors, origin));
+      // Stop reading once the answer is out; the connection closes with it.
+      res.once('finish', () => req.destroy());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (tooLarge || res.writableEnded || res.destroyed) return;
+    let event: APIGatewayProxyEventV2;
+    try {
+      event = toFunctionUrlEvent(req, Buffer.concat(chunks), requestId);
+    } catch {
+      answer(res, 400, 'Bad request', withCors({}, cors, origin));
+      return;
+    }
+    let pending: ReturnType<FunctionUrlHandler>;
+    try {
+      pending = handler(event, lambdaContext(requestId));
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending
+      .then((result) => {
+        if (res.writableEnded || res.destroyed) return;
+        writeResult(res, result, (headers) => withCors(headers, cors, origin));
+      })
+      .catch((error: unknown) => {
+        // The handler catches its own errors; reaching here is a bug in the handler (or an
+        // answer Node cannot write, such as a header value with a line break).
+        console.error('[local] handler crashed', error);
+        answer(res, 502, 'Internal server error', withCors({}, cors, origin));
+      });
+  });
 }
