@@ -10,6 +10,13 @@ import type {
 /** What AWS allows in a synchronous Lambda request body. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/**
+ * How long a request body may stall before the client gets a 408. Besides clients that stop
+ * mid-body, this answers requests Node's parser stops reading without an error (an `Upgrade:`
+ * request with a malformed chunked body, on Node 20).
+ */
+export const BODY_IDLE_TIMEOUT_MS = 5_000;
+
 export type FunctionUrlHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -48,6 +55,8 @@ export function toFunctionUrlEvent(
   for (const [name, value] of Object.entries(req.headersDistinct)) {
     if (value && name !== 'cookie') headers[name] = value.join(',');
   }
+  // HTTP/1.0 may omit Host; a function URL event always has one.
+  headers.host ??= `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 80}`;
   const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
   const query: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) {
@@ -181,12 +190,34 @@ function answer(res: ServerResponse, status: number, message: string, headers = 
     .end(JSON.stringify({ message }));
 }
 
+/** The methods a function URL passes to the function; others (TRACE, …) never reach it. */
+const FORWARDED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * A function URL event's `host` is always the URL's own domain. Here it is the client's, so one
+ * that is empty, repeated or not a host[:port] is refused as the front end refuses it, rather
+ * than handed to the function.
+ */
+function validHost(req: IncomingMessage): boolean {
+  const hosts = req.headersDistinct.host;
+  if (!hosts) return true;
+  const [host] = hosts;
+  return (
+    hosts.length === 1 &&
+    host !== undefined &&
+    /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) &&
+    URL.canParse(`http://${host}/`)
+  );
+}
+
 export interface FunctionUrlListenerOptions {
   /**
    * The function URL's CORS configuration; `false` for none (every request reaches the
    * function). Defaults to the `local` stage's policy from `@shop/core`, the one the stacks use.
    */
   cors?: CorsPolicy | false;
+  /** See {@link BODY_IDLE_TIMEOUT_MS}. */
+  bodyIdleTimeoutMs?: number;
 }
 
 /**
@@ -198,12 +229,13 @@ export function functionUrlListener(
   opts: FunctionUrlListenerOptions = {},
 ) {
   const cors = opts.cors ?? corsPolicy('local');
+  const idleMs = opts.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS;
   return (req: IncomingMessage, res: ServerResponse) => {
     // A client that goes away mid-request makes these emit 'error'; unheard, that kills the process.
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     try {
-      serve(handler, cors, req, res);
+      serve(handler, cors, idleMs, req, res);
     } catch (error) {
       console.error('[local] request failed', error);
       answer(res, 500, 'Internal server error');
@@ -214,12 +246,20 @@ export function functionUrlListener(
 function serve(
   handler: FunctionUrlHandler,
   cors: CorsPolicy | false,
+  idleMs: number,
   req: IncomingMessage,
   res: ServerResponse,
 ) {
   const origin = req.headers.origin;
   const requestId = randomUUID();
   res.setHeader('x-amzn-requestid', requestId);
+  if (req.httpVersionMajor !== 1) {
+    // An HTTP/0.9 request line (no version): Node closes such a connection as soon as the
+    // request is read, so the answer cannot wait for the body.
+    req.resume();
+    answer(res, 505, 'HTTP version not supported');
+    return;
+  }
   if (cors && req.method === 'OPTIONS') {
     // The front end answers preflights itself; the function never sees them. Drain any body.
     req.resume();
@@ -228,8 +268,13 @@ function serve(
       .end();
     return;
   }
+  if (!FORWARDED_METHODS.has(req.method ?? '')) {
+    req.resume();
+    answer(res, 405, 'Method not allowed', withCors({}, cors, origin));
+    return;
+  }
   const url = parseTarget(req.url);
-  if (!url) {
+  if (!url || !validHost(req)) {
     req.resume();
     answer(res, 400, 'Bad request', withCors({}, cors, origin));
     return;
@@ -238,7 +283,20 @@ function serve(
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
+  let idle: NodeJS.Timeout | undefined;
+  const stalled = () => {
+    req.removeAllListeners('data');
+    answer(res, 408, 'Request timeout', withCors({}, cors, origin));
+    res.once('finish', () => req.destroy());
+  };
+  const watch = () => {
+    clearTimeout(idle);
+    if (!req.complete) idle = setTimeout(stalled, idleMs).unref();
+  };
+  watch();
+  req.once('close', () => clearTimeout(idle));
   req.on('data', (chunk: Buffer) => {
+    watch();
     if (tooLarge) return;
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
@@ -252,6 +310,7 @@ function serve(
     chunks.push(chunk);
   });
   req.on('end', () => {
+    clearTimeout(idle);
     if (tooLarge || res.writableEnded || res.destroyed) return;
     let event: APIGatewayProxyEventV2;
     try {
