@@ -169,7 +169,11 @@ describe.each(['prod', 'dev'])('the %s stage', (stage) => {
     });
     // Every header tRPC's links send must pass a preflight, or browsers refuse the call.
     expect(urls[0]!.Properties.Cors).toMatchObject({
-      AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'trpc-accept']),
+      AllowHeaders: expect.arrayContaining([
+        'authorization',
+        'content-type',
+        'trpc-accept',
+      ]) as unknown,
     });
     expect(urls[0]!.Properties.Cors).not.toMatchObject({ AllowOrigins: ['*'] });
     expect(JSON.stringify(urls[0]!.Properties.Cors)).not.toContain('"*"');

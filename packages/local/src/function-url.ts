@@ -205,7 +205,7 @@ function validHost(req: IncomingMessage): boolean {
   return (
     hosts.length === 1 &&
     host !== undefined &&
-    /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) &&
+    /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) &&
     URL.canParse(`http://${host}/`)
   );
 }
@@ -319,13 +319,9 @@ function serve(
       answer(res, 400, 'Bad request', withCors({}, cors, origin));
       return;
     }
-    let pending: ReturnType<FunctionUrlHandler>;
-    try {
-      pending = handler(event, lambdaContext(requestId));
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    pending
+    // `Promise.resolve().then` also catches a handler that throws instead of rejecting.
+    Promise.resolve()
+      .then(() => handler(event, lambdaContext(requestId)))
       .then((result) => {
         if (res.writableEnded || res.destroyed) return;
         writeResult(res, result, (headers) => withCors(headers, cors, origin));
