@@ -1,8 +1,12 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Function, use, type StackContext } from 'sst/constructs';
 import { Auth } from './Auth.ts';
 import { API_NODEJS_BUNDLING } from './bundling.ts';
 import { Database } from './Database.ts';
+import { CORS_ALLOW_METHODS, corsPolicy } from '../packages/core/src/cors.ts';
+
+export { corsOrigins } from '../packages/core/src/cors.ts';
 
 /** The Lambda entry point, relative to the repository root. */
 export const API_HANDLER = 'packages/api/src/handler.handler';
@@ -25,24 +29,24 @@ export const DYNAMODB_ACTIONS = [
  */
 export const COGNITO_ACTIONS = ['cognito-idp:AdminDeleteUser'];
 
-/** Browser origins allowed to call the API: named ones only, and always named on `prod`. */
-export function corsOrigins(stage: string, configured = process.env.SHOP_CORS_ORIGINS): string[] {
-  const origins = (configured ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  if (origins.includes('*')) throw new Error('SHOP_CORS_ORIGINS must name origins, not "*"');
-  if (origins.length > 0) return origins;
-  if (stage === 'prod') {
-    throw new Error('Set SHOP_CORS_ORIGINS (comma-separated origins) to deploy the prod stage');
-  }
-  return ['http://localhost:3000', 'http://localhost:5173'];
+/**
+ * The key that signs page cursors: a random string Secrets Manager generates at deploy time, one
+ * per stage. Nobody sets or sees it; rotating it (a new generated value) only invalidates open
+ * cursors.
+ */
+function cursorSecret(stack: StackContext['stack']) {
+  return new secretsmanager.Secret(stack, 'CursorSecret', {
+    description: `Signs the shop API's page cursors (${stack.stage})`,
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+  });
 }
 
 /** One Lambda behind its function URL; tokens are verified inside, so the URL has no authorizer. */
 export function Api({ stack, app }: StackContext) {
   const { tables, tablePrefix } = use(Database);
   const { userPool, client } = use(Auth);
+  const secret = cursorSecret(stack);
+  const cors = corsPolicy(app.stage);
 
   const api = new Function(stack, 'ApiFunction', {
     handler: API_HANDLER,
@@ -56,16 +60,21 @@ export function Api({ stack, app }: StackContext) {
       SHOP_TABLE_PREFIX: tablePrefix,
       COGNITO_USER_POOL_ID: userPool.userPoolId,
       COGNITO_CLIENT_ID: client.userPoolClientId,
+      // A CloudFormation dynamic reference ({{resolve:secretsmanager:…}}): resolved at deploy
+      // time, so the template holds no value and the function needs no Secrets Manager grant.
+      SHOP_CURSOR_SECRET: secret.secretValue.unsafeUnwrap(),
       // The Lambda runtime is Node 22: no warning about the AWS SDK's Node 20 deprecation needed.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     url: {
       authorizer: 'none',
+      // The same policy `pnpm local` applies (packages/core/src/cors.ts).
       cors: {
-        allowOrigins: corsOrigins(app.stage),
-        allowMethods: ['GET', 'POST'],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: '1 day',
+        allowOrigins: [...cors.allowOrigins],
+        allowMethods: [...CORS_ALLOW_METHODS],
+        allowHeaders: [...cors.allowHeaders],
+        exposeHeaders: [...cors.exposeHeaders],
+        maxAge: `${cors.maxAgeSeconds} seconds`,
       },
     },
   });

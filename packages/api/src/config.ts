@@ -14,7 +14,10 @@ const envSchema = z
     AWS_REGION: required,
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     COGNITO_ENDPOINT: z.optional(z.url()),
-    /** Key for signing page cursors; see README. Falls back to a value derived from the pool. */
+    /**
+     * Key for signing page cursors; see README. Required outside `local` (the stacks provision a
+     * generated one); in `local` it falls back to a value derived from the pool.
+     */
     SHOP_CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
     SHOP_VERSION: z.optional(z.string()),
     SHOP_LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])),
@@ -24,6 +27,11 @@ const envSchema = z
       (env) => env.SHOP_STAGE === 'local' || (!env.DYNAMODB_ENDPOINT && !env.COGNITO_ENDPOINT),
       'DYNAMODB_ENDPOINT and COGNITO_ENDPOINT are only allowed when SHOP_STAGE is local',
     ),
+    z.refine((env) => env.SHOP_STAGE === 'local' || env.SHOP_CURSOR_SECRET !== undefined, {
+      message:
+        'is required outside the local stage: without it page cursors could be forged (the stacks provision one)',
+      path: ['SHOP_CURSOR_SECRET'],
+    }),
   );
 
 export interface Config {

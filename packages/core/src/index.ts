@@ -1,5 +1,6 @@
 export * from './actor.ts';
 export * from './common.ts';
+export * from './cors.ts';
 export * from './zod.ts';
 export * from './errors.ts';
 export * from './db/client.ts';

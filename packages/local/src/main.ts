@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { accessTokenTtlSeconds, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
+import { hardenServer } from './server.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,7 +73,7 @@ async function main() {
     if (process.ppid !== parent) void shutdown(0);
   }, 500).unref();
 
-  const server = createServer();
+  const server = hardenServer(createServer());
   stack = await startLocalStack({
     dataDir,
     seed: !args['no-seed'],
