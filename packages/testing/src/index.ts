@@ -10,3 +10,4 @@ export * from './events.ts';
 export * from './jwt.ts';
 export * from './local-cli.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
+export * from './record.ts';
