@@ -9,6 +9,7 @@ import { orderItemSchema, orderSchema } from './orders/schema.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { UserService } from './users/service.ts';
+import { UserStore } from './users/store.ts';
 import { userSchema } from './users/schema.ts';
 
 export interface ServicesConfig {
@@ -28,11 +29,12 @@ export function createServices({ doc, tables, cursorSecret }: ServicesConfig) {
     items: new Repository(doc, tables.OrderItems, orderItemSchema, cursors),
     addresses: new Repository(doc, tables.Addresses, addressSchema, cursors),
   };
+  const addresses = new AddressService(repos.addresses);
   return {
     repos,
-    users: new UserService(repos.users),
+    users: new UserService(new UserStore(repos.users), addresses),
     products: new ProductService(repos.products),
-    addresses: new AddressService(repos.addresses),
+    addresses,
     orders: new OrderService(repos),
   };
 }

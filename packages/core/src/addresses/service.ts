@@ -230,6 +230,35 @@ export class AddressService {
       throw error;
     }
   }
+
+  /**
+   * Deletes every address of `userId` and their marker row (account deletion); returns how many
+   * addresses went. Self-contained on purpose: unconditional deletes, no marker versioning, as
+   * the account is going away. Running it again after a partial failure is safe.
+   */
+  async removeAllOf(userId: string): Promise<number> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.repo.queryIndex('userId-index', 'userId', userId, {
+        limit: MAX_ADDRESSES_PER_USER,
+        cursor,
+      });
+      ids.push(...page.items.map((address) => address.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const keys = [...ids, markerId(userId)];
+    // A transaction takes at most 100 items; the marker goes with the last addresses.
+    for (let start = 0; start < keys.length; start += 100) {
+      await transactWrite(
+        this.repo.doc,
+        keys
+          .slice(start, start + 100)
+          .map((id): TransactItem => ({ Delete: { TableName: this.table, Key: { id } } })),
+      );
+    }
+    return ids.length;
+  }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
