@@ -95,7 +95,10 @@ function translate(
   const cause = { cause: error };
   // An admin API failing is our problem, not the caller's: only throttling has a meaning.
   if (context === 'admin' && !THROTTLING.includes(name)) throw error;
-  if (context === 'change' && (name === 'NotAuthorizedException' || name === 'InvalidPasswordException')) {
+  if (
+    context === 'change' &&
+    (name === 'NotAuthorizedException' || name === 'InvalidPasswordException')
+  ) {
     // Real Cognito says NotAuthorized for a wrong current password; cognito-local says
     // InvalidPassword. The new password already passed the pool's policy in our schema.
     throw new ValidationError('Incorrect current password', ['currentPassword'], cause);

@@ -120,7 +120,10 @@ export class UserService {
   }
 
   /** The same answer whether or not the account exists. */
-  async forgotPassword(identity: IdentityProvider, input: { email: string }): Promise<{ ok: true }> {
+  async forgotPassword(
+    identity: IdentityProvider,
+    input: { email: string },
+  ): Promise<{ ok: true }> {
     await identity.forgotPassword(input.email);
     return { ok: true };
   }
