@@ -28,7 +28,10 @@ if (args.help) {
   --port      HTTP port of the API (default 3000, or $PORT)
 
   Admin account: $SHOP_ADMIN_EMAIL / $SHOP_ADMIN_PASSWORD
-  (defaults admin@shop.local / Admin123!)`);
+  (defaults admin@shop.local / Admin123!)
+
+  No e-mail is sent: codes (e.g. a password reset) are printed as
+  [local] <Operation> code for <email>: <code>`);
   process.exit(0);
 }
 
