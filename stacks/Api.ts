@@ -24,10 +24,19 @@ export const DYNAMODB_ACTIONS = [
 ];
 
 /**
- * SignUp, ConfirmSignUp, InitiateAuth and RevokeToken are public Cognito APIs that need no IAM;
- * only the sign-up rollback calls an admin API.
+ * SignUp, ConfirmSignUp, InitiateAuth, RevokeToken, ForgotPassword, ConfirmForgotPassword and
+ * ChangePassword are public Cognito APIs that need no IAM. The admin APIs the code calls: the
+ * sign-up rollback and `users.deleteMe` (AdminDeleteUser), profiles made on first use, `setAdmin`
+ * and `deleteMe` (AdminGetUser), `users.setAdmin` (AdminAddUserToGroup,
+ * AdminRemoveUserFromGroup) and `users.adminList` (ListUsersInGroup).
  */
-export const COGNITO_ACTIONS = ['cognito-idp:AdminDeleteUser'];
+export const COGNITO_ACTIONS = [
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:ListUsersInGroup',
+];
 
 /**
  * The key that signs page cursors: a random string Secrets Manager generates at deploy time, one

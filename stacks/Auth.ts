@@ -1,6 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import type { StackContext } from 'sst/constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Function, use, type StackContext } from 'sst/constructs';
+import { tableDefinitions } from '@shop/core';
+import { API_NODEJS_BUNDLING } from './bundling.ts';
+import { Database } from './Database.ts';
+
+/** The post-confirmation trigger, relative to the repository root. */
+export const POST_CONFIRMATION_HANDLER = 'packages/api/src/post-confirmation.handler';
+
+/** All the trigger may do: write a profile (one conditional PutItem) into the Users table. */
+export const TRIGGER_DYNAMODB_ACTIONS = ['dynamodb:PutItem'];
 
 /**
  * The user pool: email is the username, the contract's password policy, self sign-up with email
@@ -42,6 +52,32 @@ export function Auth({ stack, app }: StackContext) {
     idTokenValidity: Duration.minutes(15),
     refreshTokenValidity: Duration.days(30),
   });
+
+  // Every confirmed account gets its profile, also one created outside `users.signUp`.
+  const { tables, tablePrefix } = use(Database);
+  const usersTable = tables[tableDefinitions.findIndex((d) => d.name === 'Users')];
+  if (!usersTable) throw new Error('The Database stack has no Users table');
+  const postConfirmation = new Function(stack, 'PostConfirmationFunction', {
+    handler: POST_CONFIRMATION_HANDLER,
+    runtime: 'nodejs22.x',
+    architecture: 'arm_64',
+    memorySize: 256,
+    timeout: 5,
+    nodejs: API_NODEJS_BUNDLING,
+    environment: {
+      SHOP_TABLE_PREFIX: tablePrefix,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+  // Not `bind`/`permissions: [table]`, which grant dynamodb:*.
+  postConfirmation.attachPermissions([
+    new iam.PolicyStatement({
+      actions: TRIGGER_DYNAMODB_ACTIONS,
+      resources: [usersTable.tableArn],
+    }),
+  ]);
+  userPool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, postConfirmation);
+
   new cognito.CfnUserPoolGroup(stack, 'AdminGroup', {
     userPoolId: userPool.userPoolId,
     groupName: 'admin',

@@ -4,11 +4,15 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { App, getStack } from 'sst/constructs';
 import { initProject, useProject } from 'sst/project.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { keyAttributes, tableDefinitions } from '@shop/core';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_EXPOSE_HEADERS,
+  keyAttributes,
+  tableDefinitions,
+} from '@shop/core';
 import config from '../sst.config.ts';
-import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../packages/core/src/cors.ts';
 import { Api, API_HANDLER, corsOrigins } from './Api.ts';
-import { Auth } from './Auth.ts';
+import { Auth, POST_CONFIRMATION_HANDLER } from './Auth.ts';
 import { Database } from './Database.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -31,7 +35,13 @@ const GRANTED_DYNAMODB_ACTIONS = [
   'dynamodb:Scan',
   'dynamodb:UpdateItem',
 ];
-const GRANTED_COGNITO_ACTIONS = ['cognito-idp:AdminDeleteUser'];
+const GRANTED_COGNITO_ACTIONS = [
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:ListUsersInGroup',
+];
 // Added by SST's Function (tracing defaults to active); X-Ray has no resource-level permissions.
 const GRANTED_XRAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
@@ -295,6 +305,31 @@ describe.each(['prod', 'dev'])('the %s stage', (stage) => {
     ]);
   });
 
+  it('runs a post-confirmation trigger that may only PutItem into the Users table', () => {
+    const pool = resources(t().auth, 'AWS::Cognito::UserPool')[0]!;
+    const lambdaConfig = pool.Properties.LambdaConfig as { PostConfirmation?: unknown };
+    expect(lambdaConfig?.PostConfirmation).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^PostConfirmationFunction/) as unknown, 'Arn'],
+    });
+    t().auth.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({ SHOP_TABLE_PREFIX: `${stage}-shop-` }),
+      },
+    });
+
+    const granted = statementsOf(t().auth);
+    expect(granted.flatMap((s) => list(s.Action)).sort()).toEqual(
+      ['dynamodb:PutItem', ...GRANTED_XRAY_ACTIONS].sort(),
+    );
+    const put = granted.find((s) => list(s.Action).includes('dynamodb:PutItem'))!;
+    expect(list(put.Action)).toEqual(['dynamodb:PutItem']);
+    const targets = list(put.Resource).map((r) => JSON.stringify(r));
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatch(/UsersTable/);
+    expect(targets[0]).not.toContain('/index/');
+  });
+
   it('outputs the API URL and the user pool ids', () => {
     const outputs = t().api.findOutputs('*');
     expect(Object.keys(outputs)).toEqual(
@@ -359,6 +394,14 @@ describe('the deploy build', () => {
     });
   });
 
+  it.each(['prod', 'dev'])('bundles the post-confirmation trigger on %s', (stage) => {
+    built[stage]!.auth.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: POST_CONFIRMATION_HANDLER,
+      Runtime: 'nodejs22.x',
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
+    });
+  });
+
   it('applies "destroy" to every resource of a non-prod stage, and keeps prod data', () => {
     // SST adds its SSM binding parameters in an Aspect, after the policy is applied; having no
     // DeletionPolicy, they are deleted with the stack anyway.
@@ -381,7 +424,7 @@ describe('the deploy build', () => {
 
 describe('the cursor secret the stack provides', () => {
   it('is required by the handler outside the local stage, and only there', async () => {
-    const { loadConfig } = await import('../packages/api/src/config.ts');
+    const { loadConfig } = await import('@shop/api');
     const env = {
       SHOP_TABLE_PREFIX: 'dev-shop-',
       COGNITO_USER_POOL_ID: 'us-east-1_pool',
@@ -396,6 +439,14 @@ describe('the cursor secret the stack provides', () => {
       ).toBe(secret);
     }
     expect(loadConfig({ ...env, SHOP_STAGE: 'local' }).cursorSecret).toContain('us-east-1_pool');
+  });
+});
+
+describe('the trigger path in the stack', () => {
+  it('points at a file that exports handler', () => {
+    const [file, exported] = POST_CONFIRMATION_HANDLER.split(/\.(?=[^.]+$)/) as [string, string];
+    const source = readFileSync(join(ROOT, `${file}.ts`), 'utf8');
+    expect(source).toMatch(new RegExp(`export (const|async function|function) ${exported}\\b`));
   });
 });
 

@@ -14,6 +14,8 @@ export interface Deps {
 
 export interface Context {
   user: AuthUser | null;
+  /** The caller's raw access token once verified (Cognito's `ChangePassword` needs it). */
+  accessToken: string | null;
   /** A token was sent but refused: user procedures answer UNAUTHORIZED, public ones ignore it. */
   tokenRejected: boolean;
   requestId: string | undefined;
@@ -24,11 +26,13 @@ export interface Context {
 export function createContextInner(opts: {
   user: AuthUser | null;
   deps: Deps;
+  accessToken?: string | null;
   tokenRejected?: boolean;
   requestId?: string;
 }): Context {
   return {
     user: opts.user,
+    accessToken: opts.user ? (opts.accessToken ?? null) : null,
     deps: opts.deps,
     tokenRejected: opts.tokenRejected ?? false,
     requestId: opts.requestId,
@@ -48,7 +52,7 @@ export async function createContext(
   if (!match?.[1]) return createContextInner({ user: null, deps, tokenRejected: true, requestId });
   try {
     const user = await deps.verifier.verify(match[1]);
-    return createContextInner({ user, deps, requestId });
+    return createContextInner({ user, deps, accessToken: match[1], requestId });
   } catch {
     return createContextInner({ user: null, deps, tokenRejected: true, requestId });
   }

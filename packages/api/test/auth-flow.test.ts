@@ -240,12 +240,12 @@ describe('a sign-up whose profile write fails', () => {
     const email = newEmail();
     const input = { email, password: PASSWORD, firstName: 'Retry', lastName: 'Me' };
     const users = h.deps.services.users;
-    const create = users.repo.create.bind(users.repo);
-    users.repo.create = () => Promise.reject(new Error('DynamoDB is down'));
+    const create = users.store.create.bind(users.store);
+    users.store.create = () => Promise.reject(new Error('DynamoDB is down'));
     try {
       await expect(users.signUp(identity, input)).rejects.toThrow('DynamoDB is down');
     } finally {
-      users.repo.create = create;
+      users.store.create = create;
     }
     const retried = await call('users.signUp', input);
     expect(retried.status).toBe(200);

@@ -126,3 +126,31 @@ describe('anonymous callers', () => {
     expect(await caller.users.me()).toEqual(before);
   });
 });
+
+describe('the account procedures, without Cognito', () => {
+  it('answers NOT_FOUND for a caller with neither a profile nor an account', async () => {
+    const { caller, user } = await h.userCaller();
+    await h.db.services.users.store.remove(user.id);
+    await expectTRPCError(caller.users.me(), 'NOT_FOUND');
+    await expectTRPCError(caller.users.updateMe({ firstName: 'X' }), 'NOT_FOUND');
+    await expectTRPCError(caller.users.updateMe({}), 'NOT_FOUND');
+  });
+
+  it('are UNAUTHORIZED for anonymous callers and FORBIDDEN for shoppers where admin-only', async () => {
+    const anonymous = h.anonymousCaller();
+    await expectTRPCError(
+      anonymous.users.changePassword({ currentPassword: 'x', newPassword: 'N3w-horse!' }),
+      'UNAUTHORIZED',
+    );
+    await expectTRPCError(anonymous.users.deleteMe({ password: 'x' }), 'UNAUTHORIZED');
+    await expectTRPCError(anonymous.users.adminList(), 'UNAUTHORIZED');
+    const { caller, user } = await h.userCaller();
+    await expectTRPCError(caller.users.adminList(), 'FORBIDDEN');
+    await expectTRPCError(caller.users.setAdmin({ id: user.id, isAdmin: true }), 'FORBIDDEN');
+  });
+
+  it('refuses a self-demotion before asking Cognito', async () => {
+    const { caller, user } = await h.adminCaller();
+    await expectTRPCError(caller.users.setAdmin({ id: user.id, isAdmin: false }), 'CONFLICT');
+  });
+});

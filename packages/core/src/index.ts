@@ -12,6 +12,7 @@ export * from './db/transactions.ts';
 export * from './users/schema.ts';
 export * from './users/cognito.ts';
 export * from './users/service.ts';
+export * from './users/store.ts';
 export * from './products/schema.ts';
 export * from './products/service.ts';
 export * from './products/store.ts';

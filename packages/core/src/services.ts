@@ -13,6 +13,7 @@ import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { ProductStore } from './products/store.ts';
 import { UserService } from './users/service.ts';
+import { UserStore } from './users/store.ts';
 import { userSchema } from './users/schema.ts';
 
 export interface ServicesConfig {
@@ -35,11 +36,12 @@ export function createServices({ doc, tables, cursorSecret, clock = systemClock 
     addresses: new Repository(doc, tables.Addresses, definitions.Addresses, addressSchema, cursors),
   };
   const products = new ProductStore(repos.products, doc);
+  const addresses = new AddressService(new AddressStore(repos.addresses, doc));
   return {
     repos,
-    users: new UserService(repos.users),
+    users: new UserService(new UserStore(repos.users), addresses),
     products: new ProductService(products, clock),
-    addresses: new AddressService(new AddressStore(repos.addresses, doc)),
+    addresses,
     orders: new OrderService(new OrderStore(repos, doc, cursors), clock),
     /** Brings data written by an earlier release up to this one (see README, "Upgrading data"). */
     migrate: () => products.migrate(),

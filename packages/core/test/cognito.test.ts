@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AuthenticationError,
   ConflictError,
+  NotFoundError,
   ThrottledError,
   ValidationError,
 } from '../src/errors.ts';
@@ -258,6 +259,55 @@ describe('Cognito failures cognito-local cannot produce', () => {
       expect(error.message).not.toContain('COGNITO-INTERNAL');
     },
   );
+
+  it.each([
+    ['ConfirmForgotPassword', 'ExpiredCodeException', ValidationError, ['code']],
+    ['ConfirmForgotPassword', 'CodeMismatchException', ValidationError, ['code']],
+    ['ConfirmForgotPassword', 'UserNotFoundException', ValidationError, ['code']],
+    ['ConfirmForgotPassword', 'InvalidPasswordException', ValidationError, ['newPassword']],
+    ['ConfirmForgotPassword', 'LimitExceededException', ThrottledError, undefined],
+    ['ChangePassword', 'NotAuthorizedException', ValidationError, ['currentPassword']],
+    ['ChangePassword', 'TooManyRequestsException', ThrottledError, undefined],
+    ['ForgotPassword', 'LimitExceededException', ThrottledError, undefined],
+  ] as const)(
+    'turns %s failing with %s into a domain error',
+    async (operation, type, kind, path) => {
+      replies.set(operation, { status: 400, type });
+      const identity = provider(true, { endpoint });
+      const error = await rejection(
+        operation === 'ForgotPassword'
+          ? identity.forgotPassword(newEmail())
+          : operation === 'ChangePassword'
+            ? identity.changePassword('token', PASSWORD, 'N3w-horse!')
+            : identity.confirmForgotPassword(newEmail(), '123456', 'N3w-horse!'),
+      );
+      expect(error).toBeInstanceOf(kind);
+      if (path) expect((error as ValidationError).path).toEqual(path);
+      expect(error.message).not.toContain('COGNITO-INTERNAL');
+    },
+  );
+
+  it.each(['UserNotFoundException', 'InvalidParameterException', 'NotAuthorizedException'])(
+    'answers ForgotPassword failing with %s as if the code was sent',
+    async (type) => {
+      replies.set('ForgotPassword', { status: 400, type });
+      await expect(provider(true, { endpoint }).forgotPassword(newEmail())).resolves.toBe(
+        undefined,
+      );
+    },
+  );
+
+  it('reports an unknown user of a group change as not found, and keeps admin failures', async () => {
+    replies.set('AdminAddUserToGroup', { status: 400, type: 'UserNotFoundException' });
+    const identity = provider(true, { endpoint });
+    expect(await rejection(identity.setGroupMembership('x', 'admin', true))).toBeInstanceOf(
+      NotFoundError,
+    );
+    replies.set('AdminGetUser', { status: 400, type: 'NotAuthorizedException' });
+    const denied = await rejection(identity.getUser('x'));
+    expect(denied.name).toBe('NotAuthorizedException');
+    expect(denied).not.toBeInstanceOf(AuthenticationError);
+  });
 
   it('rethrows a failure it has no meaning for, such as a missing user pool', async () => {
     replies.set('InitiateAuth', { status: 400, type: 'ResourceNotFoundException' });

@@ -31,7 +31,10 @@ if (args.help) {
   Admin account: $SHOP_ADMIN_EMAIL / $SHOP_ADMIN_PASSWORD
   (defaults admin@shop.local / Admin123!)
   Access tokens live $SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS seconds (default 24 h; a new
-  app client only, so not a --persist data folder made before)`);
+  app client only, so not a --persist data folder made before)
+
+  No e-mail is sent: codes (e.g. a password reset) are printed as
+  [local] <Operation> code for <email>: <code>`);
   process.exit(0);
 }
 

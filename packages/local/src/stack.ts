@@ -53,9 +53,16 @@ export async function startLocalStack(opts: {
     log(`DynamoDB Local at ${dynamo.endpoint}`);
 
     log('starting cognito-local…');
-    const cognito = await startCognitoLocal(
-      opts.dataDir ? { dataDir: join(opts.dataDir, 'cognito') } : {},
-    );
+    const cognito = await startCognitoLocal({
+      ...(opts.dataDir ? { dataDir: join(opts.dataDir, 'cognito') } : {}),
+      // No e-mail is sent locally: every code a user would receive is printed on a line of its own.
+      onCode: ({ operation, destination, code }) =>
+        log(
+          operation === 'AdminCreateUser'
+            ? `${operation} temporary password for ${destination}: ${code}`
+            : `${operation} code for ${destination}: ${code}`,
+        ),
+    });
     stops.push(() => cognito.stop());
     void cognito.exited.then(() => opts.onChildExit?.('cognito-local'));
     log(`cognito-local at ${cognito.endpoint}`);

@@ -1,39 +1,72 @@
 import * as z from 'zod/mini';
+import { TRPCError } from '@trpc/server';
 import {
+  adminListInputSchema,
+  changePasswordInputSchema,
+  confirmForgotPasswordInputSchema,
   confirmSignUpInputSchema,
+  deleteMeInputSchema,
+  forgotPasswordInputSchema,
   idSchema,
   loginInputSchema,
   refreshInputSchema,
+  setAdminInputSchema,
   signUpInputSchema,
   updateMeInputSchema,
 } from '@shop/core';
-import { publicProcedure, router, userProcedure } from '../trpc.ts';
+import { adminProcedure, publicProcedure, router, userProcedure } from '../trpc.ts';
 
+/** Every procedure is one call of `UserService`; Cognito is handed over as `deps.identity`. */
 export const usersRouter = router({
   signUp: publicProcedure
     .input(signUpInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.users.signUp(ctx.deps.identity, input)),
   confirmSignUp: publicProcedure
     .input(confirmSignUpInputSchema)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.deps.identity.confirmSignUp(input.email, input.code);
-      return { confirmed: true as const };
-    }),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmSignUp(ctx.deps.identity, input)),
   login: publicProcedure
     .input(loginInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.identity.login(input.email, input.password)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.login(ctx.deps.identity, input)),
   refresh: publicProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.identity.refresh(input.refreshToken)),
-  logout: userProcedure.input(refreshInputSchema).mutation(async ({ ctx, input }) => {
-    await ctx.deps.identity.logout(input.refreshToken);
-    return { ok: true as const };
+    .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(ctx.deps.identity, input)),
+  logout: userProcedure
+    .input(refreshInputSchema)
+    .mutation(({ ctx, input }) => ctx.deps.services.users.logout(ctx.deps.identity, input)),
+  forgotPassword: publicProcedure
+    .input(forgotPasswordInputSchema)
+    .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(ctx.deps.identity, input)),
+  confirmForgotPassword: publicProcedure
+    .input(confirmForgotPasswordInputSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.users.confirmForgotPassword(ctx.deps.identity, input),
+    ),
+  changePassword: userProcedure.input(changePasswordInputSchema).mutation(({ ctx, input }) => {
+    if (!ctx.accessToken) {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });
+    }
+    return ctx.deps.services.users.changePassword(ctx.deps.identity, ctx.accessToken, input);
   }),
-  me: userProcedure.query(({ ctx }) => ctx.deps.services.users.me(ctx.user)),
+  me: userProcedure.query(({ ctx }) => ctx.deps.services.users.me(ctx.deps.identity, ctx.user)),
   updateMe: userProcedure
     .input(updateMeInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.updateMe(ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.users.updateMe(ctx.deps.identity, ctx.user, input),
+    ),
+  deleteMe: userProcedure
+    .input(deleteMeInputSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.users.deleteMe(ctx.deps.identity, ctx.user, input),
+    ),
   byId: userProcedure
     .input(z.object({ id: idSchema }))
     .query(({ ctx, input }) => ctx.deps.services.users.byId(ctx.user, input.id)),
+  adminList: adminProcedure
+    .input(adminListInputSchema)
+    .query(({ ctx, input }) => ctx.deps.services.users.adminList(ctx.deps.identity, input ?? {})),
+  setAdmin: adminProcedure
+    .input(setAdminInputSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.users.setAdmin(ctx.deps.identity, ctx.user, input),
+    ),
 });

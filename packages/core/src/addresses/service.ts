@@ -92,4 +92,9 @@ export class AddressService {
       return { id };
     });
   }
+
+  /** Account deletion: every address of the user and the marker go; returns how many addresses. */
+  removeAllOf(userId: string): Promise<number> {
+    return this.store.removeAllOf(userId);
+  }
 }

@@ -141,6 +141,27 @@ export class AddressStore {
   }
 
   /**
+   * Deletes every address of `userId` and the marker row (account deletion); returns how many
+   * addresses went. Unconditional deletes, no marker versioning: the account is going away, and
+   * running it again after a partial failure is safe.
+   */
+  async removeAllOf(userId: string): Promise<number> {
+    const ids = (await this.ofUser(userId)).map((address) => address.id);
+    const keys = [...ids, markerId(userId)];
+    // A transaction takes at most 100 items; MAX_ADDRESSES_PER_USER keeps this to one.
+    for (let start = 0; start < keys.length; start += 100) {
+      await transactWrite(
+        this.doc,
+        keys.slice(start, start + 100).map((id) => ({
+          tag: `delete:${id}`,
+          write: { Delete: { TableName: this.table, Key: { id } } },
+        })),
+      );
+    }
+    return ids.length;
+  }
+
+  /**
    * The marker's next version, conditioned on the version read (0 = not written yet), plus
    * clearing `isDefault` on the previous default when the default moves away from it.
    */

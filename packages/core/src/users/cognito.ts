@@ -1,5 +1,11 @@
 import type * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
-import { AuthenticationError, ConflictError, ThrottledError, ValidationError } from '../errors.ts';
+import {
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  ThrottledError,
+  ValidationError,
+} from '../errors.ts';
 import { LOCAL_CREDENTIALS } from '../db/client.ts';
 
 export interface Tokens {
@@ -22,8 +28,30 @@ export interface IdentityProvider {
   login(email: string, password: string): Promise<Tokens>;
   refresh(refreshToken: string): Promise<Omit<Tokens, 'refreshToken'>>;
   logout(refreshToken: string): Promise<void>;
-  /** Undoes a sign-up whose profile could not be written. */
-  deleteUser(email: string): Promise<void>;
+  /** Deletes the account (by email or Cognito username); already gone is fine. */
+  deleteUser(username: string): Promise<void>;
+  /** Sends a reset code; an unknown or unusable account is answered the same (nothing happens). */
+  forgotPassword(email: string): Promise<void>;
+  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
+  /** Changes the password of the user the access token belongs to. */
+  changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
+  /** The account by Cognito username (= `sub` in an email-username pool), or `undefined`. */
+  getUser(username: string): Promise<IdentityUser | undefined>;
+  /** Adds the user to or removes them from `group`; an unknown user is a `NotFoundError`. */
+  setGroupMembership(username: string, group: string, member: boolean): Promise<void>;
+  /** The `sub` of every member of `group`. */
+  groupMembers(group: string): Promise<Set<string>>;
+}
+
+/** What the pool knows about an account. */
+export interface IdentityUser {
+  sub: string;
+  username: string;
+  email: string | undefined;
+  firstName: string | undefined;
+  lastName: string | undefined;
+  /** Confirmed (or reset-required) and enabled: someone who can hold a valid token. */
+  active: boolean;
 }
 
 export interface CognitoConfig {
@@ -37,6 +65,12 @@ export interface CognitoConfig {
 }
 
 const LOGIN_FAILED = 'Incorrect email or password';
+const CODE_FAILED = 'Invalid or expired code';
+const THROTTLING = [
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'TooManyFailedAttemptsException',
+];
 const REFRESH_FAILED = 'Invalid refresh token';
 
 /** Seconds the access token lives, read from its own claims when Cognito does not say. */
@@ -53,9 +87,39 @@ function lifetime(accessToken: string): number | undefined {
 }
 
 /** Cognito's own messages never reach clients: each known failure becomes a domain error. */
-function translate(error: unknown, context: 'signUp' | 'confirm' | 'login' | 'refresh'): never {
+function translate(
+  error: unknown,
+  context: 'signUp' | 'confirm' | 'login' | 'refresh' | 'reset' | 'change' | 'admin',
+): never {
   const name = error instanceof Error ? error.name : '';
   const cause = { cause: error };
+  // An admin API failing is our problem, not the caller's: only throttling has a meaning.
+  if (context === 'admin' && !THROTTLING.includes(name)) throw error;
+  if (
+    context === 'change' &&
+    (name === 'NotAuthorizedException' || name === 'InvalidPasswordException')
+  ) {
+    // Real Cognito says NotAuthorized for a wrong current password; cognito-local says
+    // InvalidPassword. The new password already passed the pool's policy in our schema.
+    throw new ValidationError('Incorrect current password', ['currentPassword'], cause);
+  }
+  if (context === 'reset') {
+    if (name === 'InvalidPasswordException') {
+      throw new ValidationError('Password does not meet the policy', ['newPassword'], cause);
+    }
+    // Unknown email, unconfirmed account and a wrong code look the same: no enumeration.
+    if (
+      [
+        'CodeMismatchException',
+        'ExpiredCodeException',
+        'UserNotFoundException',
+        'NotAuthorizedException',
+        'UserNotConfirmedException',
+      ].includes(name)
+    ) {
+      throw new ValidationError(CODE_FAILED, ['code'], cause);
+    }
+  }
   switch (name) {
     case 'UsernameExistsException':
     case 'AliasExistsException':
@@ -215,14 +279,129 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
         .catch((error: unknown) => translate(error, 'refresh'));
     },
 
-    async deleteUser(email) {
+    async deleteUser(username) {
       const { client, mod } = await load();
       await client
-        .send(new mod.AdminDeleteUserCommand({ UserPoolId: config.userPoolId, Username: email }))
+        .send(new mod.AdminDeleteUserCommand({ UserPoolId: config.userPoolId, Username: username }))
         .catch((error: unknown) => {
           // Already gone is what a rollback wants; failing here would hide the original error.
           if (!(error instanceof Error && error.name === 'UserNotFoundException')) throw error;
         });
+    },
+
+    async forgotPassword(email) {
+      const { client, mod } = await load();
+      await client
+        .send(new mod.ForgotPasswordCommand({ ClientId: config.clientId, Username: email }))
+        .catch((error: unknown) => {
+          const name = error instanceof Error ? error.name : '';
+          // No account, or one without a verified address to send to: answer as if sent.
+          if (
+            [
+              'UserNotFoundException',
+              'NotAuthorizedException',
+              'InvalidParameterException',
+              'UserNotConfirmedException',
+            ].includes(name)
+          ) {
+            return;
+          }
+          translate(error, 'reset');
+        });
+    },
+
+    async confirmForgotPassword(email, code, newPassword) {
+      const { client, mod } = await load();
+      await client
+        .send(
+          new mod.ConfirmForgotPasswordCommand({
+            ClientId: config.clientId,
+            Username: email,
+            ConfirmationCode: code,
+            Password: newPassword,
+          }),
+        )
+        .catch((error: unknown) => translate(error, 'reset'));
+    },
+
+    async changePassword(accessToken, currentPassword, newPassword) {
+      const { client, mod } = await load();
+      await client
+        .send(
+          new mod.ChangePasswordCommand({
+            AccessToken: accessToken,
+            PreviousPassword: currentPassword,
+            ProposedPassword: newPassword,
+          }),
+        )
+        .catch((error: unknown) => translate(error, 'change'));
+    },
+
+    async getUser(username) {
+      const { client, mod } = await load();
+      try {
+        const user = await client.send(
+          new mod.AdminGetUserCommand({ UserPoolId: config.userPoolId, Username: username }),
+        );
+        const attribute = (name: string) =>
+          user.UserAttributes?.find((a) => a.Name === name)?.Value || undefined;
+        const sub = attribute('sub') ?? user.Username;
+        if (!sub || !user.Username) return undefined;
+        return {
+          sub,
+          username: user.Username,
+          email: attribute('email'),
+          firstName: attribute('given_name'),
+          lastName: attribute('family_name'),
+          active:
+            user.Enabled !== false &&
+            (user.UserStatus === 'CONFIRMED' || user.UserStatus === 'RESET_REQUIRED'),
+        };
+      } catch (error) {
+        if (error instanceof Error && error.name === 'UserNotFoundException') return undefined;
+        return translate(error, 'admin');
+      }
+    },
+
+    async setGroupMembership(username, group, member) {
+      const { client, mod } = await load();
+      const input = { UserPoolId: config.userPoolId, Username: username, GroupName: group };
+      await client
+        .send(
+          member
+            ? new mod.AdminAddUserToGroupCommand(input)
+            : new mod.AdminRemoveUserFromGroupCommand(input),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'UserNotFoundException') {
+            throw new NotFoundError('User not found', { cause: error });
+          }
+          translate(error, 'admin');
+        });
+    },
+
+    async groupMembers(group) {
+      const { client, mod } = await load();
+      const subs = new Set<string>();
+      let token: string | undefined;
+      do {
+        const page = await client
+          .send(
+            new mod.ListUsersInGroupCommand({
+              UserPoolId: config.userPoolId,
+              GroupName: group,
+              Limit: 60,
+              NextToken: token,
+            }),
+          )
+          .catch((error: unknown) => translate(error, 'admin'));
+        for (const user of page.Users ?? []) {
+          const sub = user.Attributes?.find((a) => a.Name === 'sub')?.Value ?? user.Username;
+          if (sub) subs.add(sub);
+        }
+        token = page.NextToken;
+      } while (token);
+      return subs;
     },
   };
 }

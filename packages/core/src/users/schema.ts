@@ -1,4 +1,4 @@
-import { idSchema, text, timestampSchema } from '../common.ts';
+import { idSchema, pageInputSchema, text, timestampSchema } from '../common.ts';
 import * as z from 'zod/mini';
 
 /** RFC-valid address, stored and compared lower-cased. */
@@ -37,6 +37,7 @@ export const signUpInputSchema = z.object({
   firstName: personNameSchema,
   lastName: personNameSchema,
 });
+export type SignUpInput = z.infer<typeof signUpInputSchema>;
 export const confirmSignUpInputSchema = z.object({ email: emailSchema, code: text(1, 16) });
 // Login checks no password rules: a wrong password must look like any other wrong password.
 export const loginInputSchema = z.object({
@@ -51,3 +52,27 @@ export const updateMeInputSchema = z.object({
   lastName: z.optional(personNameSchema),
 });
 export type UpdateMeInput = z.infer<typeof updateMeInputSchema>;
+
+export const forgotPasswordInputSchema = z.object({ email: emailSchema });
+export const confirmForgotPasswordInputSchema = z.object({
+  email: emailSchema,
+  code: text(1, 16),
+  newPassword: passwordSchema,
+});
+export type ConfirmForgotPasswordInput = z.infer<typeof confirmForgotPasswordInputSchema>;
+export const changePasswordInputSchema = z.object({
+  // Like login: the current password is checked by Cognito, not by the policy.
+  currentPassword: z.string().check(z.minLength(1), z.maxLength(256)),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
+export const deleteMeInputSchema = z.object({
+  password: z.string().check(z.minLength(1), z.maxLength(256)),
+});
+
+export const adminUserSchema = z.extend(userSchema, { isAdmin: z.boolean() });
+export type AdminUser = z.infer<typeof adminUserSchema>;
+/** `limit` 1..100, 20 when absent. */
+export const adminListInputSchema = z.optional(pageInputSchema);
+export const setAdminInputSchema = z.object({ id: idSchema, isAdmin: z.boolean() });
+export type SetAdminInput = z.infer<typeof setAdminInputSchema>;

@@ -1,19 +1,71 @@
 import { nowIso } from '../common.ts';
 import type { Actor } from '../actor.ts';
-import { NotFoundError } from '../errors.ts';
-import type { Repository } from '../db/repository.ts';
-import type { IdentityProvider } from './cognito.ts';
-import type { UpdateMeInput, User } from './schema.ts';
+import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Page, PageRequest } from '../db/repository.ts';
+import type { IdentityProvider, IdentityUser, Tokens } from './cognito.ts';
+import {
+  userSchema,
+  type AdminUser,
+  type ChangePasswordInput,
+  type ConfirmForgotPasswordInput,
+  type SignUpInput,
+  type UpdateMeInput,
+  type User,
+} from './schema.ts';
+import type { UserStore } from './store.ts';
 
-export interface SignUpInput {
-  email: string;
-  password: string;
-  firstName: string;
-  lastName: string;
+/** The Cognito group whose members are admins (`api/src/auth.ts` reads it from the tokens). */
+const ADMIN_GROUP = 'admin';
+
+/** Only what account deletion needs from the addresses. */
+interface AddressRemover {
+  removeAllOf(userId: string): Promise<number>;
 }
 
+const NAME_MAX = 100;
+const cleanName = (name: string | undefined) => name?.trim().slice(0, NAME_MAX) || undefined;
+
+/**
+ * The profile of a pool account that has none yet (created in the console, by `AdminCreateUser`
+ * or an import). Names Cognito does not have become the e-mail's local part and `-`; the user can
+ * change them with `users.updateMe`.
+ */
+export function profileFromAccount(
+  account: Pick<IdentityUser, 'sub' | 'email' | 'firstName' | 'lastName'>,
+): User {
+  if (!account.email) throw new Error(`Account ${account.sub} has no email`);
+  const now = nowIso();
+  // Parsed before writing: a malformed profile must never reach the table.
+  return userSchema.parse({
+    id: account.sub,
+    email: account.email,
+    firstName: cleanName(account.firstName) ?? cleanName(account.email.split('@')[0]) ?? '-',
+    lastName: cleanName(account.lastName) ?? '-',
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/**
+ * The post-confirmation trigger's work: the profile of a just-confirmed account, written once
+ * (a conditional put; a second delivery of the event changes nothing). True when written now.
+ */
+export function recordConfirmedUser(
+  store: Pick<UserStore, 'createIfAbsent'>,
+  account: Pick<IdentityUser, 'sub' | 'email' | 'firstName' | 'lastName'>,
+): Promise<boolean> {
+  return store.createIfAbsent(profileFromAccount(account));
+}
+
+/**
+ * The rules of accounts and profiles. Methods that need Cognito take the `IdentityProvider` as
+ * their first argument (the API's `Deps.identity`); every DynamoDB call goes through the store.
+ */
 export class UserService {
-  constructor(readonly repo: Repository<User>) {}
+  constructor(
+    readonly store: UserStore,
+    private readonly addresses: AddressRemover,
+  ) {}
 
   /**
    * Creates the Cognito account, then the profile row keyed by its `sub`. If the row cannot be
@@ -26,7 +78,7 @@ export class UserService {
     const { sub, confirmed } = await identity.signUp(input);
     const now = nowIso();
     try {
-      const user = await this.repo.create({
+      const user = await this.store.create({
         id: sub,
         email: input.email.toLowerCase(),
         firstName: input.firstName,
@@ -43,35 +95,164 @@ export class UserService {
     }
   }
 
-  async me(actor: Actor): Promise<User> {
-    const user = await this.repo.get(actor.id);
-    if (!user) throw new NotFoundError('User not found');
-    return user;
+  async confirmSignUp(
+    identity: IdentityProvider,
+    input: { email: string; code: string },
+  ): Promise<{ confirmed: true }> {
+    await identity.confirmSignUp(input.email, input.code);
+    return { confirmed: true };
+  }
+
+  login(identity: IdentityProvider, input: { email: string; password: string }): Promise<Tokens> {
+    return identity.login(input.email, input.password);
+  }
+
+  refresh(
+    identity: IdentityProvider,
+    input: { refreshToken: string },
+  ): Promise<Omit<Tokens, 'refreshToken'>> {
+    return identity.refresh(input.refreshToken);
+  }
+
+  async logout(identity: IdentityProvider, input: { refreshToken: string }): Promise<{ ok: true }> {
+    await identity.logout(input.refreshToken);
+    return { ok: true };
+  }
+
+  /** The same answer whether or not the account exists. */
+  async forgotPassword(
+    identity: IdentityProvider,
+    input: { email: string },
+  ): Promise<{ ok: true }> {
+    await identity.forgotPassword(input.email);
+    return { ok: true };
+  }
+
+  async confirmForgotPassword(
+    identity: IdentityProvider,
+    input: ConfirmForgotPasswordInput,
+  ): Promise<{ ok: true }> {
+    await identity.confirmForgotPassword(input.email, input.code, input.newPassword);
+    return { ok: true };
+  }
+
+  /** `accessToken` is the caller's own, as verified for this request. */
+  async changePassword(
+    identity: IdentityProvider,
+    accessToken: string,
+    input: ChangePasswordInput,
+  ): Promise<{ ok: true }> {
+    await identity.changePassword(accessToken, input.currentPassword, input.newPassword);
+    return { ok: true };
+  }
+
+  /** The caller's profile, created from the pool account when no trigger wrote it. */
+  me(identity: IdentityProvider, actor: Actor): Promise<User> {
+    return this.ensureProfile(identity, actor.id);
   }
 
   /** Yourself, or anyone for an admin; everyone else is told the user does not exist. */
   async byId(actor: Actor, id: string): Promise<User> {
     if (id !== actor.id && !actor.isAdmin) throw new NotFoundError('User not found');
-    const user = await this.repo.get(id);
+    const user = await this.store.get(id);
     if (!user) throw new NotFoundError('User not found');
     return user;
   }
 
-  async updateMe(actor: Actor, changes: UpdateMeInput): Promise<User> {
-    if (changes.firstName === undefined && changes.lastName === undefined) return this.me(actor);
+  async updateMe(identity: IdentityProvider, actor: Actor, changes: UpdateMeInput): Promise<User> {
+    if (changes.firstName === undefined && changes.lastName === undefined) {
+      return this.me(identity, actor);
+    }
+    const update = () => this.store.update(actor.id, { ...changes, updatedAt: nowIso() });
     try {
-      return await this.repo.update(actor.id, { ...changes, updatedAt: nowIso() });
+      return await update();
     } catch (error) {
-      if (error instanceof NotFoundError)
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    // No profile yet (an account made outside sign-up): create it, then change it.
+    await this.ensureProfile(identity, actor.id);
+    try {
+      return await update();
+    } catch (error) {
+      if (error instanceof NotFoundError) {
         throw new NotFoundError('User not found', { cause: error });
+      }
       throw error;
     }
   }
 
-  async byEmail(email: string): Promise<User | undefined> {
-    const page = await this.repo.queryIndex('email-index', 'email', email.toLowerCase(), {
-      limit: 1,
-    });
-    return page.items[0];
+  /**
+   * Deletes the caller's account: password first, then addresses and profile, the Cognito
+   * account last, so that a failure half-way leaves someone who can still log in and retry.
+   * Orders stay, as records of what was sold.
+   */
+  async deleteMe(
+    identity: IdentityProvider,
+    actor: Actor,
+    input: { password: string },
+  ): Promise<{ ok: true }> {
+    const account = await identity.getUser(actor.id);
+    if (!account?.email || account.sub !== actor.id) throw new NotFoundError('User not found');
+    let refreshToken: string;
+    try {
+      ({ refreshToken } = await identity.login(account.email, input.password));
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        throw new ValidationError('Incorrect password', ['password'], { cause: error });
+      }
+      throw error;
+    }
+    // The check's own session is not needed; the account is about to go anyway.
+    await identity.logout(refreshToken).catch(() => undefined);
+    await this.addresses.removeAllOf(actor.id);
+    await this.store.remove(actor.id);
+    await identity.deleteUser(account.username);
+    return { ok: true };
+  }
+
+  /** One page of every profile, each with whether the account is in the admin group. */
+  async adminList(identity: IdentityProvider, page: PageRequest = {}): Promise<Page<AdminUser>> {
+    const [profiles, admins] = await Promise.all([
+      this.store.page(page),
+      identity.groupMembers(ADMIN_GROUP),
+    ]);
+    return {
+      items: profiles.items.map((user) => ({ ...user, isAdmin: admins.has(user.id) })),
+      nextCursor: profiles.nextCursor,
+    };
+  }
+
+  /**
+   * Puts the account into or out of the admin group; tokens issued afterwards carry the change.
+   * Admins cannot drop their own right, so the last admin cannot lock everyone out by mistake.
+   */
+  async setAdmin(
+    identity: IdentityProvider,
+    actor: Actor,
+    input: { id: string; isAdmin: boolean },
+  ): Promise<AdminUser> {
+    if (!actor.isAdmin) throw new NotFoundError('User not found');
+    if (input.id === actor.id && !input.isAdmin) {
+      throw new ConflictError('You cannot remove your own admin right');
+    }
+    const profile = await this.ensureProfile(identity, input.id);
+    await identity.setGroupMembership(input.id, ADMIN_GROUP, input.isAdmin);
+    return { ...profile, isAdmin: input.isAdmin };
+  }
+
+  /** The profile, or one created now from an active pool account; otherwise `NotFoundError`. */
+  private async ensureProfile(identity: IdentityProvider, id: string): Promise<User> {
+    const existing = await this.store.get(id);
+    if (existing) return existing;
+    const account = await identity.getUser(id);
+    if (!account?.active || !account.email || account.sub !== id) {
+      throw new NotFoundError('User not found');
+    }
+    const profile = profileFromAccount(account);
+    if (await this.store.createIfAbsent(profile)) return profile;
+    // Written meanwhile (the trigger, or a parallel request): that one is the profile.
+    const written = await this.store.get(id, { consistent: true });
+    if (!written) throw new NotFoundError('User not found');
+    return written;
   }
 }

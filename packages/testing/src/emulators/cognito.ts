@@ -14,6 +14,39 @@ import {
 import { LOCAL_CREDENTIALS } from '@shop/core';
 import { freePort, spawnTied, waitUntilReady } from './process.ts';
 
+/** A message cognito-local "sent" (it prints them instead): a code or a temporary password. */
+export interface CodeDelivery {
+  /** The Cognito operation that sent it, e.g. `ForgotPassword`, `SignUp`, `AdminCreateUser`. */
+  operation: string;
+  /** The e-mail address it went to. */
+  destination: string;
+  code: string;
+}
+
+const ANSI = new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g');
+const DELIVERY =
+  /(\w+) ╭[^╰]*?Confirmation Code Delivery[^╰]*?Destination:\s+(\S+)[^╰]*?Code:\s+(\S+)[^╰]*╰/;
+
+/**
+ * Reads cognito-local's log stream and reports each boxed "Confirmation Code Delivery" it prints
+ * (its ConsoleMessageSender), whatever the chunk boundaries.
+ */
+export function codeDeliveryParser(onCode: (delivery: CodeDelivery) => void) {
+  let buffer = '';
+  return (chunk: Buffer | string) => {
+    // Colour codes are removed from the whole buffer, as a chunk may end inside one.
+    buffer = (buffer + chunk.toString()).replace(ANSI, '');
+    for (let match = DELIVERY.exec(buffer); match; match = DELIVERY.exec(buffer)) {
+      const [all, operation = '', destination = '', code = ''] = match;
+      onCode({ operation, destination, code });
+      buffer = buffer.slice(match.index + all.length);
+    }
+    // Keep a partly received box with the operation name before it, and nothing much else.
+    const open = buffer.lastIndexOf('╭');
+    buffer = buffer.slice(Math.max(0, (open === -1 ? buffer.length : open) - 200)).slice(-65_536);
+  };
+}
+
 export interface CognitoLocal {
   endpoint: string;
   port: number;
@@ -40,7 +73,12 @@ const client = (endpoint: string) =>
  * `.cognito/config.json` would override it; cognito-local itself only ever writes `{}` there.)
  */
 export async function startCognitoLocal(
-  options: { port?: number; dataDir?: string } = {},
+  options: {
+    port?: number;
+    dataDir?: string;
+    /** Called with every code cognito-local would have e-mailed (it has no e-mail delivery). */
+    onCode?: (delivery: CodeDelivery) => void;
+  } = {},
 ): Promise<CognitoLocal> {
   const port = options.port ?? (await freePort());
   const temporary = !options.dataDir;
@@ -51,6 +89,7 @@ export async function startCognitoLocal(
     cwd: dataDir,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEBUG: '' },
   });
+  if (options.onCode) proc.child.stdout?.on('data', codeDeliveryParser(options.onCode));
   const endpoint = `http://127.0.0.1:${port}`;
   const probe = client(endpoint);
   try {
