@@ -266,7 +266,7 @@ export function createFastPath(opts: FastPathOptions) {
     }
     const statusCode = getHTTPStatusCode(
       untransformed as Parameters<typeof getHTTPStatusCode>[0],
-      errors as TRPCError[],
+      errors,
     );
 
     // Headers as `Object.fromEntries(new Headers(...))` lists them: lower case, sorted.
