@@ -194,7 +194,12 @@ const ODD_PATHS = [
 /** Inputs per procedure: deterministic successes (idempotent) and failures. Thunks: fixtures. */
 const INPUTS: Record<string, () => unknown[]> = {
   health: () => [undefined],
-  'products.byId': () => [{ id: fixtures.productId }, { id: 'missing' }, { id: '' }],
+  'products.byId': () => [
+    { id: fixtures.productId },
+    { id: 'missing' },
+    { id: '' },
+    { id: 'two words' },
+  ],
   'products.list': () => [
     { limit: 2 },
     { limit: 101 },
@@ -207,7 +212,12 @@ const INPUTS: Record<string, () => unknown[]> = {
   'addresses.list': () => [undefined],
   'orders.list': () => [{}, undefined, { limit: 0 }],
   'orders.byId': () => [{ id: 'missing' }],
-  'users.updateMe': () => [{ firstName: 'Ada' }, { firstName: 'Grace' }, { firstName: '' }],
+  'users.updateMe': () => [
+    { firstName: 'Ada' },
+    { firstName: 'Grace Brewster' },
+    { firstName: '' },
+    { lastName: 'Lovelace' },
+  ],
   'products.update': () => [
     { id: fixtures.productId, price: 999 },
     { id: fixtures.productId, price: 1250, stock: 3 },
@@ -300,7 +310,10 @@ interface Spec {
   cookies: string[] | undefined;
   base64: 'no' | 'yes' | 'bom';
   bodyOnGet: boolean;
-  badHeader: boolean;
+  /** A header `new Headers()` takes (Latin-1), or refuses (above U+00FF, a line break). */
+  oddHeader: 'none' | 'latin1' | 'snowman' | 'newline';
+  /** How `input=` is written: percent-encoded, spaces as `+`, or not encoded at all. */
+  queryEncoding: 'component' | 'plus' | 'raw';
   surrogate: boolean;
   domainName: string;
 }
@@ -332,7 +345,8 @@ const clean = (procedures: string[], method: 'GET' | 'POST'): fc.Arbitrary<Spec>
           cookies: fc.constantFrom(undefined, ['a=b'], ['session=x', 'theme=dark']),
           base64: method === 'POST' ? fc.constantFrom('no', 'yes') : fc.constant('no'),
           bodyOnGet: fc.constant(false),
-          badHeader: fc.constant(false),
+          oddHeader: fc.constant('none'),
+          queryEncoding: fc.constantFrom('component', 'plus'),
           surrogate: fc.constant(false),
           domainName: fc.constantFrom('abc123.lambda-url.us-east-1.on.aws', '127.0.0.1:3000'),
         });
@@ -367,6 +381,8 @@ const messy: fc.Arbitrary<Spec> = fc
         ['input=%7B%7D'],
         ['input'],
         ['lastEventId=1'],
+        ['#fragment'],
+        ['input=%ZZ'],
       ),
       queryParams: fc.constantFrom('same', 'none', 'batchOnlyRaw', 'batchOnlyParams'),
       contentType: fc.constantFrom(undefined, ...JSON_TYPES, ...OTHER_TYPES),
@@ -384,7 +400,11 @@ const messy: fc.Arbitrary<Spec> = fc
       cookies: fc.constantFrom(undefined, ['a=b'], ['a=b', 'c=d; Path=/']),
       base64: fc.constantFrom('no', 'yes', 'bom'),
       bodyOnGet: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
-      badHeader: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+      oddHeader: fc.oneof(
+        { weight: 12, arbitrary: fc.constant('none' as const) },
+        fc.constantFrom('latin1' as const, 'snowman' as const, 'newline' as const),
+      ),
+      queryEncoding: fc.constantFrom('component', 'plus', 'raw'),
       surrogate: fc.boolean(),
       // The last two are hosts `new URL` refuses: the stock adapter throws.
       domainName: fc.oneof(
@@ -444,7 +464,15 @@ function toEvent(spec: Spec): APIGatewayProxyEventV2 {
   const text = inputText(spec);
   const isGet = spec.method.toUpperCase() === 'GET';
   const query: string[] = spec.batchParam.map((value) => `batch=${value}`);
-  if (isGet && text !== undefined) query.push(`input=${encodeURIComponent(text)}`);
+  if (isGet && text !== undefined) {
+    const encoded =
+      spec.queryEncoding === 'raw'
+        ? text
+        : spec.queryEncoding === 'plus'
+          ? encodeURIComponent(text).replaceAll('%20', '+')
+          : encodeURIComponent(text);
+    query.push(`input=${encoded}`);
+  }
   query.push(...spec.extraQuery);
   const rawQueryString = query.join('&');
   const params: Record<string, string> = {};
@@ -479,7 +507,11 @@ function toEvent(spec: Spec): APIGatewayProxyEventV2 {
   if (spec.accept !== undefined) headers.accept = spec.accept;
   if (spec.trpcAccept !== undefined) headers['trpc-accept'] = spec.trpcAccept;
   if (spec.authorization !== undefined) headers[spec.authorizationKey] = spec.authorization;
-  if (spec.badHeader) headers['x-bad'] = 'line\nbreak';
+  if (spec.oddHeader !== 'none') {
+    headers['x-odd'] = { latin1: 'caf\u00e9', snowman: '\u2603', newline: 'line\nbreak' }[
+      spec.oddHeader
+    ];
+  }
 
   if (spec.version === '1.0') {
     return {
@@ -580,7 +612,8 @@ describe('the fast path against the stock tRPC adapter', () => {
       cookies: undefined,
       base64: 'no',
       bodyOnGet: false,
-      badHeader: false,
+      oddHeader: 'none',
+      queryEncoding: 'component',
       surrogate: false,
       domainName: 'abc123.lambda-url.us-east-1.on.aws',
     });
@@ -617,7 +650,8 @@ describe('the fast path against the stock tRPC adapter', () => {
       cookies: ['a=b'],
       base64: 'no',
       bodyOnGet: false,
-      badHeader: false,
+      oddHeader: 'none',
+      queryEncoding: 'component',
       surrogate: false,
       domainName: 'abc123.lambda-url.us-east-1.on.aws',
     });
