@@ -422,16 +422,29 @@ const messy: fc.Arbitrary<Spec> = fc
     }),
   );
 
-const specs: fc.Arbitrary<Spec> = fc.oneof(
-  { weight: 3, arbitrary: clean(QUERIES, 'GET') },
-  { weight: 3, arbitrary: clean(MUTATIONS, 'POST') },
-  // The mutations that can succeed (idempotently): answers with data, not only errors.
-  {
-    weight: 1,
-    arbitrary: clean(['users.updateMe', 'products.update', 'addresses.update'], 'POST'),
-  },
-  { weight: 4, arbitrary: messy },
-);
+/** Procedures that write (idempotently) when they succeed. */
+const WRITERS = new Set(['users.updateMe', 'products.update', 'addresses.update']);
+/**
+ * Calls of a batch run concurrently: two writes to one row in one batch end in either order, a
+ * race in the test (stock against stock too), not a difference of the fast path.
+ */
+const racesItself = (spec: Spec) => {
+  const writers = spec.paths.filter((path) => WRITERS.has(path));
+  return new Set(writers).size !== writers.length;
+};
+
+const specs: fc.Arbitrary<Spec> = fc
+  .oneof(
+    { weight: 3, arbitrary: clean(QUERIES, 'GET') },
+    { weight: 3, arbitrary: clean(MUTATIONS, 'POST') },
+    // The mutations that can succeed (idempotently): answers with data, not only errors.
+    {
+      weight: 1,
+      arbitrary: clean(['users.updateMe', 'products.update', 'addresses.update'], 'POST'),
+    },
+    { weight: 4, arbitrary: messy },
+  )
+  .filter((spec) => !racesItself(spec));
 
 /** The JSON text of the inputs as the spec asks: a batch object, a plain input, or worse. */
 function inputText(spec: Spec): string | undefined {
