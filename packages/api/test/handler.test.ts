@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createServices, tableNamesFor } from '@shop/core';
 import { createHandler, createHandlers } from '../src/app.ts';
@@ -219,59 +218,8 @@ async function endpointOf(harness: Harness): Promise<string> {
   return `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`;
 }
 
+// That the fast path answers exactly as the stock adapter is checked in transport.test.ts.
 describe('the fast path', () => {
-  it('answers exactly as the stock tRPC adapter does', async () => {
-    const deps: Deps = { ...h.deps, verifier };
-    const quiet = { error: () => undefined, info: () => undefined };
-    const { fast, stock } = createHandlers(deps, quiet);
-    const product = JSON.stringify({ id: productId });
-    const cases = [
-      jsonEvent({ method: 'GET', path: '/products.byId', query: { input: product } }),
-      jsonEvent({
-        method: 'GET',
-        path: '/products.byId,products.byId',
-        query: {
-          batch: '1',
-          input: JSON.stringify({ 0: { id: productId }, 1: { id: 'missing' } }),
-        },
-      }),
-      jsonEvent({ method: 'GET', path: '/products.list', query: { input: '{"limit":0}' } }),
-      jsonEvent({
-        method: 'GET',
-        path: '/products.byId',
-        query: { input: '{"id":"nope"}' },
-      }),
-      jsonEvent({
-        method: 'GET',
-        path: '/users.me',
-        headers: { authorization: 'Bearer forged' },
-      }),
-      jsonEvent({
-        method: 'POST',
-        path: '/users.updateMe',
-        body: JSON.stringify({ firstName: '' }),
-        headers: { authorization: 'Bearer shopper-token' },
-      }),
-      jsonEvent({
-        method: 'POST',
-        path: '/products.create',
-        body: JSON.stringify(validProduct()),
-        headers: { authorization: 'Bearer shopper-token' },
-        base64: true,
-      }),
-    ];
-    for (const event of cases) {
-      const viaFast = (await fast(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
-      expect(viaFast, `fast path declined ${event.rawPath}`).toBeDefined();
-      const viaStock = await stock(event, lambdaContext());
-      expect({ status: viaFast.statusCode, body: JSON.parse(viaFast.body!) as unknown }).toEqual({
-        status: viaStock.statusCode,
-        body: JSON.parse(viaStock.body!) as unknown,
-      });
-      expect(viaFast.headers?.['cache-control']).toBe(viaStock.headers?.['cache-control']);
-    }
-  });
-
   it('leaves unknown procedures, wrong methods and malformed JSON to the stock adapter', async () => {
     const { fast } = createHandlers({ ...h.deps, verifier });
     const declined = [
