@@ -60,6 +60,8 @@ export function Api({ stack, app }: StackContext) {
   const api = new Function(stack, 'ApiFunction', {
     handler: API_HANDLER,
     runtime: 'nodejs22.x',
+    // No code sends traces (see README, "Operating it"): no X-Ray permissions, no tracing cost.
+    tracing: 'disabled',
     architecture: 'arm_64',
     memorySize: 1024,
     timeout: 10,

@@ -60,6 +60,8 @@ export function Auth({ stack, app }: StackContext) {
   const postConfirmation = new Function(stack, 'PostConfirmationFunction', {
     handler: POST_CONFIRMATION_HANDLER,
     runtime: 'nodejs22.x',
+    // No code sends traces (see README, "Operating it"): no X-Ray permissions, no tracing cost.
+    tracing: 'disabled',
     architecture: 'arm_64',
     memorySize: 256,
     timeout: 5,

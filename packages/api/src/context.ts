@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 
 /** Everything a procedure needs from outside; tests build their own. */
 export interface Deps {
-  config: Pick<Config, 'stage' | 'isLocal' | 'version'>;
+  config: Pick<Config, 'stage' | 'isLocal' | 'version'> & { logLevel?: Config['logLevel'] };
   services: Services;
   verifier: TokenVerifier;
   /** Cognito sign-up/login; only the `users` auth procedures touch it. */

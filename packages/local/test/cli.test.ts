@@ -57,12 +57,12 @@ describe('pnpm local --persist', () => {
       category: 'persist',
       stock: 2,
     });
-    expect(first.output()).toContain('24 of 24 products created');
+    expect(first.output()).toContain('32 of 32 products created');
     expect(await first.interrupt()).toBe(0);
 
     const second = await startLocal(['--persist', '--port', String(await freePort())], env);
     try {
-      expect(second.output()).toContain('0 of 24 products created');
+      expect(second.output()).toContain('0 of 32 products created');
       const again = await login(second.url); // the same pool, client and admin
       expect(await again.products.byId.query({ id: lamp.id })).toMatchObject({
         name: 'Persisted lamp',

@@ -72,12 +72,14 @@ export async function transactWrite<Tag extends string>(
 }
 
 /** How often an operation is retried after transaction conflicts, and the longest pause. */
-export const CONFLICT_RETRY = { attempts: 5, maxBackoffMs: 200 } as const;
+export const CONFLICT_RETRY = { attempts: 8, maxBackoffMs: 250 } as const;
 
 /**
  * Retries `operation` while it fails with a transaction conflict (other writers on the same items),
- * with jittered backoff; DynamoDB does not retry these itself. Bounded: at most 5 attempts and
- * ~0.5 s of pauses, then `ThrottledError` (TOO_MANY_REQUESTS), well inside the Lambda timeout.
+ * with jittered backoff; DynamoDB does not retry these itself. Bounded: at most 8 attempts and
+ * under 1.5 s of pauses in all (30, 60, 120, then 250 ms, ±50%), then `ThrottledError`
+ * (TOO_MANY_REQUESTS), well inside the Lambda timeout. Eight attempts let ten requests of one user
+ * racing on the same per-user marker all succeed.
  */
 export async function retryOnConflict<T>(
   operation: () => Promise<T>,
