@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestClock } from '@shop/testing';
 import {
   createHarness,
   expectTRPCError,
@@ -11,9 +12,11 @@ import {
 
 let h: Harness;
 let admin: Caller;
+/** The services' time: it stands still until a test advances it. */
+const clock = createTestClock();
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ clock });
   admin = (await h.adminCaller()).caller;
 });
 
@@ -208,7 +211,7 @@ describe('orders.list', () => {
           shippingAddressId: address.id,
         }),
       );
-      await new Promise((r) => setTimeout(r, 5));
+      clock.advance(1000);
     }
     const stranger = await h.userCaller();
     expect((await stranger.caller.orders.list()).items).toEqual([]);
@@ -299,19 +302,21 @@ describe('orders.cancel', () => {
 });
 
 describe('orders.updateStatus', () => {
-  it('moves an order along PENDING → PAID → SHIPPED → DELIVERED', async () => {
+  // The table of moves is tested once, at the schema (allowedTransitions); this is the wiring.
+  it('applies a move the contract allows and refuses one it does not with CONFLICT', async () => {
     const { caller, address, product } = await shopperAndProduct(10);
     const order = await caller.orders.create({
       items: [{ productId: product.id, quantity: 1 }],
       shippingAddressId: address.id,
     });
-    for (const status of ['PAID', 'SHIPPED', 'DELIVERED'] as const) {
-      expect((await admin.orders.updateStatus({ id: order.id, status })).status).toBe(status);
-    }
+    expect((await admin.orders.updateStatus({ id: order.id, status: 'PAID' })).status).toBe(
+      'PAID',
+    );
     await expectTRPCError(
-      admin.orders.updateStatus({ id: order.id, status: 'CANCELLED' }),
+      admin.orders.updateStatus({ id: order.id, status: 'DELIVERED' }),
       'CONFLICT',
     );
+    expect((await caller.orders.byId({ id: order.id })).status).toBe('PAID');
     expect(await stockOf(product.id)).toBe(9);
   });
 
@@ -324,17 +329,6 @@ describe('orders.updateStatus', () => {
     await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
     await admin.orders.updateStatus({ id: order.id, status: 'CANCELLED' });
     expect(await stockOf(product.id)).toBe(10);
-  });
-
-  it('refuses moves outside the contract', async () => {
-    const { caller, address, product } = await shopperAndProduct(10);
-    const order = await caller.orders.create({
-      items: [{ productId: product.id, quantity: 1 }],
-      shippingAddressId: address.id,
-    });
-    for (const status of ['SHIPPED', 'DELIVERED', 'PENDING'] as const) {
-      await expectTRPCError(admin.orders.updateStatus({ id: order.id, status }), 'CONFLICT');
-    }
   });
 
   it('is FORBIDDEN for a shopper and NOT_FOUND for an unknown order', async () => {
@@ -371,10 +365,7 @@ describe('concurrency', () => {
     );
     expect(ok).toHaveLength(10);
     expect(conflicts).toHaveLength(20);
-    const stock = await stockOf(product.id);
-    expect(stock).toBe(0);
-    const ordered = ok.length; // one unit each
-    expect(stock + ordered).toBe(10);
+    expect(await stockOf(product.id)).toBe(0);
   });
 
   it('creates one order when 10 identical keyed requests arrive at once', async () => {
@@ -390,6 +381,6 @@ describe('concurrency', () => {
     expect(new Set(results.map((o) => o.id)).size).toBe(1);
     const { items } = await caller.orders.list();
     expect(items).toHaveLength(1);
-    expect((await stockOf(product.id)) + 2).toBe(10);
+    expect(await stockOf(product.id)).toBe(8);
   });
 });

@@ -9,4 +9,5 @@ export * from './emulators/cognito.ts';
 export * from './events.ts';
 export * from './jwt.ts';
 export * from './local-cli.ts';
+export * from './clock.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
