@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ORDER_LINES, MAX_QUANTITY } from '@shop/core';
 import { createTestClock } from '@shop/testing';
 import {
   createHarness,
@@ -56,6 +57,22 @@ describe('orders.create', () => {
     });
     expect(await stockOf(product.id)).toBe(8);
     expect(await stockOf(other.id)).toBe(0);
+  });
+
+  it('places an order of the most lines allowed, one of them the most units allowed', async () => {
+    const { caller, address } = await shopperAndProduct();
+    const products = await Promise.all(
+      Array.from({ length: MAX_ORDER_LINES }, () =>
+        admin.products.create(validProduct({ stock: MAX_QUANTITY })),
+      ),
+    );
+    const order = await caller.orders.create({
+      items: products.map((p, n) => ({ productId: p.id, quantity: n === 0 ? MAX_QUANTITY : 1 })),
+      shippingAddressId: address.id,
+    });
+    expect(order.items).toHaveLength(MAX_ORDER_LINES);
+    expect(await stockOf(products[0]!.id)).toBe(0);
+    expect(await stockOf(products[1]!.id)).toBe(MAX_QUANTITY - 1);
   });
 
   it('ignores any price the client sends', async () => {
@@ -309,9 +326,7 @@ describe('orders.updateStatus', () => {
       items: [{ productId: product.id, quantity: 1 }],
       shippingAddressId: address.id,
     });
-    expect((await admin.orders.updateStatus({ id: order.id, status: 'PAID' })).status).toBe(
-      'PAID',
-    );
+    expect((await admin.orders.updateStatus({ id: order.id, status: 'PAID' })).status).toBe('PAID');
     await expectTRPCError(
       admin.orders.updateStatus({ id: order.id, status: 'DELIVERED' }),
       'CONFLICT',
