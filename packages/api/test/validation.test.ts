@@ -59,12 +59,17 @@ interface ErrorAnswer {
   data: { code: string; validation?: { path: (string | number)[]; message: string }[] };
 }
 
+/** The router's procedures by path ('users.signUp'), as tRPC keeps them at run time. */
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] } }
+>;
+
 /** Calls a procedure over the handler, as the user named by `token`. */
 async function call(path: string, input: unknown, token?: 'admin' | 'shopper') {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures];
   const event =
-    procedure._def.type === 'query'
+    procedures[path]?._def.type === 'query'
       ? jsonEvent({
           method: 'GET',
           path: `/${path}`,
@@ -241,7 +246,7 @@ const cases: Case[] = [
 
 describe('invalid input', () => {
   it('is checked by every procedure that takes input (this list is complete)', () => {
-    const withInput = Object.entries(appRouter._def.procedures)
+    const withInput = Object.entries(procedures)
       .filter(([, procedure]) => procedure._def.inputs.length > 0)
       .map(([path]) => path);
     expect(cases.map(([procedure]) => procedure).sort()).toEqual(withInput.sort());

@@ -179,7 +179,7 @@ describe('text', () => {
   const singleLine = text(0, 100);
   const at = (c: string) => `a${c}b`;
 
-  const forbidden: Case[] = [
+  const forbidden: [string, string][] = [
     ['NUL', '\u0000'],
     ['BEL', '\u0007'],
     ['ESC', '\u001b'],
@@ -196,12 +196,12 @@ describe('text', () => {
     ['a left-to-right isolate', '\u2066'],
     ['a pop directional isolate', '\u2069'],
   ];
-  const lineBreaks: Case[] = [
+  const lineBreaks: [string, string][] = [
     ['a line feed', '\n'],
     ['a carriage return', '\r'],
     ['a tab', '\t'],
   ];
-  const kept: Case[] = [
+  const kept: [string, string][] = [
     ['accented Latin', 'Café crème'],
     ['CJK', '日本語'],
     ['Hebrew, right to left by itself', 'שלום'],
