@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ORDER_LINES, MAX_QUANTITY } from '@shop/core';
+import { createTestClock } from '@shop/testing';
 import {
   createHarness,
   expectTRPCError,
@@ -11,9 +13,11 @@ import {
 
 let h: Harness;
 let admin: Caller;
+/** The services' time: it stands still until a test advances it. */
+const clock = createTestClock();
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ clock });
   admin = (await h.adminCaller()).caller;
 });
 
@@ -53,6 +57,22 @@ describe('orders.create', () => {
     });
     expect(await stockOf(product.id)).toBe(8);
     expect(await stockOf(other.id)).toBe(0);
+  });
+
+  it('places an order of the most lines allowed, one of them the most units allowed', async () => {
+    const { caller, address } = await shopperAndProduct();
+    const products = await Promise.all(
+      Array.from({ length: MAX_ORDER_LINES }, () =>
+        admin.products.create(validProduct({ stock: MAX_QUANTITY })),
+      ),
+    );
+    const order = await caller.orders.create({
+      items: products.map((p, n) => ({ productId: p.id, quantity: n === 0 ? MAX_QUANTITY : 1 })),
+      shippingAddressId: address.id,
+    });
+    expect(order.items).toHaveLength(MAX_ORDER_LINES);
+    expect(await stockOf(products[0]!.id)).toBe(0);
+    expect(await stockOf(products[1]!.id)).toBe(MAX_QUANTITY - 1);
   });
 
   it('ignores any price the client sends', async () => {
@@ -208,7 +228,7 @@ describe('orders.list', () => {
           shippingAddressId: address.id,
         }),
       );
-      await new Promise((r) => setTimeout(r, 5));
+      clock.advance(1000);
     }
     const stranger = await h.userCaller();
     expect((await stranger.caller.orders.list()).items).toEqual([]);
@@ -299,19 +319,19 @@ describe('orders.cancel', () => {
 });
 
 describe('orders.updateStatus', () => {
-  it('moves an order along PENDING → PAID → SHIPPED → DELIVERED', async () => {
+  // The table of moves is tested once, at the schema (allowedTransitions); this is the wiring.
+  it('applies a move the contract allows and refuses one it does not with CONFLICT', async () => {
     const { caller, address, product } = await shopperAndProduct(10);
     const order = await caller.orders.create({
       items: [{ productId: product.id, quantity: 1 }],
       shippingAddressId: address.id,
     });
-    for (const status of ['PAID', 'SHIPPED', 'DELIVERED'] as const) {
-      expect((await admin.orders.updateStatus({ id: order.id, status })).status).toBe(status);
-    }
+    expect((await admin.orders.updateStatus({ id: order.id, status: 'PAID' })).status).toBe('PAID');
     await expectTRPCError(
-      admin.orders.updateStatus({ id: order.id, status: 'CANCELLED' }),
+      admin.orders.updateStatus({ id: order.id, status: 'DELIVERED' }),
       'CONFLICT',
     );
+    expect((await caller.orders.byId({ id: order.id })).status).toBe('PAID');
     expect(await stockOf(product.id)).toBe(9);
   });
 
@@ -324,17 +344,6 @@ describe('orders.updateStatus', () => {
     await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
     await admin.orders.updateStatus({ id: order.id, status: 'CANCELLED' });
     expect(await stockOf(product.id)).toBe(10);
-  });
-
-  it('refuses moves outside the contract', async () => {
-    const { caller, address, product } = await shopperAndProduct(10);
-    const order = await caller.orders.create({
-      items: [{ productId: product.id, quantity: 1 }],
-      shippingAddressId: address.id,
-    });
-    for (const status of ['SHIPPED', 'DELIVERED', 'PENDING'] as const) {
-      await expectTRPCError(admin.orders.updateStatus({ id: order.id, status }), 'CONFLICT');
-    }
   });
 
   it('is FORBIDDEN for a shopper and NOT_FOUND for an unknown order', async () => {
@@ -371,10 +380,7 @@ describe('concurrency', () => {
     );
     expect(ok).toHaveLength(10);
     expect(conflicts).toHaveLength(20);
-    const stock = await stockOf(product.id);
-    expect(stock).toBe(0);
-    const ordered = ok.length; // one unit each
-    expect(stock + ordered).toBe(10);
+    expect(await stockOf(product.id)).toBe(0);
   });
 
   it('creates one order when 10 identical keyed requests arrive at once', async () => {
@@ -390,6 +396,6 @@ describe('concurrency', () => {
     expect(new Set(results.map((o) => o.id)).size).toBe(1);
     const { items } = await caller.orders.list();
     expect(items).toHaveLength(1);
-    expect((await stockOf(product.id)) + 2).toBe(10);
+    expect(await stockOf(product.id)).toBe(8);
   });
 });

@@ -2,9 +2,10 @@ import * as z from 'zod/mini';
 import './zod.ts';
 
 /** Opaque ids: we generate UUIDs, Cognito `sub`s are UUIDs; anything URL-safe up to 128 is fine. */
+export const MAX_ID_LENGTH = 128;
 export const idSchema = z
   .string()
-  .check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/, 'Invalid id'));
+  .check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(/^[A-Za-z0-9_-]+$/, 'Invalid id'));
 
 export const timestampSchema = z.iso.datetime();
 
@@ -36,11 +37,14 @@ export const text = (min: number, max: number) =>
 export const integer = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
 /** Money is always an integer number of cents. */
-export const centsSchema = integer(0, 100_000_000);
+export const MAX_CENTS = 100_000_000;
+export const centsSchema = integer(0, MAX_CENTS);
 
+export const MAX_PAGE_LIMIT = 100;
+export const MAX_CURSOR_LENGTH = 2048;
 export const pageInputSchema = z.object({
-  limit: z.optional(integer(1, 100)),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  limit: z.optional(integer(1, MAX_PAGE_LIMIT)),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH))),
 });
 
 /** Where services get the time and new ids; tests inject fixed ones instead of sleeping. */

@@ -142,14 +142,26 @@ describe('pnpm local', () => {
     expect((gone as { data?: { code?: string } }).data?.code).toBe('NOT_FOUND');
   });
 
-  it('batches calls over HTTP', async () => {
-    const client = anonymous();
-    const [health, page] = await Promise.all([
+  it('sends calls made in the same tick in one HTTP request', async () => {
+    const requests: URL[] = [];
+    const client = createShopClient({
+      url,
+      fetch: (input, init) => {
+        requests.push(new URL(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+    });
+    const [health, page, categories] = await Promise.all([
       client.health.query(),
       client.products.list.query({ limit: 1 }),
+      client.products.categories.query(),
     ]);
     expect(health.status).toBe('ok');
     expect(page.items).toHaveLength(1);
+    expect(categories.length).toBeGreaterThan(0);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.pathname).toMatch(/\/health,products\.list,products\.categories$/);
+    expect(requests[0]?.searchParams.get('batch')).toBe('1');
   });
 
   it('stops every child process on Ctrl-C and exits 0', async () => {

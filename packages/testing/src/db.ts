@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import {
+  type Clock,
   createDocumentClient,
   createServices,
   tableNamesFor,
@@ -20,9 +21,9 @@ export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789';
 
 /**
  * Fresh tables under a prefix of their own on the run's DynamoDB Local, so a test file sees only
- * its own data.
+ * its own data. Services read the time from `clock` when given (see `createTestClock`).
  */
-export async function createTestDb(): Promise<TestDb> {
+export async function createTestDb(options: { clock?: Clock } = {}): Promise<TestDb> {
   const endpoint = inject('dynamoEndpoint');
   const prefix = `t${randomUUID().slice(0, 8)}-`;
   await createLocalTables(endpoint, prefix);
@@ -32,6 +33,11 @@ export async function createTestDb(): Promise<TestDb> {
     prefix,
     tables,
     doc,
-    services: createServices({ doc, tables, cursorSecret: TEST_CURSOR_SECRET }),
+    services: createServices({
+      doc,
+      tables,
+      cursorSecret: TEST_CURSOR_SECRET,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
   };
 }

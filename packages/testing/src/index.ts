@@ -9,5 +9,6 @@ export * from './emulators/cognito.ts';
 export * from './events.ts';
 export * from './jwt.ts';
 export * from './local-cli.ts';
+export * from './clock.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
 export * from './record.ts';

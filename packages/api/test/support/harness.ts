@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
-import type { IdentityProvider } from '@shop/core';
+import type { Clock, IdentityProvider } from '@shop/core';
 import { createTestDb, type TestDb } from '@shop/testing/vitest';
 import type { AuthUser, TokenVerifier } from '../../src/auth.ts';
 import { createContextInner, type Deps } from '../../src/context.ts';
@@ -31,10 +31,11 @@ export interface Harness {
   anonymousCaller(): Caller;
 }
 
+/** `clock`: where the services read the time (`createTestClock` from `@shop/testing`). */
 export async function createHarness(
-  overrides: { identity?: IdentityProvider; stage?: string } = {},
+  overrides: { identity?: IdentityProvider; stage?: string; clock?: Clock } = {},
 ): Promise<Harness> {
-  const db = await createTestDb();
+  const db = await createTestDb(overrides.clock ? { clock: overrides.clock } : {});
   const deps: Deps = {
     config: { stage: overrides.stage ?? 'test', isLocal: false, version: 'test' },
     services: db.services,

@@ -8,12 +8,17 @@ export const countrySchema = z.string().check(
   z.refine((code) => countryCodes.has(code), 'Must be an ISO 3166-1 alpha-2 country code'),
 );
 
+export const MAX_STREET_LENGTH = 200;
+export const MAX_CITY_LENGTH = 100;
+export const MAX_STATE_LENGTH = 100;
+export const MAX_ZIP_CODE_LENGTH = 20;
+
 const addressFields = {
-  street: text(1, 200),
-  city: text(1, 100),
+  street: text(1, MAX_STREET_LENGTH),
+  city: text(1, MAX_CITY_LENGTH),
   // Not every country has states or postal codes, so these may be empty.
-  state: text(0, 100),
-  zipCode: text(0, 20),
+  state: text(0, MAX_STATE_LENGTH),
+  zipCode: text(0, MAX_ZIP_CODE_LENGTH),
   country: countrySchema,
 };
 

@@ -13,7 +13,8 @@ export const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
   CANCELLED: [],
 };
 
-export const quantitySchema = integer(1, 100);
+export const MAX_QUANTITY = 100;
+export const quantitySchema = integer(1, MAX_QUANTITY);
 
 export const orderItemSchema = z.object({
   id: idSchema,
@@ -70,6 +71,8 @@ export type OrderRow = z.infer<typeof orderRowSchema>;
 export type OrderWithItems = Order & { items: OrderItem[] };
 
 export const MAX_ORDER_LINES = 25;
+export const MIN_IDEMPOTENCY_KEY_LENGTH = 8;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 
 export const createOrderInputSchema = z.object({
   items: z.array(z.object({ productId: idSchema, quantity: quantitySchema })).check(
@@ -81,7 +84,11 @@ export const createOrderInputSchema = z.object({
     ),
   ),
   shippingAddressId: idSchema,
-  idempotencyKey: z.optional(z.string().check(z.minLength(8), z.maxLength(64))),
+  idempotencyKey: z.optional(
+    z
+      .string()
+      .check(z.minLength(MIN_IDEMPOTENCY_KEY_LENGTH), z.maxLength(MAX_IDEMPOTENCY_KEY_LENGTH)),
+  ),
 });
 export type CreateOrderInput = z.infer<typeof createOrderInputSchema>;
 

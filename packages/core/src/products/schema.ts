@@ -9,14 +9,22 @@ import {
 } from '../common.ts';
 import * as z from 'zod/mini';
 
-export const productNameSchema = text(1, 200);
-export const descriptionSchema = z.string().check(z.maxLength(5000), safeText(true));
-export const categorySchema = text(1, 100);
+export const MAX_PRODUCT_NAME_LENGTH = 200;
+export const MAX_DESCRIPTION_LENGTH = 5000;
+export const MAX_CATEGORY_LENGTH = 100;
 export const MAX_STOCK = 1_000_000;
+export const MAX_IMAGE_URL_LENGTH = 2048;
+export const MAX_SEARCH_QUERY_LENGTH = 100;
+
+export const productNameSchema = text(1, MAX_PRODUCT_NAME_LENGTH);
+export const descriptionSchema = z
+  .string()
+  .check(z.maxLength(MAX_DESCRIPTION_LENGTH), safeText(true));
+export const categorySchema = text(1, MAX_CATEGORY_LENGTH);
 export const stockSchema = integer(0, MAX_STOCK);
 export const imageUrlSchema = z
   .url({ protocol: /^https$/, error: 'Must be an https URL' })
-  .check(z.maxLength(2048));
+  .check(z.maxLength(MAX_IMAGE_URL_LENGTH));
 
 export const productSchema = z.object({
   id: idSchema,
@@ -71,7 +79,7 @@ export const adjustStockInputSchema = z.object({
 export type AdjustStockInput = z.infer<typeof adjustStockInputSchema>;
 
 export const searchProductsInputSchema = z.extend(pageInputSchema, {
-  query: text(1, 100),
+  query: text(1, MAX_SEARCH_QUERY_LENGTH),
   category: z.optional(categorySchema),
 });
 export type SearchProductsInput = z.infer<typeof searchProductsInputSchema>;

@@ -2,24 +2,28 @@ import { idSchema, pageInputSchema, text, timestampSchema } from '../common.ts';
 import * as z from 'zod/mini';
 
 /** RFC-valid address, stored and compared lower-cased. */
+export const MAX_EMAIL_LENGTH = 254;
 export const emailSchema = z.pipe(
-  z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
+  z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)),
   z.email(),
 );
 
 /** The user pool's policy; cognito-local does not enforce it, so this schema is the gate. */
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
 export const passwordSchema = z
   .string()
   .check(
-    z.minLength(8, 'Password must be at least 8 characters'),
-    z.maxLength(256, 'Password must be at most 256 characters'),
+    z.minLength(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`),
+    z.maxLength(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`),
     z.regex(/[A-Z]/, 'Password must contain an upper-case letter'),
     z.regex(/[a-z]/, 'Password must contain a lower-case letter'),
     z.regex(/[0-9]/, 'Password must contain a digit'),
     z.regex(/[^A-Za-z0-9]/, 'Password must contain a symbol'),
   );
 
-export const personNameSchema = text(1, 100);
+export const MAX_PERSON_NAME_LENGTH = 100;
+export const personNameSchema = text(1, MAX_PERSON_NAME_LENGTH);
 
 export const userSchema = z.object({
   id: idSchema,
@@ -38,14 +42,19 @@ export const signUpInputSchema = z.object({
   lastName: personNameSchema,
 });
 export type SignUpInput = z.infer<typeof signUpInputSchema>;
-export const confirmSignUpInputSchema = z.object({ email: emailSchema, code: text(1, 16) });
+export const MAX_CONFIRMATION_CODE_LENGTH = 16;
+export const confirmSignUpInputSchema = z.object({
+  email: emailSchema,
+  code: text(1, MAX_CONFIRMATION_CODE_LENGTH),
+});
 // Login checks no password rules: a wrong password must look like any other wrong password.
 export const loginInputSchema = z.object({
   email: emailSchema,
-  password: z.string().check(z.minLength(1), z.maxLength(256)),
+  password: z.string().check(z.minLength(1), z.maxLength(MAX_PASSWORD_LENGTH)),
 });
+export const MAX_REFRESH_TOKEN_LENGTH = 8192;
 export const refreshInputSchema = z.object({
-  refreshToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+  refreshToken: z.string().check(z.minLength(1), z.maxLength(MAX_REFRESH_TOKEN_LENGTH)),
 });
 export const updateMeInputSchema = z.object({
   firstName: z.optional(personNameSchema),
