@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { createTestClock } from '@shop/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, expectTRPCError, type Harness } from './support/harness.ts';
 
 let h: Harness;
+const clock = createTestClock();
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ clock });
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('users.me', () => {
   it("returns the caller's own profile", async () => {
@@ -38,7 +38,7 @@ describe('users.updateMe', () => {
   it('changes the names and updatedAt, and keeps them', async () => {
     const { caller } = await h.userCaller();
     const before = await caller.users.me();
-    await sleep(5);
+    clock.advance(1000);
     const updated = await caller.users.updateMe({ firstName: 'Ada', lastName: 'Lovelace' });
     expect(updated).toEqual({
       ...before,
@@ -66,7 +66,7 @@ describe('users.updateMe', () => {
   it('returns the unchanged profile for an empty input', async () => {
     const { caller } = await h.userCaller();
     const before = await caller.users.me();
-    await sleep(5);
+    clock.advance(1000);
     expect(await caller.users.updateMe({})).toEqual(before);
     expect(await caller.users.me()).toEqual(before);
   });

@@ -53,4 +53,3 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
-export const nowIso = () => new Date().toISOString();

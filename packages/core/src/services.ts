@@ -39,7 +39,7 @@ export function createServices({ doc, tables, cursorSecret, clock = systemClock 
   const addresses = new AddressService(new AddressStore(repos.addresses, doc));
   return {
     repos,
-    users: new UserService(new UserStore(repos.users), addresses),
+    users: new UserService(new UserStore(repos.users), addresses, clock),
     products: new ProductService(products, clock),
     addresses,
     orders: new OrderService(new OrderStore(repos, doc, cursors), clock),

@@ -50,7 +50,7 @@ export async function createHarness(
       groups: partial.groups ?? [],
       isAdmin: partial.isAdmin ?? false,
     };
-    const now = new Date().toISOString();
+    const now = (overrides.clock?.now() ?? new Date()).toISOString();
     await db.services.repos.users
       .create({
         id,

@@ -65,7 +65,7 @@ export type UpdateMeInput = z.infer<typeof updateMeInputSchema>;
 export const forgotPasswordInputSchema = z.object({ email: emailSchema });
 export const confirmForgotPasswordInputSchema = z.object({
   email: emailSchema,
-  code: text(1, 16),
+  code: text(1, MAX_CONFIRMATION_CODE_LENGTH),
   newPassword: passwordSchema,
 });
 export type ConfirmForgotPasswordInput = z.infer<typeof confirmForgotPasswordInputSchema>;

@@ -1,4 +1,4 @@
-import { nowIso } from '../common.ts';
+import { systemClock, type Clock } from '../common.ts';
 import type { Actor } from '../actor.ts';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
@@ -32,9 +32,10 @@ const cleanName = (name: string | undefined) => name?.trim().slice(0, NAME_MAX) 
  */
 export function profileFromAccount(
   account: Pick<IdentityUser, 'sub' | 'email' | 'firstName' | 'lastName'>,
+  clock: Clock = systemClock,
 ): User {
   if (!account.email) throw new Error(`Account ${account.sub} has no email`);
-  const now = nowIso();
+  const now = clock.now().toISOString();
   // Parsed before writing: a malformed profile must never reach the table.
   return userSchema.parse({
     id: account.sub,
@@ -65,6 +66,7 @@ export class UserService {
   constructor(
     readonly store: UserStore,
     private readonly addresses: AddressRemover,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -76,7 +78,7 @@ export class UserService {
     input: SignUpInput,
   ): Promise<{ user: User; needsConfirmation: boolean }> {
     const { sub, confirmed } = await identity.signUp(input);
-    const now = nowIso();
+    const now = this.clock.now().toISOString();
     try {
       const user = await this.store.create({
         id: sub,
@@ -163,7 +165,8 @@ export class UserService {
     if (changes.firstName === undefined && changes.lastName === undefined) {
       return this.me(identity, actor);
     }
-    const update = () => this.store.update(actor.id, { ...changes, updatedAt: nowIso() });
+    const update = () =>
+      this.store.update(actor.id, { ...changes, updatedAt: this.clock.now().toISOString() });
     try {
       return await update();
     } catch (error) {
@@ -248,7 +251,7 @@ export class UserService {
     if (!account?.active || !account.email || account.sub !== id) {
       throw new NotFoundError('User not found');
     }
-    const profile = profileFromAccount(account);
+    const profile = profileFromAccount(account, this.clock);
     if (await this.store.createIfAbsent(profile)) return profile;
     // Written meanwhile (the trigger, or a parallel request): that one is the profile.
     const written = await this.store.get(id, { consistent: true });
