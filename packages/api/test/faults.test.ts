@@ -1,0 +1,525 @@
+/**
+ * Fault injection (issue #10): every SDK call of every write procedure fails once, in every way
+ * the SDK can fail (throttling, transaction conflict, timeout, abort, connection reset), either
+ * before the request reaches the service or after it succeeded (the response is lost). After the
+ * fault and after the client's retry: no partial write, stock conserved, idempotent retries
+ * converge, and the error the client sees is the contract's, formatted by the real handler.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  createCognitoIdentityProvider,
+  createDocumentClient,
+  createServices,
+  LOCAL_CREDENTIALS,
+  type Services,
+} from '@shop/core';
+import {
+  faultApplies,
+  FaultInjector,
+  injectIntoCognitoClients,
+  jsonEvent,
+  lambdaContext,
+  type FaultKind,
+  type FaultWhen,
+} from '@shop/testing';
+import { createTestDb, TEST_CURSOR_SECRET, type TestDb } from '@shop/testing/vitest';
+import { createHandler } from '../src/app.ts';
+import type { AuthUser, TokenVerifier } from '../src/auth.ts';
+import type { Deps } from '../src/context.ts';
+
+const GENERIC = 'Something went wrong on our side. Please retry later.';
+const THROTTLE_KINDS: FaultKind[] = ['throttling', 'provisioned', 'conflict'];
+const WHENS: FaultWhen[] = ['before', 'after'];
+const quiet = { error: () => undefined, info: () => undefined };
+
+let db: TestDb;
+let dynamo: FaultInjector;
+let cognito: FaultInjector;
+let restoreCognito: () => void;
+let handler: ReturnType<typeof createHandler>;
+let cognitoAdmin: CognitoIdentityProviderClient;
+const users = new Map<string, AuthUser>();
+const stats = { cases: 0, faults: 0, invariants: 0, findings: [] as string[] };
+
+/** Tokens are user ids: the verifier is not what these tests are about. */
+const verifier: TokenVerifier = {
+  verify: (token) => {
+    const user = users.get(token);
+    return user ? Promise.resolve(user) : Promise.reject(new Error('unknown test token'));
+  },
+};
+
+function servicesOn(maxAttempts: number, injector: FaultInjector): Services {
+  const doc = createDocumentClient({
+    region: 'us-east-1',
+    endpoint: inject('dynamoEndpoint'),
+    maxAttempts,
+  });
+  injector.attach(doc);
+  return createServices({ doc, tables: db.tables, cursorSecret: TEST_CURSOR_SECRET });
+}
+
+function depsWith(services: Services): Deps {
+  return {
+    config: { stage: 'test', isLocal: false, version: 'test' },
+    services,
+    verifier,
+    identity: createCognitoIdentityProvider({
+      region: 'us-east-1',
+      endpoint: inject('cognitoEndpoint'),
+      userPoolId: inject('userPoolId'),
+      clientId: inject('clientId'),
+      autoConfirm: true,
+    }),
+  };
+}
+
+beforeAll(async () => {
+  db = await createTestDb();
+  dynamo = new FaultInjector('dynamodb');
+  cognito = new FaultInjector('cognito');
+  restoreCognito = injectIntoCognitoClients(cognito);
+  // maxAttempts 1: every injected fault reaches the service code.
+  handler = createHandler(depsWith(servicesOn(1, dynamo)), quiet);
+  cognitoAdmin = new CognitoIdentityProviderClient({
+    region: 'us-east-1',
+    endpoint: inject('cognitoEndpoint'),
+    credentials: LOCAL_CREDENTIALS,
+  });
+});
+
+afterAll(() => {
+  restoreCognito();
+  const injected = dynamo.injected + cognito.injected;
+  console.log(
+    `[faults] ${stats.cases} cases, ${injected} faults injected (${dynamo.injected} DynamoDB, ` +
+      `${cognito.injected} Cognito), ${stats.invariants} invariants checked` +
+      (stats.findings.length ? `\n[faults] findings:\n  ${stats.findings.join('\n  ')}` : ''),
+  );
+});
+
+interface Answer {
+  status: number;
+  raw: string;
+  data: unknown;
+  error: { message: string; code: number; data: { code: string } } | undefined;
+}
+
+async function call(
+  path: string,
+  input: unknown,
+  token?: string,
+  h = handler,
+): Promise<Answer> {
+  const result = await h(
+    jsonEvent({
+      method: 'POST',
+      path: `/${path}`,
+      body: JSON.stringify(input),
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    }),
+    lambdaContext(),
+  );
+  const body = JSON.parse(result.body ?? 'null') as {
+    result?: { data: unknown };
+    error?: Answer['error'];
+  };
+  return { status: result.statusCode ?? 0, raw: result.body ?? '', data: body.result?.data, error: body.error };
+}
+
+function check(ok: boolean, message: string) {
+  stats.invariants++;
+  expect(ok, message).toBe(true);
+}
+
+/** The contract's error for a fault the service could not absorb, and nothing from AWS in it. */
+function checkContract(answer: Answer, kind: FaultKind, label: string) {
+  if (answer.status === 200) return;
+  check(
+    !/Injected|arn:aws|Exception|stack|ECONNRESET|at \w+ \(/.test(answer.raw),
+    `${label}: AWS details leak: ${answer.raw}`,
+  );
+  if (THROTTLE_KINDS.includes(kind)) {
+    check(
+      answer.status === 429 && answer.error?.data.code === 'TOO_MANY_REQUESTS',
+      `${label}: expected TOO_MANY_REQUESTS, got ${answer.status} ${answer.raw}`,
+    );
+  } else {
+    check(
+      answer.status === 500 &&
+        answer.error?.data.code === 'INTERNAL_SERVER_ERROR' &&
+        answer.error.message === GENERIC,
+      `${label}: expected the generic 500, got ${answer.status} ${answer.raw}`,
+    );
+  }
+}
+
+const newUser = (isAdmin = false): AuthUser => {
+  const id = randomUUID();
+  const user = { id, username: id, groups: isAdmin ? ['admin'] : [], isAdmin };
+  users.set(id, user);
+  return user;
+};
+
+async function newProduct(stock = 10) {
+  return db.services.products.create({
+    name: `Fault widget ${randomUUID().slice(0, 6)}`,
+    description: 'A widget that survives faults',
+    price: 500,
+    category: 'faults',
+    stock,
+  });
+}
+
+async function newAddress(user: AuthUser, isDefault?: boolean) {
+  return db.services.addresses.create(user, {
+    street: '1 Fault Lane',
+    city: 'Springfield',
+    state: 'IL',
+    zipCode: '62701',
+    country: 'US',
+    ...(isDefault === undefined ? {} : { isDefault }),
+  });
+}
+
+const scanAll = async (table: string, filter?: { expression: string; values: object }) => {
+  const rows: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new ScanCommand({
+        TableName: table,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+        ...(filter
+          ? {
+              FilterExpression: filter.expression,
+              ExpressionAttributeValues: filter.values as Record<string, unknown>,
+            }
+          : {}),
+      }),
+    );
+    rows.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
+};
+
+/** Orders: no order without its items, no item without its order, stock conserved. */
+async function checkOrders(
+  label: string,
+  userId: string,
+  products: { id: string; initial: number }[],
+) {
+  const orders = await scanAll(db.tables.Orders, {
+    expression: 'userId = :u',
+    values: { ':u': userId },
+  });
+  const orderIds = new Set(orders.map((o) => o.id as string));
+  for (const product of products) {
+    const items = await scanAll(db.tables.OrderItems, {
+      expression: 'productId = :p',
+      values: { ':p': product.id },
+    });
+    for (const item of items) {
+      check(orderIds.has(item.orderId as string), `${label}: item ${String(item.id)} without order`);
+    }
+    const live = new Set(orders.filter((o) => o.status !== 'CANCELLED').map((o) => o.id));
+    const held = items
+      .filter((i) => live.has(i.orderId))
+      .reduce((sum, i) => sum + (i.quantity as number), 0);
+    const current = (await db.services.products.byId(product.id)).stock;
+    check(
+      product.initial === current + held,
+      `${label}: stock not conserved for ${product.id}: initial ${product.initial}, now ${current}, held ${held}`,
+    );
+  }
+  for (const order of orders) {
+    const items = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tables.OrderItems,
+        IndexName: 'orderId-index',
+        KeyConditionExpression: 'orderId = :o',
+        ExpressionAttributeValues: { ':o': order.id },
+      }),
+    );
+    const lines = order.lines as unknown[];
+    check(
+      (items.Items ?? []).length === lines.length,
+      `${label}: order ${String(order.id)} has ${items.Items?.length} items for ${lines.length} lines`,
+    );
+  }
+  return orders;
+}
+
+/** Addresses: the marker counts them, and at most one default, the one the marker names. */
+async function checkAddresses(label: string, userId: string) {
+  const rows = await scanAll(db.tables.Addresses, {
+    expression: 'userId = :u',
+    values: { ':u': userId },
+  });
+  const [marker] = await scanAll(db.tables.Addresses, {
+    expression: 'id = :m',
+    values: { ':m': `default#${userId}` },
+  });
+  const defaults = rows.filter((r) => r.isDefault === true);
+  check(defaults.length <= 1, `${label}: ${defaults.length} defaults`);
+  check(
+    (marker?.count ?? 0) === rows.length,
+    `${label}: marker counts ${String(marker?.count)} for ${rows.length} addresses`,
+  );
+  check(
+    (marker?.defaultAddressId ?? undefined) === defaults[0]?.id,
+    `${label}: marker default ${String(marker?.defaultAddressId)} vs isDefault ${String(defaults[0]?.id)}`,
+  );
+  return rows;
+}
+
+interface Case {
+  /** The procedure called, and a name for this variant. */
+  name: string;
+  /** Fresh data for one case (never through the injector), and the call to make. */
+  setup(): Promise<{ path: string; input: unknown; token: string; verify: Verify }>;
+}
+type Verify = (label: string, first: Answer, retry: Answer, committed: boolean) => Promise<void>;
+
+const ok = (a: Answer) => a.status === 200;
+
+const cases: Case[] = [
+  ...[false, true].map(
+    (keyed): Case => ({
+      name: `orders.create${keyed ? ' (idempotencyKey)' : ''}`,
+      async setup() {
+        const user = newUser();
+        const [a, b] = [await newProduct(10), await newProduct(10)];
+        const address = await newAddress(user);
+        const input = {
+          items: [
+            { productId: a.id, quantity: 2 },
+            { productId: b.id, quantity: 3 },
+          ],
+          shippingAddressId: address.id,
+          ...(keyed ? { idempotencyKey: `key-${randomUUID()}` } : {}),
+        };
+        return {
+          path: 'orders.create',
+          input,
+          token: user.id,
+          verify: async (label, first, retry) => {
+            check(ok(retry), `${label}: retry failed: ${retry.raw}`);
+            const orders = await checkOrders(label, user.id, [
+              { id: a.id, initial: 10 },
+              { id: b.id, initial: 10 },
+            ]);
+            if (keyed) {
+              check(orders.length === 1, `${label}: idempotent retry made ${orders.length} orders`);
+              const ids = [first, retry].filter(ok).map((x) => (x.data as { id: string }).id);
+              check(new Set(ids).size === 1, `${label}: answers name different orders`);
+            } else if (orders.length > 1) {
+              stats.findings.push(
+                `${label}: unkeyed retry after a lost response placed ${orders.length} orders (expected without idempotencyKey)`,
+              );
+            }
+          },
+        };
+      },
+    }),
+  ),
+  {
+    name: 'orders.cancel',
+    async setup() {
+      const user = newUser();
+      const product = await newProduct(10);
+      const address = await newAddress(user);
+      const order = await db.services.orders.create(user, {
+        items: [{ productId: product.id, quantity: 4 }],
+        shippingAddressId: address.id,
+      });
+      return {
+        path: 'orders.cancel',
+        input: { id: order.id },
+        token: user.id,
+        verify: async (label, _first, retry, committed) => {
+          // A cancel the fault hid is already done: the retry is told so (CONFLICT), never twice.
+          check(
+            ok(retry) || (committed && retry.error?.data.code === 'CONFLICT'),
+            `${label}: retry: ${retry.raw}`,
+          );
+          const orders = await checkOrders(label, user.id, [{ id: product.id, initial: 10 }]);
+          check(orders[0]?.status === 'CANCELLED', `${label}: order not cancelled`);
+        },
+      };
+    },
+  },
+  {
+    name: 'orders.updateStatus',
+    async setup() {
+      const user = newUser();
+      const admin = newUser(true);
+      const product = await newProduct(10);
+      const address = await newAddress(user);
+      const order = await db.services.orders.create(user, {
+        items: [{ productId: product.id, quantity: 1 }],
+        shippingAddressId: address.id,
+      });
+      return {
+        path: 'orders.updateStatus',
+        input: { id: order.id, status: 'PAID' },
+        token: admin.id,
+        verify: async (label, _first, retry, committed) => {
+          check(
+            ok(retry) || (committed && retry.error?.data.code === 'CONFLICT'),
+            `${label}: retry: ${retry.raw}`,
+          );
+          const orders = await checkOrders(label, user.id, [{ id: product.id, initial: 10 }]);
+          check(orders[0]?.status === 'PAID', `${label}: order is ${String(orders[0]?.status)}`);
+        },
+      };
+    },
+  },
+  ...[false, true].map(
+    (hasOne): Case => ({
+      name: `addresses.create${hasOne ? ' (second, default)' : ''}`,
+      async setup() {
+        const user = newUser();
+        if (hasOne) await newAddress(user);
+        return {
+          path: 'addresses.create',
+          input: {
+            street: '2 Retry Road',
+            city: 'Springfield',
+            state: 'IL',
+            zipCode: '62701',
+            country: 'US',
+            ...(hasOne ? { isDefault: true } : {}),
+          },
+          token: user.id,
+          verify: async (label, _first, retry) => {
+            check(ok(retry), `${label}: retry: ${retry.raw}`);
+            const rows = await checkAddresses(label, user.id);
+            const expected = hasOne ? 2 : 1;
+            if (rows.length !== expected) {
+              stats.findings.push(
+                `${label}: ${rows.length} addresses after fault + retry (create has no idempotency key)`,
+              );
+            }
+          },
+        };
+      },
+    }),
+  ),
+  {
+    name: 'addresses.update (make default)',
+    async setup() {
+      const user = newUser();
+      await newAddress(user);
+      const second = await newAddress(user, false);
+      return {
+        path: 'addresses.update',
+        input: { id: second.id, isDefault: true, city: 'Shelbyville' },
+        token: user.id,
+        verify: async (label, _first, retry) => {
+          check(ok(retry), `${label}: retry: ${retry.raw}`);
+          const rows = await checkAddresses(label, user.id);
+          const updated = rows.find((r) => r.id === second.id);
+          check(
+            updated?.isDefault === true && updated.city === 'Shelbyville',
+            `${label}: not updated`,
+          );
+        },
+      };
+    },
+  },
+  {
+    name: 'addresses.delete (the default)',
+    async setup() {
+      const user = newUser();
+      const first = await newAddress(user);
+      await newAddress(user, false);
+      return {
+        path: 'addresses.delete',
+        input: { id: first.id },
+        token: user.id,
+        verify: async (label, _first, retry, committed) => {
+          check(
+            ok(retry) || (committed && retry.error?.data.code === 'NOT_FOUND'),
+            `${label}: retry: ${retry.raw}`,
+          );
+          const rows = await checkAddresses(label, user.id);
+          check(rows.length === 1, `${label}: ${rows.length} addresses left`);
+        },
+      };
+    },
+  },
+  {
+    name: 'products.adjustStock',
+    async setup() {
+      const admin = newUser(true);
+      const product = await newProduct(10);
+      return {
+        path: 'products.adjustStock',
+        input: { id: product.id, delta: 5 },
+        token: admin.id,
+        verify: async (label, _first, retry, committed) => {
+          check(ok(retry), `${label}: retry: ${retry.raw}`);
+          const stock = (await db.services.products.byId(product.id)).stock;
+          // A delta has no idempotency key: a retry after a lost response applies it again.
+          check(stock === (committed ? 20 : 15), `${label}: stock ${stock}`);
+          if (committed) {
+            stats.findings.push(`${label}: client retry after a lost response applied the delta twice`);
+          }
+        },
+      };
+    },
+  },
+];
+
+/** The commands a case makes without faults, in order (a dry run on fresh data). */
+async function probe(c: Case): Promise<string[]> {
+  const { path, input, token } = await c.setup();
+  dynamo.arm(undefined);
+  const answer = await call(path, input, token);
+  expect(answer.status, `${c.name} dry run: ${answer.raw}`).toBe(200);
+  return [...dynamo.calls];
+}
+
+describe('DynamoDB faults on every call of every write procedure (maxAttempts 1)', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const commands = await probe(c);
+      expect(commands.length).toBeGreaterThan(0);
+      for (const [index, command] of commands.entries()) {
+        for (const kind of ['throttling', 'provisioned', 'conflict', 'timeout', 'abort', 'reset'] as FaultKind[]) {
+          if (!faultApplies(kind, command, 'dynamodb')) continue;
+          for (const when of WHENS) {
+            // A throttled or cancelled request wrote nothing: those never come "after".
+            if (when === 'after' && THROTTLE_KINDS.includes(kind)) continue;
+            const label = `${c.name} #${index + 1} ${command} ${kind} ${when}`;
+            const { path, input, token, verify } = await c.setup();
+            dynamo.arm({ kind, when, nth: index + 1 });
+            const first = await call(path, input, token);
+            const fired = dynamo.hasFired;
+            dynamo.arm(undefined);
+            stats.cases++;
+            check(fired, `${label}: fault did not fire (calls: ${dynamo.calls.join(',')})`);
+            // A conflict is retried inside the service: the client sees success.
+            if (kind === 'conflict') check(ok(first), `${label}: conflict not absorbed: ${first.raw}`);
+            checkContract(first, kind, label);
+            const retry = ok(first) ? first : await call(path, input, token);
+            await verify(label, first, retry, when === 'after' && !ok(first) && isWrite(command));
+          }
+        }
+      }
+    });
+  }
+});
+
+const isWrite = (command: string) =>
+  ['TransactWriteItems', 'PutItem', 'UpdateItem', 'DeleteItem'].includes(command);
