@@ -509,16 +509,107 @@ describe('DynamoDB faults on every call of every write procedure (maxAttempts 1)
             dynamo.arm(undefined);
             stats.cases++;
             check(fired, `${label}: fault did not fire (calls: ${dynamo.calls.join(',')})`);
-            // A conflict is retried inside the service: the client sees success.
-            if (kind === 'conflict') check(ok(first), `${label}: conflict not absorbed: ${first.raw}`);
+            // A cancelled transaction is retried inside the service: the client sees success.
+            if (kind === 'conflict' && command === 'TransactWriteItems') {
+              check(ok(first), `${label}: conflict not absorbed: ${first.raw}`);
+            }
             checkContract(first, kind, label);
             const retry = ok(first) ? first : await call(path, input, token);
-            await verify(label, first, retry, when === 'after' && !ok(first) && isWrite(command));
+            // The write is done when the fault hit a later call, or came after the write itself.
+            const writeAt = commands.findIndex(isWrite);
+            const committed =
+              !ok(first) &&
+              writeAt >= 0 &&
+              (index > writeAt || (index === writeAt && when === 'after'));
+            await verify(label, first, retry, committed);
           }
         }
       }
     });
   }
+});
+
+describe('faults a service loop must give up on (maxAttempts 1)', () => {
+  const persistent: { case: string; kind: FaultKind; command: string; times: number; ok: boolean }[] =
+    [
+      // retryOnConflict: 5 attempts, then TOO_MANY_REQUESTS.
+      { case: 'orders.create', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+      { case: 'orders.create', kind: 'conflict', command: 'TransactWriteItems', times: 4, ok: true },
+      { case: 'orders.cancel', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+      { case: 'orders.updateStatus', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+      { case: 'addresses.create', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+      { case: 'addresses.update (make default)', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+      { case: 'addresses.delete (the default)', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+      // The BatchGet loop: 4 attempts, then TOO_MANY_REQUESTS.
+      { case: 'orders.create', kind: 'unprocessed', command: 'BatchGetItem', times: 4, ok: false },
+      { case: 'orders.create (idempotencyKey)', kind: 'unprocessed', command: 'BatchGetItem', times: 3, ok: true },
+    ];
+  for (const p of persistent) {
+    it(`${p.case}: ${p.times} × ${p.kind} on ${p.command} ${p.ok ? 'is absorbed' : 'is TOO_MANY_REQUESTS'}`, async () => {
+      const c = cases.find((x) => x.name === p.case)!;
+      const { path, input, token, verify } = await c.setup();
+      dynamo.arm({ kind: p.kind, when: 'before', nth: 1, command: p.command, times: p.times });
+      const first = await call(path, input, token);
+      const fired = dynamo.firedCount;
+      dynamo.arm(undefined);
+      stats.cases++;
+      expect(fired).toBe(p.times);
+      check(ok(first) === p.ok, `${p.case}: ${first.raw}`);
+      checkContract(first, 'throttling', p.case);
+      const retry = ok(first) ? first : await call(path, input, token);
+      await verify(`${p.case} ${p.times}x${p.kind}`, first, retry, false);
+    });
+  }
+});
+
+describe('faults the SDK retries itself (maxAttempts 3, as deployed)', () => {
+  let retrying: ReturnType<typeof createHandler>;
+  const injector = new FaultInjector('dynamodb');
+  beforeAll(() => {
+    retrying = createHandler(depsWith(servicesOn(3, injector)), quiet);
+  });
+  afterAll(() => {
+    dynamo.injected += injector.injected;
+  });
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { path, input, token } = await c.setup();
+      injector.arm(undefined);
+      expect((await call(path, input, token, retrying)).status).toBe(200);
+      const commands = [...injector.calls];
+      for (const [index, command] of commands.entries()) {
+        for (const kind of ['timeout', 'reset'] as FaultKind[]) {
+          for (const when of WHENS) {
+            const label = `${c.name} #${index + 1} ${command} ${kind} ${when} (SDK retry)`;
+            const { path, input, token, verify } = await c.setup();
+            injector.arm({ kind, when, nth: index + 1 });
+            const first = await call(path, input, token, retrying);
+            const fired = injector.hasFired;
+            injector.arm(undefined);
+            stats.cases++;
+            check(fired, `${label}: fault did not fire`);
+            // One transient fault is absorbed by the SDK: the client sees success, and the
+            // state is as if nothing happened (a retried write must not apply twice).
+            check(ok(first), `${label}: not absorbed: ${first.raw}`);
+            await verify(label, first, first, false);
+          }
+        }
+      }
+    });
+  }
+
+  it('throttling is retried with backoff and absorbed', async () => {
+    const c = cases.find((x) => x.name === 'products.adjustStock')!;
+    const { path, input, token, verify } = await c.setup();
+    injector.arm({ kind: 'throttling', when: 'before', nth: 1, times: 2 });
+    const first = await call(path, input, token, retrying);
+    expect(injector.firedCount).toBe(2);
+    injector.arm(undefined);
+    stats.cases++;
+    check(ok(first), `throttling not absorbed: ${first.raw}`);
+    await verify('adjustStock 2x throttling (SDK retry)', first, first, false);
+  });
 });
 
 const isWrite = (command: string) =>

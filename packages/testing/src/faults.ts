@@ -2,6 +2,7 @@ import {
   ProvisionedThroughputExceededException,
   ThrottlingException,
   TransactionCanceledException,
+  TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import {
   CognitoIdentityProviderClient,
@@ -25,14 +26,22 @@ export type FaultKind =
   | 'throttling'
   /** `ProvisionedThroughputExceededException` (DynamoDB only). */
   | 'provisioned'
-  /** `TransactionCanceledException` with a `TransactionConflict` reason (TransactWriteItems only). */
+  /**
+   * TransactWriteItems: `TransactionCanceledException` with a `TransactionConflict` reason; a
+   * single-item write: `TransactionConflictException` (a transaction holds the item).
+   */
   | 'conflict'
   /** `TimeoutError`, as the HTTP handler reports a request or connection timeout. */
   | 'timeout'
   /** An aborted request (`AbortError`). */
   | 'abort'
   /** A connection reset (`ECONNRESET`). */
-  | 'reset';
+  | 'reset'
+  /**
+   * Not an error: BatchGetItem answers with every key unprocessed (as under load). Only `before`
+   * (nothing is read).
+   */
+  | 'unprocessed';
 
 export type FaultWhen = 'before' | 'after';
 
@@ -43,6 +52,8 @@ export interface Fault {
   nth: number;
   /** Command name without the `Command` suffix (`TransactWriteItems`, `SignUp`, `PutItem`, …). */
   command?: string;
+  /** How many matching attempts in a row fail, from the N-th on (default 1). */
+  times?: number;
 }
 
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -57,7 +68,10 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 /** Whether `kind` is an error the service itself can answer `command` with. */
 export function faultApplies(kind: FaultKind, command: string, service: 'dynamodb' | 'cognito') {
   if (kind === 'provisioned') return service === 'dynamodb';
-  if (kind === 'conflict') return command === 'TransactWriteItems';
+  if (kind === 'conflict') {
+    return ['TransactWriteItems', 'PutItem', 'UpdateItem', 'DeleteItem'].includes(command);
+  }
+  if (kind === 'unprocessed') return command === 'BatchGetItem';
   return true;
 }
 
@@ -68,6 +82,7 @@ export function faultError(
   kind: FaultKind,
   service: 'dynamodb' | 'cognito',
   input?: unknown,
+  command?: string,
 ): Error {
   const message = `Injected ${kind} fault (AWS internals: arn:aws:dynamodb:secret)`;
   switch (kind) {
@@ -78,6 +93,9 @@ export function faultError(
     case 'provisioned':
       return new ProvisionedThroughputExceededException({ message, $metadata });
     case 'conflict': {
+      if (command !== 'TransactWriteItems') {
+        return new TransactionConflictException({ message, $metadata });
+      }
       const count =
         (input as { TransactItems?: unknown[] } | undefined)?.TransactItems?.length ?? 1;
       const reasons = Array.from({ length: Math.max(1, count) }, (_, i) =>
@@ -103,6 +121,8 @@ export function faultError(
         name: 'NetworkingError',
         code: 'ECONNRESET',
       });
+    case 'unprocessed':
+      throw new Error('"unprocessed" is an answer, not an error');
   }
 }
 
@@ -116,6 +136,16 @@ interface MiddlewareStackLike {
   ): void;
 }
 
+/** A marshalled key (`{ id: { S: 'x' } }`) as plain values (string and number keys only). */
+function plainKey(key: object): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(key as Record<string, { S?: string; N?: string }>).map(([name, value]) => [
+      name,
+      value.S ?? Number(value.N),
+    ]),
+  );
+}
+
 const strip = (name: string | undefined) => (name ?? '?').replace(/Command$/, '');
 
 export class FaultInjector {
@@ -125,7 +155,7 @@ export class FaultInjector {
   injected = 0;
   private fault: Fault | undefined;
   private matched = 0;
-  private fired = false;
+  private fired = 0;
 
   constructor(readonly service: 'dynamodb' | 'cognito') {}
 
@@ -136,16 +166,30 @@ export class FaultInjector {
         const command = strip(context.commandName);
         this.calls.push(command);
         const fault = this.fault;
-        const fires =
-          fault !== undefined &&
-          !this.fired &&
-          (fault.command === undefined || fault.command === command) &&
-          ++this.matched === fault.nth;
-        if (!fires) return next(args);
-        this.fired = true;
-        if (fault.when === 'after') await next(args);
+        if (!fault || (fault.command !== undefined && fault.command !== command)) {
+          return next(args);
+        }
+        const n = ++this.matched;
+        if (n < fault.nth || n >= fault.nth + (fault.times ?? 1)) return next(args);
+        this.fired++;
         this.injected++;
-        throw faultError(fault.kind, this.service, args.input);
+        if (fault.kind === 'unprocessed') {
+          // The input here is already marshalled; the DocumentClient unmarshalls between us and
+          // the deserializer, so the keys handed back must be plain again.
+          const input = args.input as { RequestItems?: Record<string, { Keys: object[] }> };
+          const unprocessed = Object.fromEntries(
+            Object.entries(input.RequestItems ?? {}).map(([table, request]) => [
+              table,
+              { ...request, Keys: request.Keys.map(plainKey) },
+            ]),
+          );
+          return {
+            response: { statusCode: 200, headers: {}, body: undefined },
+            output: { $metadata: {}, Responses: {}, UnprocessedKeys: unprocessed },
+          };
+        }
+        if (fault.when === 'after') await next(args);
+        throw faultError(fault.kind, this.service, args.input, command);
       },
       {
         step: 'deserialize',
@@ -161,13 +205,18 @@ export class FaultInjector {
   arm(fault: Fault | undefined): void {
     this.fault = fault;
     this.matched = 0;
-    this.fired = false;
+    this.fired = 0;
     this.calls.length = 0;
+  }
+
+  /** How many times the armed fault fired. */
+  get firedCount(): number {
+    return this.fired;
   }
 
   /** Whether the armed fault fired. */
   get hasFired(): boolean {
-    return this.fired;
+    return this.fired > 0;
   }
 }
 
