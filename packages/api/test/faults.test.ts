@@ -17,6 +17,7 @@ import {
   createCognitoIdentityProvider,
   createDocumentClient,
   createServices,
+  DYNAMODB_BUDGET,
   LOCAL_CREDENTIALS,
   type Services,
 } from '@shop/core';
@@ -610,6 +611,151 @@ describe('faults the SDK retries itself (maxAttempts 3, as deployed)', () => {
     check(ok(first), `throttling not absorbed: ${first.raw}`);
     await verify('adjustStock 2x throttling (SDK retry)', first, first, false);
   });
+});
+
+describe('users.signUp: Cognito and DynamoDB faults', () => {
+  const PASSWORD = 'Sup3r-Secret!pass';
+  type Step = { service: 'dynamodb' | 'cognito'; command: string; nth: number };
+
+  async function cognitoUser(email: string): Promise<string | undefined> {
+    try {
+      const user = await cognitoAdmin.send(
+        new AdminGetUserCommand({ UserPoolId: inject('userPoolId'), Username: email }),
+      );
+      return user.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? user.Username;
+    } catch (error) {
+      if ((error as Error).name === 'UserNotFoundException') return undefined;
+      throw error;
+    }
+  }
+
+  /** A Cognito account exists exactly when one profile row exists for it, keyed by its sub. */
+  async function checkSignUp(label: string, email: string) {
+    const sub = await cognitoUser(email);
+    const profiles = await scanAll(db.tables.Users, {
+      expression: 'email = :e',
+      values: { ':e': email },
+    });
+    stats.invariants++;
+    const consistent = sub
+      ? profiles.length === 1 && profiles[0]?.id === sub
+      : profiles.length === 0;
+    if (!consistent) {
+      stats.findings.push(
+        `BUG ${label}: Cognito account ${sub ? 'exists' : 'missing'}, ${profiles.length} profile row(s)` +
+          (sub && profiles[0] && profiles[0].id !== sub ? ' (of another sub)' : ''),
+      );
+    }
+    return consistent;
+  }
+
+  const signUp = (email: string) =>
+    call('users.signUp', { email, password: PASSWORD, firstName: 'Fault', lastName: 'Tester' });
+
+  it('every step, every fault, then a retry', async () => {
+    // Dry run: the steps in order, by service.
+    const probeEmail = `probe-${randomUUID()}@example.com`;
+    dynamo.arm(undefined);
+    cognito.arm(undefined);
+    expect((await signUp(probeEmail)).status).toBe(200);
+    const steps: Step[] = [
+      ...cognito.calls.map((command, i) => ({ service: 'cognito' as const, command, nth: i + 1 })),
+      ...dynamo.calls.map((command, i) => ({ service: 'dynamodb' as const, command, nth: i + 1 })),
+    ];
+    expect(steps.map((s) => s.command)).toEqual(['SignUp', 'AdminConfirmSignUp', 'PutItem']);
+    let inconsistent = 0;
+    for (const step of steps) {
+      const injector = step.service === 'cognito' ? cognito : dynamo;
+      for (const kind of ['throttling', 'provisioned', 'conflict', 'timeout', 'abort', 'reset'] as FaultKind[]) {
+        if (!faultApplies(kind, step.command, step.service)) continue;
+        for (const when of WHENS) {
+          if (when === 'after' && THROTTLE_KINDS.includes(kind)) continue;
+          const label = `users.signUp ${step.service} ${step.command} ${kind} ${when}`;
+          const email = `fault-${randomUUID()}@example.com`;
+          // Cognito's client retries (maxAttempts 3): fail every attempt so the fault gets through.
+          const times = step.service === 'cognito' && when === 'before' ? 3 : 1;
+          injector.arm({ kind, when, nth: 1, command: step.command, times });
+          const first = await signUp(email);
+          const fired = injector.hasFired;
+          injector.arm(undefined);
+          stats.cases++;
+          check(fired, `${label}: fault did not fire`);
+          if (first.status === 409 && step.command === 'SignUp' && when === 'after') {
+            // The SDK retried a SignUp that had succeeded: Cognito says the email is taken.
+            stats.findings.push(`BUG ${label}: the first answer is 409 ${first.error?.message}`);
+          } else {
+            checkContract(first, kind, label);
+          }
+          const retry = ok(first) ? first : await signUp(email);
+          if (!ok(retry)) {
+            stats.findings.push(`BUG ${label}: the retry fails: ${retry.status} ${retry.error?.message}`);
+          }
+          if (!(await checkSignUp(label, email))) inconsistent++;
+        }
+      }
+    }
+    console.log(`[faults] users.signUp: ${inconsistent} cases left Cognito and Users out of step`);
+  });
+
+  it('a failed rollback is a generic 500, and leaves nothing a retry cannot fix', async () => {
+    const email = `rollback-${randomUUID()}@example.com`;
+    dynamo.arm({ kind: 'reset', when: 'before', nth: 1, command: 'PutItem' });
+    cognito.arm({ kind: 'abort', when: 'before', nth: 1, command: 'AdminDeleteUser' });
+    const first = await signUp(email);
+    stats.cases++;
+    expect(dynamo.hasFired && cognito.hasFired).toBe(true);
+    dynamo.arm(undefined);
+    cognito.arm(undefined);
+    checkContract(first, 'reset', 'signUp rollback');
+    const retry = await signUp(email);
+    if (!ok(retry)) {
+      stats.findings.push(
+        `BUG users.signUp failed rollback: the retry fails: ${retry.status} ${retry.error?.message}`,
+      );
+    }
+    await checkSignUp('users.signUp failed rollback', email);
+  });
+});
+
+describe('a hung DynamoDB (accepts connections, never answers)', () => {
+  let server: Server;
+  const sockets = new Set<Socket>();
+  let hung: ReturnType<typeof createHandler>;
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    // The deployed budget (not the emulators' lenient one), against the hung endpoint.
+    const doc = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      maxAttempts: 3,
+      budget: DYNAMODB_BUDGET,
+    });
+    const services = createServices({ doc, tables: db.tables, cursorSecret: TEST_CURSOR_SECRET });
+    hung = createHandler(depsWith(services), quiet);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  for (const c of cases) {
+    it(`${c.name} fails with the generic 500 within the budget`, async () => {
+      const { path, input, token } = await c.setup();
+      const started = performance.now();
+      const answer = await call(path, input, token, hung);
+      const elapsed = performance.now() - started;
+      stats.cases++;
+      console.log(`[faults] hung DynamoDB: ${c.name} answered ${answer.status} after ${Math.round(elapsed)} ms`);
+      checkContract(answer, 'timeout', `${c.name} (hung)`);
+      check(answer.status === 500, `${c.name} (hung): ${answer.raw}`);
+      check(elapsed < 9_000, `${c.name} (hung) took ${Math.round(elapsed)} ms`);
+    });
+  }
 });
 
 const isWrite = (command: string) =>
