@@ -113,12 +113,7 @@ interface Answer {
   error: { message: string; code: number; data: { code: string } } | undefined;
 }
 
-async function call(
-  path: string,
-  input: unknown,
-  token?: string,
-  h = handler,
-): Promise<Answer> {
+async function call(path: string, input: unknown, token?: string, h = handler): Promise<Answer> {
   const result = await h(
     jsonEvent({
       method: 'POST',
@@ -132,7 +127,12 @@ async function call(
     result?: { data: unknown };
     error?: Answer['error'];
   };
-  return { status: result.statusCode ?? 0, raw: result.body ?? '', data: body.result?.data, error: body.error };
+  return {
+    status: result.statusCode ?? 0,
+    raw: result.body ?? '',
+    data: body.result?.data,
+    error: body.error,
+  };
 }
 
 function check(ok: boolean, message: string) {
@@ -230,7 +230,10 @@ async function checkOrders(
       values: { ':p': product.id },
     });
     for (const item of items) {
-      check(orderIds.has(item.orderId as string), `${label}: item ${String(item.id)} without order`);
+      check(
+        orderIds.has(item.orderId as string),
+        `${label}: item ${String(item.id)} without order`,
+      );
     }
     const live = new Set(orders.filter((o) => o.status !== 'CANCELLED').map((o) => o.id));
     const held = items
@@ -294,45 +297,43 @@ type Verify = (label: string, first: Answer, retry: Answer, committed: boolean) 
 const ok = (a: Answer) => a.status === 200;
 
 const cases: Case[] = [
-  ...[false, true].map(
-    (keyed): Case => ({
-      name: `orders.create${keyed ? ' (idempotencyKey)' : ''}`,
-      async setup() {
-        const user = newUser();
-        const [a, b] = [await newProduct(10), await newProduct(10)];
-        const address = await newAddress(user);
-        const input = {
-          items: [
-            { productId: a.id, quantity: 2 },
-            { productId: b.id, quantity: 3 },
-          ],
-          shippingAddressId: address.id,
-          ...(keyed ? { idempotencyKey: `key-${randomUUID()}` } : {}),
-        };
-        return {
-          path: 'orders.create',
-          input,
-          token: user.id,
-          verify: async (label, first, retry) => {
-            check(ok(retry), `${label}: retry failed: ${retry.raw}`);
-            const orders = await checkOrders(label, user.id, [
-              { id: a.id, initial: 10 },
-              { id: b.id, initial: 10 },
-            ]);
-            if (keyed) {
-              check(orders.length === 1, `${label}: idempotent retry made ${orders.length} orders`);
-              const ids = [first, retry].filter(ok).map((x) => (x.data as { id: string }).id);
-              check(new Set(ids).size === 1, `${label}: answers name different orders`);
-            } else if (orders.length > 1) {
-              stats.findings.push(
-                `${label}: unkeyed retry after a lost response placed ${orders.length} orders (expected without idempotencyKey)`,
-              );
-            }
-          },
-        };
-      },
-    }),
-  ),
+  ...[false, true].map((keyed): Case => ({
+    name: `orders.create${keyed ? ' (idempotencyKey)' : ''}`,
+    async setup() {
+      const user = newUser();
+      const [a, b] = [await newProduct(10), await newProduct(10)];
+      const address = await newAddress(user);
+      const input = {
+        items: [
+          { productId: a.id, quantity: 2 },
+          { productId: b.id, quantity: 3 },
+        ],
+        shippingAddressId: address.id,
+        ...(keyed ? { idempotencyKey: `key-${randomUUID()}` } : {}),
+      };
+      return {
+        path: 'orders.create',
+        input,
+        token: user.id,
+        verify: async (label, first, retry) => {
+          check(ok(retry), `${label}: retry failed: ${retry.raw}`);
+          const orders = await checkOrders(label, user.id, [
+            { id: a.id, initial: 10 },
+            { id: b.id, initial: 10 },
+          ]);
+          if (keyed) {
+            check(orders.length === 1, `${label}: idempotent retry made ${orders.length} orders`);
+            const ids = [first, retry].filter(ok).map((x) => (x.data as { id: string }).id);
+            check(new Set(ids).size === 1, `${label}: answers name different orders`);
+          } else if (orders.length > 1) {
+            stats.findings.push(
+              `${label}: unkeyed retry after a lost response placed ${orders.length} orders (expected without idempotencyKey)`,
+            );
+          }
+        },
+      };
+    },
+  })),
   {
     name: 'orders.cancel',
     async setup() {
@@ -385,37 +386,35 @@ const cases: Case[] = [
       };
     },
   },
-  ...[false, true].map(
-    (hasOne): Case => ({
-      name: `addresses.create${hasOne ? ' (second, default)' : ''}`,
-      async setup() {
-        const user = newUser();
-        if (hasOne) await newAddress(user);
-        return {
-          path: 'addresses.create',
-          input: {
-            street: '2 Retry Road',
-            city: 'Springfield',
-            state: 'IL',
-            zipCode: '62701',
-            country: 'US',
-            ...(hasOne ? { isDefault: true } : {}),
-          },
-          token: user.id,
-          verify: async (label, _first, retry) => {
-            check(ok(retry), `${label}: retry: ${retry.raw}`);
-            const rows = await checkAddresses(label, user.id);
-            const expected = hasOne ? 2 : 1;
-            if (rows.length !== expected) {
-              stats.findings.push(
-                `${label}: ${rows.length} addresses after fault + retry (create has no idempotency key)`,
-              );
-            }
-          },
-        };
-      },
-    }),
-  ),
+  ...[false, true].map((hasOne): Case => ({
+    name: `addresses.create${hasOne ? ' (second, default)' : ''}`,
+    async setup() {
+      const user = newUser();
+      if (hasOne) await newAddress(user);
+      return {
+        path: 'addresses.create',
+        input: {
+          street: '2 Retry Road',
+          city: 'Springfield',
+          state: 'IL',
+          zipCode: '62701',
+          country: 'US',
+          ...(hasOne ? { isDefault: true } : {}),
+        },
+        token: user.id,
+        verify: async (label, _first, retry) => {
+          check(ok(retry), `${label}: retry: ${retry.raw}`);
+          const rows = await checkAddresses(label, user.id);
+          const expected = hasOne ? 2 : 1;
+          if (rows.length !== expected) {
+            stats.findings.push(
+              `${label}: ${rows.length} addresses after fault + retry (create has no idempotency key)`,
+            );
+          }
+        },
+      };
+    },
+  })),
   {
     name: 'addresses.update (make default)',
     async setup() {
@@ -474,7 +473,9 @@ const cases: Case[] = [
           // A delta has no idempotency key: a retry after a lost response applies it again.
           check(stock === (committed ? 20 : 15), `${label}: stock ${stock}`);
           if (committed) {
-            stats.findings.push(`${label}: client retry after a lost response applied the delta twice`);
+            stats.findings.push(
+              `${label}: client retry after a lost response applied the delta twice`,
+            );
           }
         },
       };
@@ -497,7 +498,14 @@ describe('DynamoDB faults on every call of every write procedure (maxAttempts 1)
       const commands = await probe(c);
       expect(commands.length).toBeGreaterThan(0);
       for (const [index, command] of commands.entries()) {
-        for (const kind of ['throttling', 'provisioned', 'conflict', 'timeout', 'abort', 'reset'] as FaultKind[]) {
+        for (const kind of [
+          'throttling',
+          'provisioned',
+          'conflict',
+          'timeout',
+          'abort',
+          'reset',
+        ] as FaultKind[]) {
           if (!faultApplies(kind, command, 'dynamodb')) continue;
           for (const when of WHENS) {
             // A throttled or cancelled request wrote nothing: those never come "after".
@@ -531,20 +539,55 @@ describe('DynamoDB faults on every call of every write procedure (maxAttempts 1)
 });
 
 describe('faults a service loop must give up on (maxAttempts 1)', () => {
-  const persistent: { case: string; kind: FaultKind; command: string; times: number; ok: boolean }[] =
-    [
-      // retryOnConflict: 5 attempts, then TOO_MANY_REQUESTS.
-      { case: 'orders.create', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
-      { case: 'orders.create', kind: 'conflict', command: 'TransactWriteItems', times: 4, ok: true },
-      { case: 'orders.cancel', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
-      { case: 'orders.updateStatus', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
-      { case: 'addresses.create', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
-      { case: 'addresses.update (make default)', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
-      { case: 'addresses.delete (the default)', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
-      // The BatchGet loop: 4 attempts, then TOO_MANY_REQUESTS.
-      { case: 'orders.create', kind: 'unprocessed', command: 'BatchGetItem', times: 4, ok: false },
-      { case: 'orders.create (idempotencyKey)', kind: 'unprocessed', command: 'BatchGetItem', times: 3, ok: true },
-    ];
+  const persistent: {
+    case: string;
+    kind: FaultKind;
+    command: string;
+    times: number;
+    ok: boolean;
+  }[] = [
+    // retryOnConflict: 5 attempts, then TOO_MANY_REQUESTS.
+    { case: 'orders.create', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+    { case: 'orders.create', kind: 'conflict', command: 'TransactWriteItems', times: 4, ok: true },
+    { case: 'orders.cancel', kind: 'conflict', command: 'TransactWriteItems', times: 5, ok: false },
+    {
+      case: 'orders.updateStatus',
+      kind: 'conflict',
+      command: 'TransactWriteItems',
+      times: 5,
+      ok: false,
+    },
+    {
+      case: 'addresses.create',
+      kind: 'conflict',
+      command: 'TransactWriteItems',
+      times: 5,
+      ok: false,
+    },
+    {
+      case: 'addresses.update (make default)',
+      kind: 'conflict',
+      command: 'TransactWriteItems',
+      times: 5,
+      ok: false,
+    },
+    {
+      case: 'addresses.delete (the default)',
+      kind: 'conflict',
+      command: 'TransactWriteItems',
+      times: 5,
+      ok: false,
+    },
+    // The BatchGet loop: 4 attempts, then TOO_MANY_REQUESTS.
+    { case: 'orders.create', kind: 'unprocessed', command: 'BatchGetItem', times: 4, ok: false },
+    {
+      case: 'orders.create (idempotencyKey)',
+      kind: 'unprocessed',
+      command: 'BatchGetItem',
+      times: 3,
+      ok: true,
+    },
+  ];
   for (const p of persistent) {
     it(`${p.case}: ${p.times} × ${p.kind} on ${p.command} ${p.ok ? 'is absorbed' : 'is TOO_MANY_REQUESTS'}`, async () => {
       const c = cases.find((x) => x.name === p.case)!;
@@ -580,21 +623,23 @@ describe('faults the SDK retries itself (maxAttempts 3, as deployed)', () => {
       expect((await call(path, input, token, retrying)).status).toBe(200);
       const commands = [...injector.calls];
       for (const [index, command] of commands.entries()) {
-        for (const kind of ['timeout', 'reset'] as FaultKind[]) {
-          for (const when of WHENS) {
-            const label = `${c.name} #${index + 1} ${command} ${kind} ${when} (SDK retry)`;
-            const { path, input, token, verify } = await c.setup();
-            injector.arm({ kind, when, nth: index + 1 });
-            const first = await call(path, input, token, retrying);
-            const fired = injector.hasFired;
-            injector.arm(undefined);
-            stats.cases++;
-            check(fired, `${label}: fault did not fire`);
-            // One transient fault is absorbed by the SDK: the client sees success, and the
-            // state is as if nothing happened (a retried write must not apply twice).
-            check(ok(first), `${label}: not absorbed: ${first.raw}`);
-            await verify(label, first, first, false);
-          }
+        for (const [kind, when] of [
+          ['reset', 'before'],
+          ['timeout', 'after'],
+          ['reset', 'after'],
+        ] as [FaultKind, FaultWhen][]) {
+          const label = `${c.name} #${index + 1} ${command} ${kind} ${when} (SDK retry)`;
+          const { path, input, token, verify } = await c.setup();
+          injector.arm({ kind, when, nth: index + 1 });
+          const first = await call(path, input, token, retrying);
+          const fired = injector.hasFired;
+          injector.arm(undefined);
+          stats.cases++;
+          check(fired, `${label}: fault did not fire`);
+          // One transient fault is absorbed by the SDK: the client sees success, and the
+          // state is as if nothing happened (a retried write must not apply twice).
+          check(ok(first), `${label}: not absorbed: ${first.raw}`);
+          await verify(label, first, first, false);
         }
       }
     });
@@ -666,7 +711,14 @@ describe('users.signUp: Cognito and DynamoDB faults', () => {
     let inconsistent = 0;
     for (const step of steps) {
       const injector = step.service === 'cognito' ? cognito : dynamo;
-      for (const kind of ['throttling', 'provisioned', 'conflict', 'timeout', 'abort', 'reset'] as FaultKind[]) {
+      for (const kind of [
+        'throttling',
+        'provisioned',
+        'conflict',
+        'timeout',
+        'abort',
+        'reset',
+      ] as FaultKind[]) {
         if (!faultApplies(kind, step.command, step.service)) continue;
         for (const when of WHENS) {
           if (when === 'after' && THROTTLE_KINDS.includes(kind)) continue;
@@ -688,7 +740,9 @@ describe('users.signUp: Cognito and DynamoDB faults', () => {
           }
           const retry = ok(first) ? first : await signUp(email);
           if (!ok(retry)) {
-            stats.findings.push(`BUG ${label}: the retry fails: ${retry.status} ${retry.error?.message}`);
+            stats.findings.push(
+              `BUG ${label}: the retry fails: ${retry.status} ${retry.error?.message}`,
+            );
           }
           if (!(await checkSignUp(label, email))) inconsistent++;
         }
@@ -750,7 +804,9 @@ describe('a hung DynamoDB (accepts connections, never answers)', () => {
       const answer = await call(path, input, token, hung);
       const elapsed = performance.now() - started;
       stats.cases++;
-      console.log(`[faults] hung DynamoDB: ${c.name} answered ${answer.status} after ${Math.round(elapsed)} ms`);
+      console.log(
+        `[faults] hung DynamoDB: ${c.name} answered ${answer.status} after ${Math.round(elapsed)} ms`,
+      );
       checkContract(answer, 'timeout', `${c.name} (hung)`);
       check(answer.status === 500, `${c.name} (hung): ${answer.raw}`);
       check(elapsed < 9_000, `${c.name} (hung) took ${Math.round(elapsed)} ms`);

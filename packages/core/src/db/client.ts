@@ -94,7 +94,8 @@ export function boundedRetryStrategy(maxAttempts: number, budget: CallBudget) {
       info: { errorType: RetryErrorType; error?: unknown },
     ): Promise<BoundedRetryToken> {
       const throttled = info.errorType === 'THROTTLING';
-      const cost = info.errorType === 'TRANSIENT' ? budget.retryTokens.timeoutCost : budget.retryTokens.cost;
+      const cost =
+        info.errorType === 'TRANSIENT' ? budget.retryTokens.timeoutCost : budget.retryTokens.cost;
       const { baseMs, capMs } = throttled ? budget.throttlingBackoff : budget.backoff;
       const delay = Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** previous.count));
       const endsBy = Date.now() - previous.startedAt + delay + budget.requestTimeoutMs;

@@ -180,10 +180,7 @@ export class OrderStore {
     const started = Date.now();
     for (let attempt = 0; Object.keys(request).length > 0; attempt++) {
       const pause = attempt > 0 ? 25 * 2 ** attempt : 0;
-      if (
-        attempt >= BATCH_GET_ATTEMPTS ||
-        Date.now() + pause - started >= BATCH_GET_BUDGET_MS
-      ) {
+      if (attempt >= BATCH_GET_ATTEMPTS || Date.now() + pause - started >= BATCH_GET_BUDGET_MS) {
         throw new ThrottledError('The data store is busy, please retry');
       }
       if (pause > 0) await new Promise((r) => setTimeout(r, pause));
