@@ -85,6 +85,7 @@ function translate(error: unknown, context: 'signUp' | 'confirm' | 'login' | 're
     case 'ExpiredCodeException':
       throw new ValidationError('Invalid or expired confirmation code', ['code'], cause);
     case 'TooManyRequestsException':
+    case 'ThrottlingException':
     case 'LimitExceededException':
     case 'TooManyFailedAttemptsException':
       throw new ThrottledError('Too many attempts, please wait and retry', cause);
