@@ -8,6 +8,7 @@ export * from './emulators/dynamodb.ts';
 export * from './emulators/cognito.ts';
 export * from './events.ts';
 export * from './jwt.ts';
+export * from './faults.ts';
 export * from './local-cli.ts';
 export * from './clock.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';

@@ -42,9 +42,16 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
+  // A single-item write on an item a transaction holds; retrying later succeeds.
+  'TransactionConflictException',
+  // A TransactWriteItems with the same ClientRequestToken is still running.
+  'TransactionInProgressException',
 ]);
 
-/** Turns the SDK's throttling errors (after its own retries) into a domain error. */
+/**
+ * Turns the SDK's throttling and conflict errors (after its own retries) into a domain error: the
+ * contract's TOO_MANY_REQUESTS, "retry later". Anything else stays a 500.
+ */
 export function mapStoreError(error: unknown): never {
   if (error instanceof Error && THROTTLING.has(error.name)) {
     throw new ThrottledError('The data store is busy, please retry', { cause: error });

@@ -71,31 +71,38 @@ export async function transactWrite<Tag extends string>(
   }
 }
 
-/** How often an operation is retried after transaction conflicts, and the longest pause. */
-export const CONFLICT_RETRY = { attempts: 8, maxBackoffMs: 250 } as const;
+/**
+ * How often an operation is retried after transaction conflicts, the longest pause, and the time
+ * after which no new attempt starts (so the loop's worst case is `budgetMs` plus one attempt, see
+ * `packages/api/RELIABILITY.md`).
+ */
+export const CONFLICT_RETRY = { attempts: 8, maxBackoffMs: 150, budgetMs: 1_500 } as const;
 
 /**
  * Retries `operation` while it fails with a transaction conflict (other writers on the same items),
- * with jittered backoff; DynamoDB does not retry these itself. Bounded: at most 8 attempts and
- * under 1.5 s of pauses in all (30, 60, 120, then 250 ms, ±50%), then `ThrottledError`
- * (TOO_MANY_REQUESTS), well inside the Lambda timeout. Eight attempts let ten requests of one user
- * racing on the same per-user marker all succeed.
+ * with jittered backoff; DynamoDB does not retry these itself. Bounded: at most 8 attempts (enough
+ * for ten requests of one user racing on the per-user address marker), pauses of at most 150 ms,
+ * and none started 1.5 s after the first; then `ThrottledError` (TOO_MANY_REQUESTS), well inside
+ * the Lambda timeout.
  */
 export async function retryOnConflict<T>(
   operation: () => Promise<T>,
   attempts: number = CONFLICT_RETRY.attempts,
 ): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       const retryable = error instanceof TransactionCancelled && error.isConflict;
       if (!retryable) throw error;
-      if (attempt >= attempts) {
+      const backoff = Math.min(
+        CONFLICT_RETRY.maxBackoffMs,
+        15 * 2 ** attempt * (0.5 + Math.random()),
+      );
+      if (attempt >= attempts || Date.now() + backoff - started >= CONFLICT_RETRY.budgetMs) {
         throw new ThrottledError('Too many concurrent changes, please retry', { cause: error });
       }
-      const backoff =
-        Math.min(CONFLICT_RETRY.maxBackoffMs, 15 * 2 ** attempt) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, backoff));
     }
   }

@@ -22,12 +22,12 @@ export function placeOrder(
 ): Promise<OrderWithItems> {
   const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
   const orderId = orderIdFor(actor, input);
-  const replay = async (existing: OrderRow) => {
+  const replay = async (existing: OrderRow, items?: OrderItem[]) => {
     if (existing.userId !== actor.id) throw new ConflictError('Idempotency key already used');
     if (existing.requestHash !== requestHash) {
       throw new ConflictError('This idempotency key was used for a different order');
     }
-    return { ...toOrder(existing), items: await store.itemsOf(existing.id) };
+    return { ...toOrder(existing), items: items ?? (await store.itemsOf(existing.id)) };
   };
 
   return retryOnConflict(async () => {
@@ -45,9 +45,13 @@ export function placeOrder(
       if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
       const failed = error as TransactionCancelled<OrderWriteTag>;
       if (failed.failure('order')) {
-        // The same idempotent request won the race a moment ago: answer with its order.
-        const existing = await store.get(orderId);
-        if (existing) return replay(existing);
+        // The same idempotent request won the race a moment ago: answer with its order (the
+        // order and its items in one round trip, to keep the worst case short).
+        const [existing, existingItems] = await Promise.all([
+          store.get(orderId),
+          store.itemsOf(orderId),
+        ]);
+        if (existing) return replay(existing, existingItems);
       }
       throw explain(failed, items);
     }

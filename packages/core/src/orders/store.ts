@@ -32,6 +32,8 @@ export interface OrderTables {
 
 /** BatchGetItem may leave keys unprocessed under load; we ask again this many times at most. */
 export const BATCH_GET_ATTEMPTS = 4;
+/** ...and never start a new round this long after the first (see `RELIABILITY.md`). */
+export const BATCH_GET_BUDGET_MS = 750;
 
 const STATUSES = orderStatusSchema.options;
 
@@ -164,7 +166,8 @@ export class OrderStore {
   /**
    * One BatchGetItem for everything placing an order needs, strongly consistent: the products,
    * the address and, for an idempotent request, an order already placed under the same id.
-   * Unprocessed keys are asked again with backoff, at most `BATCH_GET_ATTEMPTS` times in all.
+   * Unprocessed keys are asked again with backoff (50, 100, 200 ms), at most `BATCH_GET_ATTEMPTS`
+   * times in all and never after `BATCH_GET_BUDGET_MS`.
    */
   async readForCreate(productIds: string[], addressId: string, orderId: string | undefined) {
     const { orders, products, addresses } = this.tables;
@@ -174,11 +177,13 @@ export class OrderStore {
       ...(orderId ? { [orders.tableName]: { Keys: [{ id: orderId }], ConsistentRead: true } } : {}),
     };
     const found: Record<string, Record<string, unknown>[]> = {};
+    const started = Date.now();
     for (let attempt = 0; Object.keys(request).length > 0; attempt++) {
-      if (attempt >= BATCH_GET_ATTEMPTS) {
+      const pause = attempt > 0 ? 25 * 2 ** attempt : 0;
+      if (attempt >= BATCH_GET_ATTEMPTS || Date.now() + pause - started >= BATCH_GET_BUDGET_MS) {
         throw new ThrottledError('The data store is busy, please retry');
       }
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
       const result = await this.doc
         .send(new BatchGetCommand({ RequestItems: request }))
         .catch(mapStoreError);

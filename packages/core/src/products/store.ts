@@ -5,7 +5,9 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import {
   mapStoreError,
@@ -139,7 +141,11 @@ export class ProductStore {
 
   /**
    * `stock + delta` as one atomic update, kept within 0..MAX_STOCK by its condition: racing orders
-   * and adjustments never lose each other's change.
+   * and adjustments never lose each other's change. Each call writes its own `stockRequest` token
+   * and refuses a row that already carries it, so when the SDK retries after a lost response
+   * (timeout, reset) the delta is not added twice: the retry finds its token and answers with the
+   * row. (Residual: another adjustment of the same product landing between the lost attempt and
+   * the SDK's retry, well under a second, replaces the token.)
    */
   async adjustStock(id: string, delta: number, updatedAt: string): Promise<Product> {
     const bound =
@@ -147,16 +153,18 @@ export class ProductStore {
         ? { expression: 'stock >= :need', value: -delta }
         : { expression: 'stock <= :room', value: MAX_STOCK - delta };
     const placeholder = delta < 0 ? ':need' : ':room';
+    const token = randomUUID();
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { id },
-          UpdateExpression: 'SET stock = stock + :delta, updatedAt = :now',
-          ConditionExpression: `attribute_exists(category) AND ${bound.expression}`,
+          UpdateExpression: 'SET stock = stock + :delta, updatedAt = :now, stockRequest = :token',
+          ConditionExpression: `attribute_exists(category) AND ${bound.expression} AND (attribute_not_exists(stockRequest) OR stockRequest <> :token)`,
           ExpressionAttributeValues: {
             ':delta': delta,
             ':now': updatedAt,
+            ':token': token,
             [placeholder]: bound.value,
           },
           ReturnValues: 'ALL_NEW',
@@ -167,6 +175,9 @@ export class ProductStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         if (!error.Item) throw new NotFoundError('Product not found', { cause: error });
+        const row = unmarshall(error.Item);
+        // Our own earlier attempt (its response was lost) already applied the delta.
+        if (row.stockRequest === token) return this.repo.parse(row);
         throw new ConflictError(`Stock must stay between 0 and ${MAX_STOCK}`, { cause: error });
       }
       return mapStoreError(error);

@@ -6,7 +6,21 @@ import {
   ThrottledError,
   ValidationError,
 } from '../errors.ts';
-import { LOCAL_CREDENTIALS } from '../db/client.ts';
+import { budgetOptions, LOCAL_BUDGET, LOCAL_CREDENTIALS, type CallBudget } from '../db/client.ts';
+
+/**
+ * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 1.5 s per attempt,
+ * 2.5 s per call, retries included (see `CallBudget` and `packages/api/RELIABILITY.md`).
+ */
+export const COGNITO_BUDGET: CallBudget = {
+  connectionTimeoutMs: 500,
+  requestTimeoutMs: 1_500,
+  callBudgetMs: 2_500,
+  backoff: { baseMs: 50, capMs: 200 },
+  throttlingBackoff: { baseMs: 100, capMs: 400 },
+  retryTokens: { capacity: 500, cost: 5, timeoutCost: 10 },
+};
+export const COGNITO_MAX_ATTEMPTS = 3;
 
 export interface Tokens {
   accessToken: string;
@@ -135,6 +149,7 @@ function translate(
     case 'ExpiredCodeException':
       throw new ValidationError('Invalid or expired confirmation code', ['code'], cause);
     case 'TooManyRequestsException':
+    case 'ThrottlingException':
     case 'LimitExceededException':
     case 'TooManyFailedAttemptsException':
       throw new ThrottledError('Too many attempts, please wait and retry', cause);
@@ -173,6 +188,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
       mod,
       client: new mod.CognitoIdentityProviderClient({
         region: config.region,
+        ...budgetOptions(COGNITO_MAX_ATTEMPTS, config.endpoint ? LOCAL_BUDGET : COGNITO_BUDGET),
         ...(config.endpoint
           ? {
               endpoint: config.endpoint,
@@ -216,9 +232,18 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
         if (!result.UserSub) throw new Error('Cognito returned no user sub');
         let confirmed = result.UserConfirmed ?? false;
         if (!confirmed && config.autoConfirm) {
-          await client.send(
-            new mod.AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: email }),
-          );
+          await client
+            .send(
+              new mod.AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: email }),
+            )
+            .catch((error: unknown) => {
+              // The SDK retried a confirmation whose answer was lost: confirmed is what we want.
+              const confirmedAlready =
+                error instanceof Error &&
+                error.name === 'NotAuthorizedException' &&
+                /status is CONFIRMED/i.test(error.message);
+              if (!confirmedAlready) throw error;
+            });
           confirmed = true;
         }
         return { sub: result.UserSub, confirmed };
