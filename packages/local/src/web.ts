@@ -39,7 +39,11 @@ export async function startWeb(options: {
   log: (message: string) => void;
   onExit: () => void;
 }): Promise<WebServer> {
-  const vite = createRequire(resolve(WEB_DIR, 'package.json')).resolve('vite/bin/vite.js');
+  // The package's own bin (not in its exports): node_modules/vite/bin/vite.js next to the package.
+  const vite = resolve(
+    createRequire(resolve(WEB_DIR, 'package.json')).resolve('vite/package.json'),
+    '../bin/vite.js',
+  );
   const url = `http://localhost:${options.port}`;
   options.log(`starting the web app (Vite) on ${url}`);
   const proc = spawnTied(

@@ -128,18 +128,19 @@ function ProductCard({ product }: { product: Product }) {
 }
 
 export function ProductImage({ product, large }: { product: Product; large?: boolean }) {
-  const size = large ? 480 : 240;
+  const [width, height] = large ? [480, 360] : [240, 180];
   return product.imageUrl ? (
     <img
       src={product.imageUrl}
-      alt={product.name}
-      width={size}
-      height={size}
+      // In a card the name follows the image: the image is decoration there.
+      alt={large ? product.name : ''}
+      width={width}
+      height={height}
       loading={large ? 'eager' : 'lazy'}
       className="product-image"
     />
   ) : (
-    <div className="product-image placeholder" role="img" aria-label={product.name}>
+    <div className="product-image placeholder" aria-hidden="true">
       {product.name.slice(0, 1)}
     </div>
   );
