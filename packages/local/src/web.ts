@@ -62,7 +62,8 @@ export async function startWeb(options: {
   ready = true;
   // From now on, show what Vite says (hot updates, compile errors), one prefixed line each.
   proc.child.stdout?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) options.log(`web: ${line.trim()}`);
+    for (const line of chunk.toString().split('\n'))
+      if (line.trim()) options.log(`web: ${line.trim()}`);
   });
   return { url, process: proc, stop: () => proc.stop() };
 }

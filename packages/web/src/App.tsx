@@ -1,14 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect } from 'react';
 import { BrowserRouter, Link, NavLink, Route, Routes, useNavigate } from 'react-router';
-import {
-  onSessionEnd,
-  queryClient,
-  signOut,
-  TRPCProvider,
-  trpcClient,
-  useAuth,
-} from './api.ts';
+import { onSessionEnd, queryClient, signOut, TRPCProvider, trpcClient, useAuth } from './api.ts';
 import { cartCount, useCart } from './cart.ts';
 import { AccountPage, LoginPage, ResetPasswordPage, SignUpPage } from './pages/Account.tsx';
 import { CartPage } from './pages/Cart.tsx';
@@ -70,7 +63,10 @@ function Shell() {
             </li>
             <li>
               <NavLink to="/cart">
-                Cart <span className="pill" aria-label={`${count} items`}>{count}</span>
+                Cart{' '}
+                <span className="pill" aria-label={`${count} items`}>
+                  {count}
+                </span>
               </NavLink>
             </li>
             {signedIn && (

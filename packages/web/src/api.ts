@@ -23,7 +23,13 @@ export type OrderSummary = RouterOutputs['orders']['list']['items'][number];
 export type Address = RouterOutputs['addresses']['list'][number];
 export type User = RouterOutputs['users']['me'];
 export type OrderStatus = Order['status'];
-export const ORDER_STATUSES: OrderStatus[] = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
+export const ORDER_STATUSES: OrderStatus[] = [
+  'PENDING',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+];
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 

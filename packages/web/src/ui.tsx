@@ -77,7 +77,7 @@ export function QueryError({ error, retry }: { error: unknown; retry?: () => voi
 export function formValues(form: HTMLFormElement): Record<string, string> {
   const out: Record<string, string> = {};
   new FormData(form).forEach((value, key) => {
-    out[key] = String(value);
+    out[key] = typeof value === 'string' ? value : value.name;
   });
   return out;
 }

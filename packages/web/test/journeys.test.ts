@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSession, createShopClient, type SessionTokens, type ShopClient } from '@shop/client';
 import { freePort, startLocal, type RunningLocal } from '@shop/testing';
+import { BUDGETS, measureWebBudget } from '../scripts/budget.ts';
 import { launch, screenshot, seriousA11yViolations, watchedPage, type Watched } from './browser.ts';
 
 /**
@@ -17,6 +18,7 @@ let local: RunningLocal;
 let apiUrl: string;
 let webUrl: string;
 let browser: Browser;
+let budgetPort: number;
 
 /** Waits for `pnpm local` to print `Web ready at …`. */
 async function webReady(running: RunningLocal): Promise<string> {
@@ -32,11 +34,17 @@ async function webReady(running: RunningLocal): Promise<string> {
 
 beforeAll(async () => {
   const [apiPort, webPort] = [await freePort(), await freePort()];
+  budgetPort = await freePort();
+  // Free ports (the machine is shared), so the web origins are named explicitly.
+  const origins = [webPort, budgetPort].flatMap((p) => [
+    `http://localhost:${p}`,
+    `http://127.0.0.1:${p}`,
+  ]);
   local = await startLocal(['--port', String(apiPort), '--web-port', String(webPort)], {
     SHOP_ADMIN_EMAIL: ADMIN.email,
     SHOP_ADMIN_PASSWORD: ADMIN.password,
     SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
-    SHOP_CORS_ORIGINS: undefined,
+    SHOP_CORS_ORIGINS: origins.join(','),
   });
   apiUrl = local.url;
   webUrl = await webReady(local);
@@ -128,11 +136,17 @@ describe('the web app against pnpm local', () => {
     await check(w, 'catalogue');
 
     // Category navigation and paging.
-    await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: /pantry/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Categories' })
+      .getByRole('link', { name: /pantry/ })
+      .click();
     await page.getByRole('heading', { name: 'pantry' }).waitFor();
     const pantry = page.getByTestId('product-list').getByRole('listitem');
     await expect.poll(() => pantry.count()).toBeGreaterThan(0);
-    await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: 'All' }).click();
+    await page
+      .getByRole('navigation', { name: 'Categories' })
+      .getByRole('link', { name: 'All' })
+      .click();
     const all = page.getByTestId('product-list').getByRole('listitem');
     await expect.poll(() => all.count()).toBe(12);
     await page.getByRole('button', { name: 'Load more' }).click();
@@ -180,7 +194,9 @@ describe('the web app against pnpm local', () => {
     await p.page.goto('/');
     await p.page.getByTestId('product-list').waitFor();
     await check(p, 'catalogue-phone');
-    expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
 
     expect([...w.errors, ...p.errors]).toEqual([]);
     await context.close();
@@ -208,7 +224,12 @@ describe('the web app against pnpm local', () => {
   it('(b) an admin: login, adjusts stock, moves an order PENDING → PAID → SHIPPED', async () => {
     // A shopper's order, placed through the API.
     const email = `queue-${randomUUID().slice(0, 8)}@example.com`;
-    await anonymous().users.signUp.mutate({ email, password: PASSWORD, firstName: 'Q', lastName: 'Ueue' });
+    await anonymous().users.signUp.mutate({
+      email,
+      password: PASSWORD,
+      firstName: 'Q',
+      lastName: 'Ueue',
+    });
     // Tokens live 5 s: a session refreshes them, as the app's does.
     const session = createSession();
     const shopper = createShopClient({ url: apiUrl, session });
@@ -292,7 +313,8 @@ describe('the web app against pnpm local', () => {
     await page.getByText('No orders yet.').waitFor();
     expect(refreshes.length).toBeGreaterThan(0);
     const after = await page.evaluate(() => localStorage.getItem('shop.session'));
-    expect(JSON.parse(after!).accessToken).not.toBe(JSON.parse(first!).accessToken);
+    const token = (raw: string | null) => (JSON.parse(raw ?? '{}') as SessionTokens).accessToken;
+    expect(token(after)).not.toBe(token(first));
     await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
     expect(w.errors).toEqual([]);
     await context.close();
@@ -316,5 +338,18 @@ describe('the web app against pnpm local', () => {
     expect(orders.items).toHaveLength(1);
     expect(w.errors).toEqual([]);
     await context.close();
+  });
+});
+
+describe('the budgets', () => {
+  it('initial JS and time to the first product list stay within budget', async () => {
+    const result = await measureWebBudget({ apiUrl, port: budgetPort, runs: 3 });
+    console.log(
+      `web budget: initial JS ${(result.initialJsGzipBytes / 1024).toFixed(1)} KB gzip, first product list ${result.firstProductListMs.median} ms (runs ${result.firstProductListMs.runs.join(', ')})`,
+    );
+    expect(result.initialJs.length).toBeGreaterThan(0);
+    expect(result.initialJsGzipBytes).toBeLessThanOrEqual(BUDGETS.initialJsGzipBytes);
+    // The shared CI machine is slower and busier than a laptop: twice the budget here.
+    expect(result.firstProductListMs.median).toBeLessThanOrEqual(2 * BUDGETS.firstProductListMs);
   });
 });

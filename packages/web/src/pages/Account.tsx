@@ -65,9 +65,7 @@ export function LoginPage() {
 export function SignUpPage() {
   const trpc = useTRPC();
   const navigate = useNavigate();
-  const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(
-    null,
-  );
+  const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
   const login = useMutation(
     trpc.users.login.mutationOptions({
       onSuccess: async (tokens) => {
@@ -103,7 +101,10 @@ export function SignUpPage() {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            confirm.mutate({ email: credentials.email, code: formValues(e.currentTarget).code ?? '' });
+            confirm.mutate({
+              email: credentials.email,
+              code: formValues(e.currentTarget).code ?? '',
+            });
           }}
         >
           <Field
@@ -136,8 +137,18 @@ export function SignUpPage() {
     <section className="narrow" aria-labelledby="signup-heading">
       <h1 id="signup-heading">Create an account</h1>
       <form onSubmit={submit} className="stack" noValidate>
-        <Field label="First name" name="firstName" autoComplete="given-name" error={errors.firstName} />
-        <Field label="Last name" name="lastName" autoComplete="family-name" error={errors.lastName} />
+        <Field
+          label="First name"
+          name="firstName"
+          autoComplete="given-name"
+          error={errors.firstName}
+        />
+        <Field
+          label="Last name"
+          name="lastName"
+          autoComplete="family-name"
+          error={errors.lastName}
+        />
         <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} />
         <Field
           label="Password"
@@ -184,7 +195,13 @@ export function ResetPasswordPage() {
             request.mutate({ email: formValues(e.currentTarget).email ?? '' });
           }}
         >
-          <Field label="Email" name="email" type="email" autoComplete="email" error={requestErrors.email} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            error={requestErrors.email}
+          />
           <FormError error={request.error} />
           <button type="submit" disabled={request.isPending}>
             Send me a code

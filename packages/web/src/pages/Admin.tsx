@@ -1,13 +1,25 @@
 /** Admin pages, loaded on demand (a separate chunk): shoppers never download them. */
-import {
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, NavLink, Navigate, Outlet, Route, Routes, useNavigate, useParams } from 'react-router';
-import { fieldErrors, money, ORDER_STATUSES, useAuth, useTRPC, type OrderStatus, type Product } from '../api.ts';
+import {
+  Link,
+  NavLink,
+  Navigate,
+  Outlet,
+  Route,
+  Routes,
+  useNavigate,
+  useParams,
+} from 'react-router';
+import {
+  fieldErrors,
+  money,
+  ORDER_STATUSES,
+  useAuth,
+  useTRPC,
+  type OrderStatus,
+  type Product,
+} from '../api.ts';
 import { pendingApi } from '../pending-api.ts';
 import { Empty, Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
 import { formatAddress } from './Checkout.tsx';
@@ -108,12 +120,16 @@ function AdminProducts() {
 }
 
 /** Dollars typed by a person ("19.99") to cents (1999); NaN when not a price. */
-const toCents = (text: string) => (/^\d+(\.\d{1,2})?$/.test(text.trim()) ? Math.round(Number(text) * 100) : NaN);
+const toCents = (text: string) =>
+  /^\d+(\.\d{1,2})?$/.test(text.trim()) ? Math.round(Number(text) * 100) : NaN;
 
 function ProductEditor() {
   const { id } = useParams();
   const trpc = useTRPC();
-  const product = useQuery({ ...trpc.products.byId.queryOptions({ id: id ?? '' }), enabled: Boolean(id) });
+  const product = useQuery({
+    ...trpc.products.byId.queryOptions({ id: id ?? '' }),
+    enabled: Boolean(id),
+  });
   if (id && product.isPending) return <Loading />;
   if (id && product.isError) return <QueryError error={product.error} />;
   return <ProductForm key={id ?? 'new'} product={id ? product.data : undefined} />;
@@ -186,7 +202,12 @@ function ProductForm({ product }: { product?: Product }) {
             </small>
           )}
         </div>
-        <Field label="Category" name="category" defaultValue={product?.category} error={errors.category} />
+        <Field
+          label="Category"
+          name="category"
+          defaultValue={product?.category}
+          error={errors.category}
+        />
         <Field
           label="Price (USD)"
           name="price"
@@ -194,9 +215,22 @@ function ProductForm({ product }: { product?: Product }) {
           defaultValue={product ? (product.price / 100).toFixed(2) : ''}
           error={priceError ?? errors.price}
         />
-        <Field label="Image URL" name="imageUrl" type="url" defaultValue={product?.imageUrl ?? ''} error={errors.imageUrl} />
+        <Field
+          label="Image URL"
+          name="imageUrl"
+          type="url"
+          defaultValue={product?.imageUrl ?? ''}
+          error={errors.imageUrl}
+        />
         {!product && (
-          <Field label="Initial stock" name="stock" type="number" min={0} defaultValue="0" error={errors.stock} />
+          <Field
+            label="Initial stock"
+            name="stock"
+            type="number"
+            min={0}
+            defaultValue="0"
+            error={errors.stock}
+          />
         )}
         <FormError error={save.error} />
         {update.isSuccess && <p role="status">Saved.</p>}
@@ -223,7 +257,13 @@ function ProductForm({ product }: { product?: Product }) {
   );
 }
 
-function StockAdjuster({ product, onAdjusted }: { product: Product; onAdjusted: (p: Product) => Promise<void> }) {
+function StockAdjuster({
+  product,
+  onAdjusted,
+}: {
+  product: Product;
+  onAdjusted: (p: Product) => Promise<void>;
+}) {
   const trpc = useTRPC();
   const adjust = useMutation(trpc.products.adjustStock.mutationOptions({ onSuccess: onAdjusted }));
   const errors = fieldErrors(adjust.error);
@@ -344,7 +384,11 @@ function OrderQueue() {
         </ul>
       )}
       {orders.hasNextPage && (
-        <button type="button" className="secondary load-more" onClick={() => void orders.fetchNextPage()}>
+        <button
+          type="button"
+          className="secondary load-more"
+          onClick={() => void orders.fetchNextPage()}
+        >
           Load more
         </button>
       )}
@@ -397,7 +441,11 @@ function AdminUsers() {
         </ul>
       )}
       {users.hasNextPage && (
-        <button type="button" className="secondary load-more" onClick={() => void users.fetchNextPage()}>
+        <button
+          type="button"
+          className="secondary load-more"
+          onClick={() => void users.fetchNextPage()}
+        >
           Load more
         </button>
       )}

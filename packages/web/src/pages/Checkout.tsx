@@ -156,7 +156,12 @@ export function AddressForm({
     <form onSubmit={submit} className="stack" aria-label="New address" noValidate>
       <Field label="Street" name="street" autoComplete="street-address" error={errors.street} />
       <Field label="City" name="city" autoComplete="address-level2" error={errors.city} />
-      <Field label="State or region" name="state" autoComplete="address-level1" error={errors.state} />
+      <Field
+        label="State or region"
+        name="state"
+        autoComplete="address-level1"
+        error={errors.state}
+      />
       <Field label="Postal code" name="zipCode" autoComplete="postal-code" error={errors.zipCode} />
       <Field
         label="Country"
