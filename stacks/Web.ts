@@ -33,6 +33,9 @@ export function Web({ stack }: StackContext) {
     path: 'packages/web',
     buildCommand: 'pnpm run build',
     buildOutput: 'dist',
+    // SST writes its `import.meta.env` types here, out of the sources: packages/web/src/env.d.ts
+    // declares the same variables, formatted and committed.
+    vite: { types: 'node_modules/.sst/sst-env.d.ts' },
     environment: {
       VITE_API_URL: api.url ?? '',
       VITE_USER_POOL_ID: userPool.userPoolId,

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { accessTokenTtlSeconds, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
-import { allowWebOrigins, startWeb, type WebServer } from './web.ts';
+import { allowWebOrigins, chooseWebPort, startWeb, type WebServer } from './web.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -18,7 +18,7 @@ const { values: args } = parseArgs({
     'no-seed': { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'no-web': { type: 'boolean', default: false },
-    'web-port': { type: 'string', default: process.env.WEB_PORT ?? '5173' },
+    'web-port': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -31,7 +31,7 @@ if (args.help) {
   --no-seed   do not create the demo catalogue
   --port      HTTP port of the API (default 3000, or $PORT)
   --no-web    do not serve the web app (packages/web, Vite with hot reload)
-  --web-port  port of the web app (default 5173, or $WEB_PORT)
+  --web-port  port of the web app (default 5173, or a free one if taken; or $WEB_PORT)
 
   Admin account: $SHOP_ADMIN_EMAIL / $SHOP_ADMIN_PASSWORD
   (defaults admin@shop.local / Admin123!)
@@ -41,7 +41,6 @@ if (args.help) {
 }
 
 const port = Number(args.port);
-const webPort = Number(args['web-port']);
 // The AWS SDK warns on Node 20 that its 2027 releases need Node 22; once is enough (README).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const log = (message: string) => console.log(`[local] ${message}`);
@@ -49,12 +48,8 @@ const log = (message: string) => console.log(`[local] ${message}`);
 async function main() {
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`Invalid --port ${args.port}`);
-  if (!args['no-web'] && (!Number.isInteger(webPort) || webPort <= 0 || webPort > 65535))
-    throw new Error(`Invalid --web-port ${args['web-port']}`);
-  if (!args['no-web'] && (await portInUse(webPort))) {
-    throw new Error(`Port ${webPort} is already in use. Pass --web-port <another> or --no-web.`);
-  }
-  if (!args['no-web']) allowWebOrigins(webPort);
+  const webPort = args['no-web'] ? null : await chooseWebPort(args['web-port']);
+  if (webPort !== null) allowWebOrigins(webPort);
   const ttl = accessTokenTtlSeconds(); // fails early on a bad value
   if (ttl) log(`access tokens live ${ttl} s (SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS)`);
   if (await portInUse(port)) {
@@ -112,7 +107,7 @@ async function main() {
   console.log(`API ready at ${url}`);
   console.log(`Admin: ${stack.admin.email} (password from SHOP_ADMIN_PASSWORD, default Admin123!)`);
   console.log(`Try:   curl '${url}/products.list?input=${encodeURIComponent('{"limit":3}')}'`);
-  if (args['no-web']) return;
+  if (webPort === null) return;
   web = await startWeb({
     apiUrl: url,
     port: webPort,

@@ -5,11 +5,34 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { DEV_CORS_ORIGINS } from '@shop/core';
-import { spawnTied, waitUntilReady, type TiedProcess } from '@shop/testing';
+import { freePort, portInUse, spawnTied, waitUntilReady, type TiedProcess } from '@shop/testing';
 
 export const WEB_DIR = resolve(import.meta.dirname, '../../web');
 /** `vite preview` and the web budget (`packages/web/scripts/budget.ts`) serve the build here. */
 export const PREVIEW_PORT = 4173;
+
+export const DEFAULT_WEB_PORT = 5173;
+
+/**
+ * Where the web app goes, or `null` for none. A port given with --web-port (or $WEB_PORT) must be
+ * free; the default 5173, when taken, gives way to a free port (as Vite itself does). Under a
+ * test runner ($VITEST), which starts many `pnpm local`s at once for the API alone, the web app
+ * starts only when a --web-port is given.
+ */
+export async function chooseWebPort(option: string | undefined): Promise<number | null> {
+  const given = option ?? process.env.WEB_PORT;
+  if (given === undefined) {
+    if (process.env.VITEST) return null;
+    return (await portInUse(DEFAULT_WEB_PORT)) ? freePort() : DEFAULT_WEB_PORT;
+  }
+  const port = Number(given);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`Invalid --web-port ${given}`);
+  if (await portInUse(port)) {
+    throw new Error(`Port ${port} is already in use. Pass --web-port <another> or --no-web.`);
+  }
+  return port;
+}
 
 /**
  * The API's allowed origins with the web app on `webPort`: the dev servers of the shared policy,
