@@ -2,6 +2,7 @@ import type { SSTConfig } from 'sst';
 import { Api } from './stacks/Api.ts';
 import { Auth } from './stacks/Auth.ts';
 import { Database } from './stacks/Database.ts';
+import { Web } from './stacks/Web.ts';
 
 export default {
   config() {
@@ -10,6 +11,6 @@ export default {
   stacks(app) {
     // Only production keeps its data when a stage is removed.
     if (app.stage !== 'prod') app.setDefaultRemovalPolicy('destroy');
-    app.stack(Database).stack(Auth).stack(Api);
+    app.stack(Database).stack(Auth).stack(Api).stack(Web);
   },
 } satisfies SSTConfig;

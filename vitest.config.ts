@@ -26,6 +26,8 @@ export default defineConfig({
       project('testing', 'packages/testing/test'),
       // Synthesizing CDK stacks is CPU-heavy; give it room.
       project('stacks', 'stacks', 180_000),
+      // Chromium (Debian's) driving the web app against `pnpm local`.
+      project('web', 'packages/web/test', 300_000),
     ],
   },
 });

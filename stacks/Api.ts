@@ -104,5 +104,6 @@ export function Api({ stack, app }: StackContext) {
     UserPoolId: userPool.userPoolId,
     UserPoolClientId: client.userPoolClientId,
   });
-  return { api };
+  // The Web stack adds the site's origin to this policy (see stacks/Web.ts).
+  return { api, cors };
 }

@@ -14,6 +14,7 @@ import config from '../sst.config.ts';
 import { Api, API_HANDLER, corsOrigins } from './Api.ts';
 import { Auth, POST_CONFIRMATION_HANDLER } from './Auth.ts';
 import { Database } from './Database.ts';
+import { Web } from './Web.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const PROD_ORIGINS = ['https://shop.example.com', 'https://admin.shop.example.com'];
@@ -63,6 +64,7 @@ async function synth(stage: string, { build = false } = {}) {
     database: Template.fromStack(getStack(Database)),
     auth: Template.fromStack(getStack(Auth)),
     api: Template.fromStack(getStack(Api)),
+    web: Template.fromStack(getStack(Web)),
   };
 }
 
@@ -473,4 +475,53 @@ describe('the handler path in the stack', () => {
     const module = (await import(path)) as Record<string, unknown>;
     expect(typeof module[exported]).toBe('function');
   });
+});
+
+describe('the web stack', () => {
+  const t = () => stages.dev!;
+
+  it('serves packages/web from S3 through CloudFront', () => {
+    expect(resources(t().web, 'AWS::CloudFront::Distribution')).toHaveLength(1);
+    expect(resources(t().web, 'AWS::S3::Bucket').length).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(t().web.findOutputs('*'))).toContain('SiteUrl');
+  });
+
+  it.each(['prod', 'dev'])(
+    "adds the site's CloudFront URL to the API's CORS origins on %s, keeping the policy",
+    (stage) => {
+      const template = stages[stage]!.web;
+      const updates = resources(template, 'Custom::AWS');
+      expect(updates).toHaveLength(1);
+      const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0]!;
+      // `Create`/`Update` are JSON strings joined with tokens (the function name, the domain).
+      const call = (key: 'Create' | 'Update' | 'Delete') => {
+        const value = updates[0]!.Properties[key] as { 'Fn::Join': [string, unknown[]] } | string;
+        if (typeof value === 'string') return value;
+        return value['Fn::Join'][1]
+          .map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part)}>`))
+          .join('');
+      };
+      const origins = stage === 'prod' ? PROD_ORIGINS : LOCAL_ORIGINS;
+      for (const key of ['Create', 'Update'] as const) {
+        const text = call(key);
+        expect(text).toContain('"action":"UpdateFunctionUrlConfig"');
+        for (const origin of origins) expect(text).toContain(`"${origin}"`);
+        // The site's origin: https:// + the distribution's domain name.
+        expect(text).toMatch(
+          new RegExp(`"https://<\\{"Fn::GetAtt":\\["${distribution}","DomainName"\\]\\}>"`),
+        );
+        expect(text).toContain(`"AllowHeaders":${JSON.stringify([...CORS_ALLOW_HEADERS])}`);
+        expect(text).toContain('"MaxAge":86400');
+      }
+      // Removing the site restores the API's own origins.
+      expect(call('Delete')).not.toContain(distribution);
+      // Allowed to change that one function URL's configuration, nothing else.
+      const statements = statementsOf(template).filter((s) =>
+        list(s.Action).includes('lambda:UpdateFunctionUrlConfig'),
+      );
+      expect(statements).toHaveLength(1);
+      expect(list(statements[0]!.Action)).toEqual(['lambda:UpdateFunctionUrlConfig']);
+      expect(JSON.stringify(statements[0]!.Resource)).toContain('Fn::ImportValue');
+    },
+  );
 });

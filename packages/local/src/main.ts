@@ -10,23 +10,28 @@ import { parseArgs } from 'node:util';
 import { accessTokenTtlSeconds, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
+import { allowWebOrigins, chooseWebPort, startWeb, type WebServer } from './web.ts';
 
 const { values: args } = parseArgs({
   options: {
     persist: { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
     port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'no-web': { type: 'boolean', default: false },
+    'web-port': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
-  console.log(`Usage: pnpm local [--persist] [--no-seed] [--port 3000]
+  console.log(`Usage: pnpm local [--persist] [--no-seed] [--port 3000] [--no-web] [--web-port 5173]
 
   --persist   keep data in .local-data/ (or $SHOP_LOCAL_DATA_DIR) across restarts
               (default: in memory)
   --no-seed   do not create the demo catalogue
   --port      HTTP port of the API (default 3000, or $PORT)
+  --no-web    do not serve the web app (packages/web, Vite with hot reload)
+  --web-port  port of the web app (default 5173, or a free one if taken; or $WEB_PORT)
 
   Admin account: $SHOP_ADMIN_EMAIL / $SHOP_ADMIN_PASSWORD
   (defaults admin@shop.local / Admin123!)
@@ -46,6 +51,8 @@ const log = (message: string) => console.log(`[local] ${message}`);
 async function main() {
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`Invalid --port ${args.port}`);
+  const webPort = args['no-web'] ? null : await chooseWebPort(args['web-port']);
+  if (webPort !== null) allowWebOrigins(webPort);
   const ttl = accessTokenTtlSeconds(); // fails early on a bad value
   if (ttl) log(`access tokens live ${ttl} s (SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS)`);
   if (await portInUse(port)) {
@@ -59,12 +66,14 @@ async function main() {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
 
   let stack: LocalStack | undefined = undefined;
+  let web: WebServer | undefined = undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
     server.close();
+    await web?.stop();
     await stack?.stop();
     process.exit(code);
   };
@@ -101,6 +110,18 @@ async function main() {
   console.log(`API ready at ${url}`);
   console.log(`Admin: ${stack.admin.email} (password from SHOP_ADMIN_PASSWORD, default Admin123!)`);
   console.log(`Try:   curl '${url}/products.list?input=${encodeURIComponent('{"limit":3}')}'`);
+  if (webPort === null) return;
+  web = await startWeb({
+    apiUrl: url,
+    port: webPort,
+    log,
+    onExit: () => {
+      if (stopping) return;
+      console.error('[local] the web app (Vite) exited unexpectedly; stopping.');
+      void shutdown(1);
+    },
+  });
+  console.log(`Web ready at ${web.url}`);
 }
 
 main().catch((error: unknown) => {

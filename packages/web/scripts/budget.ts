@@ -1,0 +1,174 @@
+/**
+ * The web app's performance budgets, measured: the initial JavaScript (gzip bytes of every script
+ * the built index.html loads: its module entry and modulepreloads, not the lazy admin chunk) and
+ * the time from navigation to the first product list in headless Chromium against a running
+ * `pnpm local`. `pnpm bench` calls `measureWebBudget({ apiUrl })`.
+ *
+ * The build is served by a tiny static server on `port` (default 4173, `vite preview`'s, which
+ * `pnpm local` allows in its CORS origins next to the web dev server's): the page calls the API
+ * cross-origin, as deployed.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+export const WEB_DIR = resolve(import.meta.dirname, '..');
+
+/** What comparable storefronts ship and show (see README): generous for a local API. */
+export const BUDGETS = {
+  /** Initial JS, gzip: React + router + TanStack Query + tRPC leave ~40 KB for the app. */
+  initialJsGzipBytes: 150 * 1024,
+  /** Navigation to the first product list, median of cold loads, local API. */
+  firstProductListMs: 1500,
+} as const;
+
+export interface WebBudgetResult {
+  initialJs: { file: string; bytes: number; gzipBytes: number }[];
+  initialJsGzipBytes: number;
+  firstProductListMs: { median: number; runs: number[] };
+  budgets: typeof BUDGETS;
+  withinBudget: boolean;
+}
+
+export interface WebBudgetOptions {
+  /** The running API (`pnpm local` prints it), baked into the build as VITE_API_URL. */
+  apiUrl: string;
+  /** Where the build is served; its origin must be allowed by the API (4173 is, locally). */
+  port?: number;
+  /** Cold page loads to time (default 5). */
+  runs?: number;
+  executablePath?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** The scripts index.html loads up front: module entries and modulepreloads. */
+export function initialScripts(html: string): string[] {
+  const scripts = [...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)].map(
+    (m) => m[1]!,
+  );
+  const preloads = [...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map(
+    (m) => m[1]!,
+  );
+  return [...new Set([...scripts, ...preloads])];
+}
+
+/** Gzip sizes of the initial scripts of a built `dist`. */
+export function initialJsSize(dist: string) {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const files = initialScripts(html).map((src) => {
+    const body = readFileSync(join(dist, src.replace(/^\//, '')));
+    return { file: src, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length };
+  });
+  return { files, gzipBytes: files.reduce((n, f) => n + f.gzipBytes, 0) };
+}
+
+async function buildFor(apiUrl: string, outDir: string) {
+  const { build } = await import('vite');
+  const saved = { node: process.env.NODE_ENV, api: process.env.VITE_API_URL };
+  process.env.NODE_ENV = 'production';
+  process.env.VITE_API_URL = apiUrl;
+  try {
+    await build({ root: WEB_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    for (const [key, value] of [
+      ['NODE_ENV', saved.node],
+      ['VITE_API_URL', saved.api],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+function serve(dist: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = join(dist, path);
+    if (!file.startsWith(dist) || !extname(path)) file = join(dist, 'index.html'); // SPA routes
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, 'localhost', () => ok(server));
+  });
+}
+
+export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBudgetResult> {
+  const port = options.port ?? 4173;
+  const runs = options.runs ?? 5;
+  const dist = mkdtempSync(join(tmpdir(), 'shop-web-budget-'));
+  let server: Server | undefined;
+  const browser = await chromium.launch({
+    executablePath: options.executablePath ?? process.env.SHOP_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    await buildFor(options.apiUrl.replace(/\/$/, ''), dist);
+    const size = initialJsSize(dist);
+    server = await serve(dist, port);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext(); // cold: no cache, no storage
+      // Product images are not part of "the list is visible" (and the machine may be offline).
+      await context.route(/^https?:\/\/(?!localhost|127\.0\.0\.1)/, (route) => route.abort());
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const w = window as unknown as { __firstList?: number };
+        const seen = () => {
+          if (
+            w.__firstList === undefined &&
+            document.querySelector('[data-testid="product-list"] li')
+          )
+            w.__firstList = performance.now();
+        };
+        new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+      });
+      await page.goto(`http://localhost:${port}/`);
+      await page.waitForFunction(() => (window as unknown as { __firstList?: number }).__firstList);
+      times.push(
+        await page.evaluate(() =>
+          Math.round((window as unknown as { __firstList: number }).__firstList),
+        ),
+      );
+      await context.close();
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    return {
+      initialJs: size.files,
+      initialJsGzipBytes: size.gzipBytes,
+      firstProductListMs: { median, runs: times },
+      budgets: BUDGETS,
+      withinBudget:
+        size.gzipBytes <= BUDGETS.initialJsGzipBytes && median <= BUDGETS.firstProductListMs,
+    };
+  } finally {
+    await browser.close();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    rmSync(dist, { recursive: true, force: true });
+  }
+}

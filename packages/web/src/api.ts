@@ -1,0 +1,134 @@
+/**
+ * One tRPC client, one session and one QueryClient for the whole app. The session keeps the
+ * tokens in localStorage, attaches the access token and refreshes it (see @shop/client).
+ */
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { useSyncExternalStore } from 'react';
+import {
+  createSession,
+  createShopClient,
+  isShopClientError,
+  localStorageAdapter,
+  type AppRouter,
+  type RouterOutputs,
+  type SessionTokens,
+} from '@shop/client';
+
+export const API_URL = (import.meta.env.VITE_API_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+
+export type Product = RouterOutputs['products']['byId'];
+export type Order = RouterOutputs['orders']['byId'];
+export type OrderSummary = RouterOutputs['orders']['list']['items'][number];
+export type Address = RouterOutputs['addresses']['list'][number];
+export type User = RouterOutputs['users']['me'];
+export type OrderStatus = Order['status'];
+export const ORDER_STATUSES: OrderStatus[] = [
+  'PENDING',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+];
+
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+let signOutListener: ((reason: string) => void) | undefined;
+/** The router registers where to go when the session ends (a refused refresh token). */
+export function onSessionEnd(listener: (reason: string) => void) {
+  signOutListener = listener;
+}
+
+export const session = createSession({
+  storage: localStorageAdapter('shop.session'),
+  onSignOut: (reason) => signOutListener?.(reason),
+});
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // The session link already retried once after UNAUTHORIZED or a network failure.
+      retry: (count, error) => count < 1 && !(isShopClientError(error) && error.data?.httpStatus),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+export const trpcClient = createShopClient({ url: API_URL, session });
+
+/** The access token's claims, decoded for DISPLAY only: the API checks the signature. */
+export function tokenClaims(token: string | null | undefined): Record<string, unknown> | null {
+  const part = token?.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+export interface Auth {
+  signedIn: boolean;
+  isAdmin: boolean;
+  tokens: SessionTokens | null;
+}
+
+let lastTokens: SessionTokens | null | undefined;
+let lastAuth: Auth = { signedIn: false, isAdmin: false, tokens: null };
+function authSnapshot(): Auth {
+  const tokens = session.tokens;
+  if (tokens !== lastTokens) {
+    lastTokens = tokens;
+    const groups = tokenClaims(tokens?.accessToken)?.['cognito:groups'];
+    lastAuth = {
+      signedIn: tokens !== null,
+      isAdmin: Array.isArray(groups) && groups.includes('admin'),
+      tokens,
+    };
+  }
+  return lastAuth;
+}
+
+/** Who is signed in, re-rendering on every token change (sign in, refresh, sign out). */
+export function useAuth(): Auth {
+  return useSyncExternalStore((listener) => session.subscribe(listener), authSnapshot);
+}
+
+/** Signs out: revokes the refresh token (best effort), forgets the tokens and cached data. */
+export async function signOut() {
+  const refreshToken = session.tokens?.refreshToken;
+  if (refreshToken) await trpcClient.users.logout.mutate({ refreshToken }).catch(() => undefined);
+  session.signOut();
+  queryClient.clear();
+}
+
+/** Cents to a price string: 1999 → "$19.99". */
+export const money = (cents: number) =>
+  (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+
+/** Field messages from `error.data.validation`, keyed by the path's first element. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isShopClientError(error)) return out;
+  for (const issue of error.data?.validation ?? []) {
+    const key = issue.path.map(String).join('.') || '_';
+    out[key] ??= issue.message;
+    const first = String(issue.path[0] ?? '_');
+    out[first] ??= issue.message;
+  }
+  return out;
+}
+
+/** A sentence for an error, for the form's summary. */
+export function errorMessage(error: unknown): string {
+  if (isShopClientError(error)) {
+    if (error.data?.validation?.length) return 'Please correct the highlighted fields.';
+    if (error.data?.code === 'UNAUTHORIZED') return error.message || 'Please sign in.';
+    return error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}

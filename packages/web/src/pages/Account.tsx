@@ -1,0 +1,439 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { fieldErrors, session, signOut, useAuth, useTRPC } from '../api.ts';
+import { pendingApi } from '../pending-api.ts';
+import { Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
+import { AddressForm, formatAddress } from './Checkout.tsx';
+
+const PASSWORD_HINT = 'At least 8 characters with upper and lower case, a digit and a symbol.';
+
+/** Only relative paths, so `?next=` cannot send the user to another site. */
+const safeNext = (next: string | null) =>
+  next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+
+export function LoginPage() {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [params] = useSearchParams();
+  const login = useMutation(
+    trpc.users.login.mutationOptions({
+      onSuccess: async (tokens) => {
+        queryClient.clear();
+        session.signIn(tokens);
+        await navigate(safeNext(params.get('next')));
+      },
+    }),
+  );
+  const errors = fieldErrors(login.error);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const v = formValues(event.currentTarget);
+    login.mutate({ email: v.email ?? '', password: v.password ?? '' });
+  };
+  return (
+    <section className="narrow" aria-labelledby="login-heading">
+      <h1 id="login-heading">Sign in</h1>
+      {params.get('expired') && (
+        <p role="status" className="notice">
+          Your session ended. Please sign in again.
+        </p>
+      )}
+      <form onSubmit={submit} className="stack" noValidate>
+        <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.password}
+        />
+        <FormError error={login.error} />
+        <button type="submit" disabled={login.isPending}>
+          {login.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p>
+        New here? <Link to="/signup">Create an account</Link> ·{' '}
+        <Link to="/reset-password">Forgot your password?</Link>
+      </p>
+    </section>
+  );
+}
+
+export function SignUpPage() {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
+  const login = useMutation(
+    trpc.users.login.mutationOptions({
+      onSuccess: async (tokens) => {
+        session.signIn(tokens);
+        await navigate('/');
+      },
+    }),
+  );
+  const signUp = useMutation(
+    trpc.users.signUp.mutationOptions({
+      onSuccess: (result, input) => {
+        const c = { email: input.email, password: input.password };
+        setCredentials(c);
+        if (!result.needsConfirmation) login.mutate(c);
+      },
+    }),
+  );
+  const confirm = useMutation(
+    trpc.users.confirmSignUp.mutationOptions({
+      onSuccess: () => credentials && login.mutate(credentials),
+    }),
+  );
+  const errors = fieldErrors(signUp.error);
+  const confirmErrors = fieldErrors(confirm.error);
+
+  if (signUp.data?.needsConfirmation && credentials) {
+    return (
+      <section className="narrow" aria-labelledby="confirm-heading">
+        <h1 id="confirm-heading">Confirm your email</h1>
+        <p>We sent a code to {credentials.email}. Enter it to finish creating your account.</p>
+        <form
+          className="stack"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            confirm.mutate({
+              email: credentials.email,
+              code: formValues(e.currentTarget).code ?? '',
+            });
+          }}
+        >
+          <Field
+            label="Confirmation code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            error={confirmErrors.code}
+          />
+          <FormError error={confirm.error ?? login.error} />
+          <button type="submit" disabled={confirm.isPending || login.isPending}>
+            Confirm
+          </button>
+        </form>
+      </section>
+    );
+  }
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const v = formValues(event.currentTarget);
+    signUp.mutate({
+      email: v.email ?? '',
+      password: v.password ?? '',
+      firstName: v.firstName ?? '',
+      lastName: v.lastName ?? '',
+    });
+  };
+  return (
+    <section className="narrow" aria-labelledby="signup-heading">
+      <h1 id="signup-heading">Create an account</h1>
+      <form onSubmit={submit} className="stack" noValidate>
+        <Field
+          label="First name"
+          name="firstName"
+          autoComplete="given-name"
+          error={errors.firstName}
+        />
+        <Field
+          label="Last name"
+          name="lastName"
+          autoComplete="family-name"
+          error={errors.lastName}
+        />
+        <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={PASSWORD_HINT}
+          error={errors.password}
+        />
+        <FormError error={signUp.error ?? login.error} />
+        <button type="submit" disabled={signUp.isPending || login.isPending}>
+          {signUp.isPending || login.isPending ? 'Creating your account…' : 'Create account'}
+        </button>
+      </form>
+      <p>
+        Already have an account? <Link to="/login">Sign in</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ResetPasswordPage() {
+  const navigate = useNavigate();
+  const [email, setEmail] = useState<string | null>(null);
+  const request = useMutation({
+    mutationFn: pendingApi.forgotPassword,
+    onSuccess: (_r, input) => setEmail(input.email),
+  });
+  const confirm = useMutation({
+    mutationFn: pendingApi.confirmForgotPassword,
+    onSuccess: () => navigate('/login'),
+  });
+  const requestErrors = fieldErrors(request.error);
+  const confirmErrors = fieldErrors(confirm.error);
+  return (
+    <section className="narrow" aria-labelledby="reset-heading">
+      <h1 id="reset-heading">Reset your password</h1>
+      {!email ? (
+        <form
+          className="stack"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            request.mutate({ email: formValues(e.currentTarget).email ?? '' });
+          }}
+        >
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            error={requestErrors.email}
+          />
+          <FormError error={request.error} />
+          <button type="submit" disabled={request.isPending}>
+            Send me a code
+          </button>
+        </form>
+      ) : (
+        <form
+          className="stack"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const v = formValues(e.currentTarget);
+            confirm.mutate({ email, code: v.code ?? '', newPassword: v.newPassword ?? '' });
+          }}
+        >
+          <p role="status">If {email} has an account, we sent it a code.</p>
+          <Field label="Code" name="code" autoComplete="one-time-code" error={confirmErrors.code} />
+          <Field
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            hint={PASSWORD_HINT}
+            error={confirmErrors.newPassword}
+          />
+          <FormError error={confirm.error} />
+          <button type="submit" disabled={confirm.isPending}>
+            Set new password
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function AccountPage() {
+  const { signedIn } = useAuth();
+  if (!signedIn) return <Navigate to="/login?next=/account" replace />;
+  return (
+    <div className="account">
+      <h1>Your account</h1>
+      <Profile />
+      <Addresses />
+      <ChangePassword />
+      <DeleteAccount />
+    </div>
+  );
+}
+
+function Profile() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.users.me.queryOptions());
+  const update = useMutation(
+    trpc.users.updateMe.mutationOptions({
+      onSuccess: (user) => queryClient.setQueryData(trpc.users.me.queryKey(), user),
+    }),
+  );
+  const errors = fieldErrors(update.error);
+  return (
+    <section aria-labelledby="profile-heading" className="panel">
+      <h2 id="profile-heading">Profile</h2>
+      {me.isPending ? (
+        <Loading />
+      ) : me.isError ? (
+        <QueryError error={me.error} />
+      ) : (
+        <form
+          className="stack"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const v = formValues(e.currentTarget);
+            update.mutate({ firstName: v.firstName, lastName: v.lastName });
+          }}
+        >
+          <p>
+            Email: <strong data-testid="me-email">{me.data.email}</strong>
+          </p>
+          <Field
+            label="First name"
+            name="firstName"
+            defaultValue={me.data.firstName}
+            autoComplete="given-name"
+            error={errors.firstName}
+          />
+          <Field
+            label="Last name"
+            name="lastName"
+            defaultValue={me.data.lastName}
+            autoComplete="family-name"
+            error={errors.lastName}
+          />
+          <FormError error={update.error} />
+          {update.isSuccess && <p role="status">Saved.</p>}
+          <button type="submit" disabled={update.isPending}>
+            Save profile
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Addresses() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const addresses = useQuery(trpc.addresses.list.queryOptions());
+  const [adding, setAdding] = useState(false);
+  const remove = useMutation(
+    trpc.addresses.delete.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.addresses.list.queryKey() }),
+    }),
+  );
+  return (
+    <section aria-labelledby="addresses-heading" className="panel">
+      <h2 id="addresses-heading">Addresses</h2>
+      {addresses.isPending ? (
+        <Loading />
+      ) : addresses.isError ? (
+        <QueryError error={addresses.error} />
+      ) : addresses.data.length === 0 ? (
+        <p className="empty">No addresses yet.</p>
+      ) : (
+        <ul className="lines">
+          {addresses.data.map((a) => (
+            <li key={a.id} className="line">
+              <span>
+                {formatAddress(a)} {a.isDefault && <em>(default)</em>}
+              </span>
+              <button
+                type="button"
+                className="link"
+                onClick={() => remove.mutate({ id: a.id })}
+                aria-label={`Delete address ${formatAddress(a)}`}
+              >
+                Delete
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormError error={remove.error} />
+      {adding ? (
+        <AddressForm onCreated={() => setAdding(false)} onCancel={() => setAdding(false)} />
+      ) : (
+        <button type="button" className="secondary" onClick={() => setAdding(true)}>
+          Add an address
+        </button>
+      )}
+    </section>
+  );
+}
+
+function ChangePassword() {
+  const change = useMutation({ mutationFn: pendingApi.changePassword });
+  const errors = fieldErrors(change.error);
+  return (
+    <section aria-labelledby="password-heading" className="panel">
+      <h2 id="password-heading">Change password</h2>
+      <form
+        className="stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = e.currentTarget;
+          const v = formValues(form);
+          change.mutate(
+            { currentPassword: v.currentPassword ?? '', newPassword: v.newPassword ?? '' },
+            { onSuccess: () => form.reset() },
+          );
+        }}
+      >
+        <Field
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          error={errors.currentPassword}
+        />
+        <Field
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          hint={PASSWORD_HINT}
+          error={errors.newPassword}
+        />
+        <FormError error={change.error} />
+        {change.isSuccess && <p role="status">Password changed.</p>}
+        <button type="submit" disabled={change.isPending}>
+          Change password
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function DeleteAccount() {
+  const navigate = useNavigate();
+  const remove = useMutation({
+    mutationFn: pendingApi.deleteMe,
+    onSuccess: async () => {
+      await signOut();
+      await navigate('/');
+    },
+  });
+  const errors = fieldErrors(remove.error);
+  return (
+    <section aria-labelledby="delete-heading" className="panel danger-zone">
+      <h2 id="delete-heading">Delete account</h2>
+      <p>This deletes your account and signs you out. It cannot be undone.</p>
+      <form
+        className="stack"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          remove.mutate({ password: formValues(e.currentTarget).password ?? '' });
+        }}
+      >
+        <Field
+          label="Password to confirm"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.password}
+        />
+        <FormError error={remove.error} />
+        <button type="submit" className="danger" disabled={remove.isPending}>
+          Delete my account
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSession, createShopClient, type SessionTokens, type ShopClient } from '@shop/client';
+import { freePort, startLocal, type RunningLocal } from '@shop/testing';
+import { BUDGETS, measureWebBudget } from '../scripts/budget.ts';
+import { launch, screenshot, seriousA11yViolations, watchedPage, type Watched } from './browser.ts';
+
+/**
+ * The web app in Debian's Chromium against `pnpm local` (API + the Vite dev server it starts),
+ * cross-origin as deployed. Access tokens live 5 s, so every journey also runs on refreshed tokens.
+ */
+const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
+const PASSWORD = 'Sh0pper-pass!';
+const TOKEN_TTL_SECONDS = 5;
+
+let local: RunningLocal;
+let apiUrl: string;
+let webUrl: string;
+let browser: Browser;
+let budgetPort: number;
+
+/** Waits for `pnpm local` to print `Web ready at …`. */
+async function webReady(running: RunningLocal): Promise<string> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const match = /Web ready at (\S+)/.exec(running.output());
+    if (match?.[1]) return match[1];
+    if (running.proc.exitCode !== null || Date.now() > deadline)
+      throw new Error(`no web app:\n${running.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  budgetPort = await freePort();
+  // Free ports (the machine is shared), so the web origins are named explicitly.
+  const origins = [webPort, budgetPort].flatMap((p) => [
+    `http://localhost:${p}`,
+    `http://127.0.0.1:${p}`,
+  ]);
+  local = await startLocal(['--port', String(apiPort), '--web-port', String(webPort)], {
+    SHOP_ADMIN_EMAIL: ADMIN.email,
+    SHOP_ADMIN_PASSWORD: ADMIN.password,
+    SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
+    SHOP_CORS_ORIGINS: origins.join(','),
+  });
+  apiUrl = local.url;
+  webUrl = await webReady(local);
+  expect(local.output()).toContain(`Web ready at ${webUrl}`);
+  browser = await launch();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (local?.proc.exitCode === null && local.proc.pid) await local.interrupt();
+});
+
+/** The machine is offline: seeded picsum.photos images are answered with a local picture. */
+async function newContext(viewport = { width: 1100, height: 800 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, baseURL: webUrl });
+  await context.route(/^https:\/\/picsum\.photos\//, (route) =>
+    route.fulfill({
+      contentType: 'image/svg+xml',
+      body: '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360"><rect width="480" height="360" fill="#c9d6e3"/><circle cx="240" cy="180" r="90" fill="#8fa9c4"/></svg>',
+    }),
+  );
+  return context;
+}
+
+/** Every page a journey visits: no serious or critical axe violation, and a screenshot. */
+async function check(w: Watched, name?: string) {
+  await w.page.waitForLoadState('networkidle');
+  expect(await seriousA11yViolations(w.page), `a11y of ${w.page.url()}`).toEqual([]);
+  if (name) await screenshot(w.page, name);
+}
+
+const anonymous = () => createShopClient({ url: apiUrl });
+/** A client signed in with the refresh token the page keeps (the session's localStorage entry). */
+async function pageClient(page: Page): Promise<ShopClient> {
+  const raw = await page.evaluate(() => localStorage.getItem('shop.session'));
+  const session = createSession();
+  session.signIn({ ...(JSON.parse(raw ?? '{}') as SessionTokens), expiresAt: 0 });
+  return createShopClient({ url: apiUrl, session });
+}
+
+async function signUpInBrowser(page: Page, email: string) {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('First name').fill('Sam');
+  await page.getByLabel('Last name').fill('Shopper');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('link', { name: 'Account' }).waitFor();
+}
+
+async function signInInBrowser(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+async function addAddressInAccount(page: Page) {
+  await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByRole('button', { name: 'Add an address' }).click();
+  await page.getByLabel('Street').fill('221B Baker Street');
+  await page.getByLabel('City').fill('London');
+  await page.getByLabel('Postal code').fill('NW1 6XE');
+  await page.getByLabel('Country').fill('GB');
+  await page.getByRole('button', { name: 'Save address' }).click();
+  await page.getByText('221B Baker Street, London').waitFor();
+}
+
+async function addToCart(page: Page, query: string) {
+  await page.getByRole('link', { name: 'Catalogue' }).click();
+  await page.getByLabel('Search products').fill(query);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('heading', { name: `Results for “${query}”` }).waitFor();
+  await page.getByTestId('product-list').getByRole('link', { name: query }).first().click();
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByText('Added to your cart.').waitFor();
+}
+
+describe('the web app against pnpm local', () => {
+  it('(a) a shopper: sign up, address, search, cart, checkout, then cancels the order', async () => {
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    await page.goto('/');
+    await page.getByTestId('product-list').waitFor();
+    await check(w, 'catalogue');
+
+    // Category navigation and paging.
+    await page
+      .getByRole('navigation', { name: 'Categories' })
+      .getByRole('link', { name: /pantry/ })
+      .click();
+    await page.getByRole('heading', { name: 'pantry' }).waitFor();
+    const pantry = page.getByTestId('product-list').getByRole('listitem');
+    await expect.poll(() => pantry.count()).toBeGreaterThan(0);
+    await page
+      .getByRole('navigation', { name: 'Categories' })
+      .getByRole('link', { name: 'All' })
+      .click();
+    const all = page.getByTestId('product-list').getByRole('listitem');
+    await expect.poll(() => all.count()).toBe(12);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => all.count()).toBe(24);
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await check(w, 'sign-in');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await check(w, 'sign-up');
+    const email = `web-${randomUUID().slice(0, 8)}@example.com`;
+    await signUpInBrowser(page, email);
+
+    await addAddressInAccount(page);
+    await check(w, 'account');
+
+    await addToCart(page, 'Headlamp');
+    await check(w, 'product');
+    await page.reload();
+    await page.getByRole('link', { name: /Cart/ }).click();
+    await page.getByRole('link', { name: 'Headlamp' }).waitFor(); // kept across the reload
+    await check(w, 'cart');
+
+    await page.getByRole('link', { name: 'Checkout' }).click();
+    await page.getByRole('radio', { name: /221B Baker Street/ }).waitFor();
+    expect(await page.getByRole('radio', { name: /221B Baker Street/ }).isChecked()).toBe(true);
+    await check(w, 'checkout');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText('Thank you! Your order is placed.').waitFor();
+    await page.getByText('PENDING').waitFor();
+    await check(w, 'order');
+
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByText('CANCELLED').first().waitFor();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await page.getByRole('list', { name: 'Orders' }).getByText('CANCELLED').waitFor();
+    await check(w, 'orders');
+
+    const api = await pageClient(page);
+    const orders = await api.orders.list.query();
+    expect(orders.items.map((o) => o.status)).toEqual(['CANCELLED']);
+
+    // The same catalogue on a phone-sized screen.
+    const phone = await newContext({ width: 390, height: 844 });
+    const p = await watchedPage(phone);
+    await p.page.goto('/');
+    await p.page.getByTestId('product-list').waitFor();
+    await check(p, 'catalogue-phone');
+    expect(await p.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+
+    expect([...w.errors, ...p.errors]).toEqual([]);
+    await context.close();
+    await phone.close();
+  });
+
+  it('shows field-level messages from the API validation', async () => {
+    const context = await newContext();
+    const { page } = await watchedPage(context);
+    await page.goto('/signup');
+    await page.getByLabel('First name').fill('Val');
+    await page.getByLabel('Last name').fill('Idation');
+    await page.getByLabel('Email').fill(`val-${randomUUID().slice(0, 8)}@example.com`);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const password = page.getByLabel('Password');
+    await expect.poll(() => password.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await password.getAttribute('aria-describedby'))!.split(' ');
+    const message = await page.locator(`[id="${describedBy[0]}"]`).textContent();
+    expect(message).toMatch(/8/);
+    await page.getByRole('alert').waitFor();
+    await context.close();
+  });
+
+  it('(b) an admin: login, adjusts stock, moves an order PENDING → PAID → SHIPPED', async () => {
+    // A shopper's order, placed through the API.
+    const email = `queue-${randomUUID().slice(0, 8)}@example.com`;
+    await anonymous().users.signUp.mutate({
+      email,
+      password: PASSWORD,
+      firstName: 'Q',
+      lastName: 'Ueue',
+    });
+    // Tokens live 5 s: a session refreshes them, as the app's does.
+    const session = createSession();
+    const shopper = createShopClient({ url: apiUrl, session });
+    session.signIn(await shopper.users.login.mutate({ email, password: PASSWORD }));
+    const address = await shopper.addresses.create.mutate({
+      street: '1 Queue Lane',
+      city: 'Springfield',
+      state: 'IL',
+      zipCode: '62701',
+      country: 'US',
+    });
+    const product = (await anonymous().products.search.query({ query: 'Headlamp' })).items[0]!;
+    const order = await shopper.orders.create.mutate({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    await signInInBrowser(page, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Order queue' }).waitFor();
+    const row = page.locator(`[data-order-id="${order.id}"]`);
+    await row.waitFor();
+    await check(w, 'admin-orders');
+    await row.getByRole('button', { name: /Mark paid/ }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'PAID', exact: true }).click();
+    await row.getByRole('button', { name: /Mark shipped/ }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'SHIPPED', exact: true }).click();
+    await row.getByText('SHIPPED').waitFor();
+    expect((await shopper.orders.byId.query({ id: order.id })).status).toBe('SHIPPED');
+
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+    await check(w, 'admin-products');
+    await page.getByRole('link', { name: 'Headlamp' }).click();
+    const stock = page.getByTestId('stock');
+    await stock.waitFor();
+    const before = Number(await stock.textContent());
+    await page.getByLabel('Adjust by').fill('5');
+    await page.getByRole('button', { name: 'Adjust stock' }).click();
+    await expect.poll(async () => Number(await stock.textContent())).toBe(before + 5);
+    await check(w, 'admin-product-edit');
+    expect((await anonymous().products.byId.query({ id: product.id })).stock).toBe(before + 5);
+
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('link', { name: 'New product' }).click();
+    await page.getByLabel('Name').fill('Web Test Lantern');
+    await page.getByLabel('Description').fill('A lantern made by the browser test.');
+    await page.getByLabel('Category').fill('outdoor');
+    await page.getByLabel('Price (USD)').fill('24.50');
+    await page.getByLabel('Initial stock').fill('3');
+    await page.getByRole('button', { name: 'Create product' }).click();
+    await page.getByRole('heading', { name: 'Edit Web Test Lantern' }).waitFor();
+    const created = await anonymous().products.search.query({ query: 'Web Test Lantern' });
+    expect(created.items[0]).toMatchObject({ price: 2450, stock: 3, category: 'outdoor' });
+
+    expect(w.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('(c) an access token expiring mid-session is refreshed without the shopper noticing', async () => {
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    const email = `refresh-${randomUUID().slice(0, 8)}@example.com`;
+    await signUpInBrowser(page, email);
+    const first = await page.evaluate(() => localStorage.getItem('shop.session'));
+    const refreshes: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('users.refresh')) refreshes.push(r.url());
+    });
+    // Past the access token's lifetime.
+    await page.waitForTimeout((TOKEN_TTL_SECONDS + 1) * 1000);
+    await page.getByRole('link', { name: 'Account' }).click();
+    await expect.poll(() => page.getByTestId('me-email').textContent()).toBe(email);
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await page.getByText('No orders yet.').waitFor();
+    expect(refreshes.length).toBeGreaterThan(0);
+    const after = await page.evaluate(() => localStorage.getItem('shop.session'));
+    const token = (raw: string | null) => (JSON.parse(raw ?? '{}') as SessionTokens).accessToken;
+    expect(token(after)).not.toBe(token(first));
+    await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    expect(w.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('(d) a double-clicked checkout places exactly one order', async () => {
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    await signUpInBrowser(page, `double-${randomUUID().slice(0, 8)}@example.com`);
+    await addAddressInAccount(page);
+    await addToCart(page, 'Headlamp');
+    await page.getByRole('link', { name: /Cart/ }).click();
+    await page.getByRole('link', { name: 'Checkout' }).click();
+    const place = page.getByRole('button', { name: 'Place order' });
+    await place.waitFor();
+    await place.dblclick();
+    await page.getByText('Thank you! Your order is placed.').waitFor();
+    await page.waitForLoadState('networkidle');
+    const orders = await (await pageClient(page)).orders.list.query();
+    expect(orders.items).toHaveLength(1);
+    expect(w.errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the budgets', () => {
+  it('initial JS and time to the first product list stay within budget', async () => {
+    const result = await measureWebBudget({ apiUrl, port: budgetPort, runs: 3 });
+    console.log(
+      `web budget: initial JS ${(result.initialJsGzipBytes / 1024).toFixed(1)} KB gzip, first product list ${result.firstProductListMs.median} ms (runs ${result.firstProductListMs.runs.join(', ')})`,
+    );
+    expect(result.initialJs.length).toBeGreaterThan(0);
+    expect(result.initialJsGzipBytes).toBeLessThanOrEqual(BUDGETS.initialJsGzipBytes);
+    // The shared CI machine is slower and busier than a laptop: twice the budget here.
+    expect(result.firstProductListMs.median).toBeLessThanOrEqual(2 * BUDGETS.firstProductListMs);
+  });
+});

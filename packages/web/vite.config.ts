@@ -1,0 +1,23 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The page calls the API cross-origin (VITE_API_URL), exactly as deployed: no dev proxy.
+export default defineConfig({
+  plugins: [react()],
+  // Pre-bundled when the dev server starts, so the first page load never triggers a reload.
+  optimizeDeps: {
+    include: [
+      'react',
+      'react-dom/client',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      'react-router',
+      '@tanstack/react-query',
+      '@trpc/tanstack-react-query',
+      '@shop/client',
+    ],
+  },
+  server: { host: 'localhost', port: 5173, strictPort: true },
+  preview: { host: 'localhost', port: 4173, strictPort: true },
+  build: { target: 'es2022', sourcemap: false },
+});
