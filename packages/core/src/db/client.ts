@@ -18,7 +18,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
  * - a retry budget (token bucket, as the SDK's standard strategy): each retry costs tokens, each
  *   success gives some back; an empty bucket means no retries, so a struggling store is not
  *   hammered with retries of retries.
- * The arithmetic per procedure is in `packages/api/RELIABILITY.md`.
+ * The arithmetic per procedure is in `docs/reliability.md`.
  */
 export interface CallBudget {
   connectionTimeoutMs: number;

@@ -74,7 +74,7 @@ export async function transactWrite<Tag extends string>(
 /**
  * How often an operation is retried after transaction conflicts, the longest pause, and the time
  * after which no new attempt starts (so the loop's worst case is `budgetMs` plus one attempt, see
- * `packages/api/RELIABILITY.md`).
+ * `docs/reliability.md`).
  */
 export const CONFLICT_RETRY = { attempts: 8, maxBackoffMs: 150, budgetMs: 1_500 } as const;
 

@@ -32,7 +32,7 @@ export interface OrderTables {
 
 /** BatchGetItem may leave keys unprocessed under load; we ask again this many times at most. */
 export const BATCH_GET_ATTEMPTS = 4;
-/** ...and never start a new round this long after the first (see `RELIABILITY.md`). */
+/** ...and never start a new round this long after the first (see `docs/reliability.md`). */
 export const BATCH_GET_BUDGET_MS = 750;
 
 const STATUSES = orderStatusSchema.options;

@@ -10,7 +10,7 @@ import { budgetOptions, LOCAL_BUDGET, LOCAL_CREDENTIALS, type CallBudget } from 
 
 /**
  * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 1.5 s per attempt,
- * 2.5 s per call, retries included (see `CallBudget` and `packages/api/RELIABILITY.md`).
+ * 2.5 s per call, retries included (see `CallBudget` and `docs/reliability.md`).
  */
 export const COGNITO_BUDGET: CallBudget = {
   connectionTimeoutMs: 500,
