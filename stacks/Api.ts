@@ -4,9 +4,9 @@ import { Function, use, type StackContext } from 'sst/constructs';
 import { Auth } from './Auth.ts';
 import { API_NODEJS_BUNDLING } from './bundling.ts';
 import { Database } from './Database.ts';
-import { CORS_ALLOW_METHODS, corsPolicy } from '../packages/core/src/cors.ts';
+import { CORS_ALLOW_METHODS, corsPolicy } from '@shop/core';
 
-export { corsOrigins } from '../packages/core/src/cors.ts';
+export { corsOrigins } from '@shop/core';
 
 /** The Lambda entry point, relative to the repository root. */
 export const API_HANDLER = 'packages/api/src/handler.handler';
@@ -55,7 +55,7 @@ export function Api({ stack, app }: StackContext) {
   const { tables, tablePrefix } = use(Database);
   const { userPool, client } = use(Auth);
   const secret = cursorSecret(stack);
-  const cors = corsPolicy(app.stage);
+  const cors = corsPolicy(app.stage, process.env.SHOP_CORS_ORIGINS);
 
   const api = new Function(stack, 'ApiFunction', {
     handler: API_HANDLER,

@@ -42,7 +42,7 @@ export const DEV_CORS_ORIGINS = [
  * `configured` is a comma-separated list (`SHOP_CORS_ORIGINS`); without it, non-prod stages
  * allow the dev servers.
  */
-export function corsOrigins(stage: string, configured = process.env.SHOP_CORS_ORIGINS): string[] {
+export function corsOrigins(stage: string, configured: string | undefined): string[] {
   const origins = (configured ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -65,7 +65,7 @@ export interface CorsPolicy {
 }
 
 /** The policy of a stage: its origins with the shared methods, headers and max-age. */
-export function corsPolicy(stage: string, configured?: string): CorsPolicy {
+export function corsPolicy(stage: string, configured: string | undefined): CorsPolicy {
   return {
     allowOrigins: corsOrigins(stage, configured),
     allowMethods: CORS_ALLOW_METHODS,

@@ -188,7 +188,7 @@ export function functionUrlListener(
   handler: FunctionUrlHandler,
   opts: FunctionUrlListenerOptions = {},
 ) {
-  const cors = opts.cors ?? corsPolicy('local');
+  const cors = opts.cors ?? corsPolicy('local', undefined);
   const idleMs = opts.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS;
   return (req: IncomingMessage, res: ServerResponse) => {
     // A client that goes away mid-request makes these emit 'error'; unheard, that kills the process.

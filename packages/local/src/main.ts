@@ -7,10 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { accessTokenTtlSeconds, portInUse } from '@shop/testing';
+import { corsPolicy } from '@shop/core';
+import { parseAccessTokenTtl, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
-import { allowWebOrigins, chooseWebPort, startWeb, type WebServer } from './web.ts';
+import { chooseWebPort, startWeb, webOrigins, type WebServer } from './web.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,9 +52,15 @@ const log = (message: string) => console.log(`[local] ${message}`);
 async function main() {
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`Invalid --port ${args.port}`);
-  const webPort = args['no-web'] ? null : await chooseWebPort(args['web-port']);
-  if (webPort !== null) allowWebOrigins(webPort);
-  const ttl = accessTokenTtlSeconds(); // fails early on a bad value
+  const webPort = args['no-web']
+    ? null
+    : await chooseWebPort(args['web-port'] ?? process.env.WEB_PORT, Boolean(process.env.VITEST));
+  // An explicit SHOP_CORS_ORIGINS always wins; otherwise the dev origins and the web app's port.
+  const cors = corsPolicy(
+    'local',
+    process.env.SHOP_CORS_ORIGINS ?? (webPort === null ? undefined : webOrigins(webPort)),
+  );
+  const ttl = parseAccessTokenTtl(process.env.SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS);
   if (ttl) log(`access tokens live ${ttl} s (SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS)`);
   if (await portInUse(port)) {
     throw new Error(`Port ${port} is already in use. Stop what uses it or pass --port <another>.`);
@@ -94,6 +101,8 @@ async function main() {
       password: process.env.SHOP_ADMIN_PASSWORD ?? 'Admin123!',
     },
     region: process.env.AWS_REGION ?? 'us-east-1',
+    cors,
+    accessTokenTtlSeconds: ttl,
     log,
     onChildExit: (name) => {
       if (stopping) return;

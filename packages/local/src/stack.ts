@@ -4,7 +4,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createDeps, createHandler, type Config } from '@shop/api';
-import { ConflictError, LOCAL_CREDENTIALS } from '@shop/core';
+import { ConflictError, LOCAL_CREDENTIALS, type CorsPolicy } from '@shop/core';
 import {
   createLocalTables,
   ensureUserPool,
@@ -35,6 +35,10 @@ export async function startLocalStack(opts: {
   seed: boolean;
   admin: { email: string; password: string };
   region: string;
+  /** Who may call the API from a browser (the stack's rule for the `local` stage). */
+  cors: CorsPolicy;
+  /** Lifetime of access tokens of a new app client; cognito-local's 24 h when undefined. */
+  accessTokenTtlSeconds?: number | undefined;
   log: (message: string) => void;
   onChildExit?: (name: string) => void;
 }): Promise<LocalStack> {
@@ -72,10 +76,11 @@ export async function startLocalStack(opts: {
       log(`upgraded ${change}`);
     }
     log('creating the user pool, app client and admin group…');
-    const pool = await ensureUserPool(cognito.endpoint, {
-      poolName: 'shop-local',
-      clientName: 'shop-local-client',
-    });
+    const pool = await ensureUserPool(
+      cognito.endpoint,
+      { poolName: 'shop-local', clientName: 'shop-local-client' },
+      { accessTokenTtlSeconds: opts.accessTokenTtlSeconds },
+    );
 
     // The same handler as in Lambda, built from a config object instead of the environment.
     const config: Config = {
@@ -134,7 +139,7 @@ export async function startLocalStack(opts: {
     }
 
     return {
-      listener: functionUrlListener(handler),
+      listener: functionUrlListener(handler, { cors: opts.cors }),
       admin: { email },
       dynamoEndpoint: dynamo.endpoint,
       cognitoEndpoint: cognito.endpoint,

@@ -19,10 +19,12 @@ export const DEFAULT_WEB_PORT = 5173;
  * test runner ($VITEST), which starts many `pnpm local`s at once for the API alone, the web app
  * starts only when a --web-port is given.
  */
-export async function chooseWebPort(option: string | undefined): Promise<number | null> {
-  const given = option ?? process.env.WEB_PORT;
+export async function chooseWebPort(
+  given: string | undefined,
+  underTestRunner: boolean,
+): Promise<number | null> {
   if (given === undefined) {
-    if (process.env.VITEST) return null;
+    if (underTestRunner) return null;
     return (await portInUse(DEFAULT_WEB_PORT)) ? freePort() : DEFAULT_WEB_PORT;
   }
   const port = Number(given);
@@ -36,17 +38,15 @@ export async function chooseWebPort(option: string | undefined): Promise<number 
 
 /**
  * The API's allowed origins with the web app on `webPort`: the dev servers of the shared policy,
- * the web port and `vite preview`, by both local names. Only when SHOP_CORS_ORIGINS is not set:
- * an explicit list always wins.
+ * the web port and `vite preview`, by both local names (comma-separated, as SHOP_CORS_ORIGINS).
  */
-export function allowWebOrigins(webPort: number) {
-  if (process.env.SHOP_CORS_ORIGINS) return;
+export function webOrigins(webPort: number): string {
   const origins = new Set<string>(DEV_CORS_ORIGINS);
   for (const port of [webPort, PREVIEW_PORT]) {
     origins.add(`http://localhost:${port}`);
     origins.add(`http://127.0.0.1:${port}`);
   }
-  process.env.SHOP_CORS_ORIGINS = [...origins].join(',');
+  return [...origins].join(',');
 }
 
 export interface WebServer {

@@ -115,8 +115,7 @@ export async function startCognitoLocal(
  * `SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS`: how long access tokens of a NEW app client live (to try
  * token refresh without waiting a day). Unset: cognito-local's default, 24 h.
  */
-export function accessTokenTtlSeconds(): number | undefined {
-  const raw = process.env.SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS;
+export function parseAccessTokenTtl(raw: string | undefined): number | undefined {
   if (!raw) return undefined;
   const ttl = Number(raw);
   if (!Number.isInteger(ttl) || ttl <= 0) {
@@ -133,6 +132,7 @@ export function accessTokenTtlSeconds(): number | undefined {
 export async function ensureUserPool(
   endpoint: string,
   names: { poolName: string; clientName: string },
+  options: { accessTokenTtlSeconds?: number | undefined } = {},
 ): Promise<{ userPoolId: string; clientId: string }> {
   const cognito = client(endpoint);
   try {
@@ -165,7 +165,7 @@ export async function ensureUserPool(
       (c) => c.ClientName === names.clientName,
     )?.ClientId;
     if (!clientId) {
-      const ttl = accessTokenTtlSeconds();
+      const ttl = options.accessTokenTtlSeconds;
       const created = await cognito.send(
         new CreateUserPoolClientCommand({
           UserPoolId: userPoolId,
