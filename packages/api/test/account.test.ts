@@ -413,10 +413,12 @@ describe('an account created outside users.signUp', () => {
 
 describe('a sign-up that finds its email taken', () => {
   const signUp = (email: string, password = PASSWORD) =>
-    call<{ user: { id: string; firstName: string }; needsConfirmation: boolean }>(
-      'users.signUp',
-      { email, password, firstName: 'Eve', lastName: 'Copy' },
-    );
+    call<{ user: { id: string; firstName: string }; needsConfirmation: boolean }>('users.signUp', {
+      email,
+      password,
+      firstName: 'Eve',
+      lastName: 'Copy',
+    });
 
   it('finishes an account without a profile when the password opens it, once', async () => {
     const email = newEmail();
