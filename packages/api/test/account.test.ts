@@ -410,3 +410,89 @@ describe('an account created outside users.signUp', () => {
     expect(updated.data).toMatchObject({ email, firstName: 'Katherine', lastName: '-' });
   });
 });
+
+describe('a sign-up that finds its email taken', () => {
+  const signUp = (email: string, password = PASSWORD) =>
+    call<{ user: { id: string; firstName: string }; needsConfirmation: boolean }>('users.signUp', {
+      email,
+      password,
+      firstName: 'Eve',
+      lastName: 'Copy',
+    });
+
+  it('finishes an account without a profile when the password opens it, once', async () => {
+    const email = newEmail();
+    const created = await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: inject('userPoolId'),
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'given_name', Value: 'Grace' },
+          { Name: 'family_name', Value: 'Hopper' },
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: inject('userPoolId'),
+        Username: email,
+        Password: PASSWORD,
+        Permanent: true,
+      }),
+    );
+
+    // A wrong password learns only what any taken email tells, and writes nothing.
+    const wrong = await signUp(email, NEW_PASSWORD);
+    expect(wrong.error).toMatchObject({
+      message: 'Email already registered',
+      data: { code: 'CONFLICT' },
+    });
+    expect(await h.deps.services.users.store.get(sub!)).toBeUndefined();
+
+    // The account's own names, not the ones presented now.
+    const finished = await signUp(email);
+    expect(finished.status).toBe(200);
+    expect(finished.data).toMatchObject({
+      user: { id: sub, email, firstName: 'Grace' },
+      needsConfirmation: false,
+    });
+    expect(await h.deps.services.users.store.get(sub!)).toEqual(finished.data.user);
+
+    // Now it is a finished sign-up: taken, whatever the password.
+    const again = await signUp(email);
+    expect(again.error).toMatchObject({
+      message: 'Email already registered',
+      data: { code: 'CONFLICT' },
+    });
+  });
+
+  it('confirms an unconfirmed account on an auto-confirming stage only with its password', async () => {
+    const email = newEmail();
+    const unconfirmed = createCognitoIdentityProvider({
+      region: 'us-east-1',
+      endpoint: inject('cognitoEndpoint'),
+      userPoolId: inject('userPoolId'),
+      clientId: inject('clientId'),
+      autoConfirm: false,
+    });
+    const { sub } = await unconfirmed.signUp({
+      email,
+      password: PASSWORD,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    });
+
+    expect((await signUp(email, NEW_PASSWORD)).error?.data.code).toBe('CONFLICT');
+    expect((await login(email)).status).toBe(401);
+
+    const finished = await signUp(email);
+    expect(finished.data).toMatchObject({
+      user: { id: sub, firstName: 'Ada' },
+      needsConfirmation: false,
+    });
+    expect((await login(email)).status).toBe(200);
+  });
+});

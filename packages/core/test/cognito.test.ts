@@ -217,6 +217,37 @@ describe('sign-up without automatic confirmation', () => {
   });
 });
 
+describe('resuming a sign-up whose email is taken', () => {
+  it('opens an unconfirmed account only with its password, confirming it on auto-confirm', async () => {
+    const email = newEmail();
+    await provider(false).signUp(person(email));
+
+    await expect(provider(false).resumeSignUp(email, 'Wr0ng-horse!')).resolves.toBeUndefined();
+    await expect(provider(true).resumeSignUp(email, 'Wr0ng-horse!')).resolves.toBeUndefined();
+    // Without auto-confirmation it stays unconfirmed: the emailed code is still needed.
+    await expect(provider(false).resumeSignUp(email, PASSWORD)).resolves.toEqual({
+      confirmed: false,
+    });
+    await expect(provider(false).login(email, PASSWORD)).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+
+    await expect(provider(true).resumeSignUp(email, PASSWORD)).resolves.toEqual({
+      confirmed: true,
+    });
+    await expect(provider(true).login(email, PASSWORD)).resolves.toHaveProperty('tokenType');
+  });
+
+  it('opens a confirmed account only with its password, and refuses unknown emails', async () => {
+    const identity = provider(true);
+    const email = newEmail();
+    await identity.signUp(person(email));
+    await expect(identity.resumeSignUp(email, 'Wr0ng-horse!')).resolves.toBeUndefined();
+    await expect(identity.resumeSignUp(email, PASSWORD)).resolves.toEqual({ confirmed: true });
+    await expect(identity.resumeSignUp(newEmail(), PASSWORD)).resolves.toBeUndefined();
+  });
+});
+
 /**
  * Failures cognito-local never produces (it has no password policy and no throttling), served by
  * a stand-in that speaks Cognito's JSON protocol, so the real SDK parses them.

@@ -42,6 +42,13 @@ export interface IdentityProvider {
   login(email: string, password: string): Promise<Tokens>;
   refresh(refreshToken: string): Promise<Omit<Tokens, 'refreshToken'>>;
   logout(refreshToken: string): Promise<void>;
+  /**
+   * For a sign-up that found its email taken: whether `password` opens that account, checked with
+   * a login (whose session is revoked at once). `undefined` when it does not (wrong password,
+   * disabled, a challenge), which the caller answers like any taken email. An unconfirmed account
+   * is confirmed here on stages that auto-confirm, as its own sign-up would have done.
+   */
+  resumeSignUp(email: string, password: string): Promise<{ confirmed: boolean } | undefined>;
   /** Deletes the account (by email or Cognito username); already gone is fine. */
   deleteUser(username: string): Promise<void>;
   /** Sends a reset code; an unknown or unusable account is answered the same (nothing happens). */
@@ -213,6 +220,21 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
     };
   };
 
+  /** `AdminConfirmSignUp` (auto-confirming stages only). */
+  const autoConfirm = async (email: string) => {
+    const { client, mod } = await load();
+    await client
+      .send(new mod.AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: email }))
+      .catch((error: unknown) => {
+        // The SDK retried a confirmation whose answer was lost: confirmed is what we want.
+        const confirmedAlready =
+          error instanceof Error &&
+          error.name === 'NotAuthorizedException' &&
+          /status is CONFIRMED/i.test(error.message);
+        if (!confirmedAlready) throw error;
+      });
+  };
+
   return {
     async signUp({ email, password, firstName, lastName }) {
       const { client, mod } = await load();
@@ -232,24 +254,57 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
         if (!result.UserSub) throw new Error('Cognito returned no user sub');
         let confirmed = result.UserConfirmed ?? false;
         if (!confirmed && config.autoConfirm) {
-          await client
-            .send(
-              new mod.AdminConfirmSignUpCommand({ UserPoolId: config.userPoolId, Username: email }),
-            )
-            .catch((error: unknown) => {
-              // The SDK retried a confirmation whose answer was lost: confirmed is what we want.
-              const confirmedAlready =
-                error instanceof Error &&
-                error.name === 'NotAuthorizedException' &&
-                /status is CONFIRMED/i.test(error.message);
-              if (!confirmedAlready) throw error;
-            });
+          // If this fails the account stays unconfirmed; a retried sign-up resumes it.
+          await autoConfirm(email);
           confirmed = true;
         }
         return { sub: result.UserSub, confirmed };
       } catch (error) {
         translate(error, 'signUp');
       }
+    },
+
+    async resumeSignUp(email, password) {
+      const { client, mod } = await load();
+      let result: CognitoSdk.InitiateAuthCommandOutput;
+      try {
+        result = await client.send(
+          new mod.InitiateAuthCommand({
+            ClientId: config.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: email, PASSWORD: password },
+          }),
+        );
+      } catch (error) {
+        const name = error instanceof Error ? error.name : '';
+        if (name !== 'UserNotConfirmedException') {
+          if (
+            [
+              'NotAuthorizedException',
+              'UserNotFoundException',
+              'InvalidPasswordException',
+              'PasswordResetRequiredException',
+            ].includes(name)
+          ) {
+            return undefined;
+          }
+          translate(error, 'login');
+        }
+        // Cognito checks the password before it says "not confirmed" (cognito-local does too).
+        // Were it ever to say so for any password, the caller would learn only that the account
+        // is unconfirmed, which that same public InitiateAuth answer already tells anyone.
+        if (!config.autoConfirm) return { confirmed: false };
+        await autoConfirm(email).catch((confirmError: unknown) => translate(confirmError, 'admin'));
+        return { confirmed: true };
+      }
+      const refreshToken = result.AuthenticationResult?.RefreshToken;
+      // A challenge (temporary password, MFA): not an account a sign-up can finish.
+      if (!refreshToken) return undefined;
+      // The session only proved the password; nobody holds it, so it must not stay valid.
+      await client
+        .send(new mod.RevokeTokenCommand({ ClientId: config.clientId, Token: refreshToken }))
+        .catch(() => undefined);
+      return { confirmed: true };
     },
 
     async confirmSignUp(email, code) {

@@ -71,30 +71,65 @@ export class UserService {
 
   /**
    * Creates the Cognito account, then the profile row keyed by its `sub`. If the row cannot be
-   * written, the Cognito account is deleted again so that a retry of the same sign-up succeeds.
+   * written, both are undone so that a retry of the same sign-up starts afresh. A sign-up that
+   * finds its email taken may be this one, half done (a lost answer, a failed step or rollback):
+   * it is finished instead of refused when the password matches (`resumeSignUp`).
    */
   async signUp(
     identity: IdentityProvider,
     input: SignUpInput,
   ): Promise<{ user: User; needsConfirmation: boolean }> {
-    const { sub, confirmed } = await identity.signUp(input);
+    let account: { sub: string; confirmed: boolean };
+    try {
+      account = await identity.signUp(input);
+    } catch (error) {
+      if (error instanceof ConflictError) return this.resumeSignUp(identity, input, error);
+      throw error;
+    }
     const now = this.clock.now().toISOString();
     try {
-      const user = await this.store.create({
-        id: sub,
+      const user = await this.writeProfile({
+        id: account.sub,
         email: input.email.toLowerCase(),
         firstName: input.firstName,
         lastName: input.lastName,
         createdAt: now,
         updatedAt: now,
       });
-      return { user, needsConfirmation: !confirmed };
+      return { user, needsConfirmation: !account.confirmed };
     } catch (error) {
-      await identity.deleteUser(input.email).catch((rollbackError: unknown) => {
+      // A write whose answer was lost still wrote the row: it goes first, then the account, so
+      // no row outlives its account (a retry gets a new sub, and a second row would share the
+      // email). A failed undo leaves an account a retry resumes.
+      try {
+        await this.store.remove(account.sub);
+        await identity.deleteUser(input.email);
+      } catch (rollbackError) {
         throw new AggregateError([error, rollbackError], 'Sign-up failed and could not be undone');
-      });
+      }
       throw error;
     }
+  }
+
+  /**
+   * The email has an account. A finished one (active, with a profile) is "already registered",
+   * whatever the password: nothing more is told. Otherwise, when the password opens it, the
+   * sign-up is finished: confirmed where the stage auto-confirms, and its profile written once
+   * (keyed by the account's `sub`, so never a second row), from the account's own attributes.
+   */
+  private async resumeSignUp(
+    identity: IdentityProvider,
+    input: SignUpInput,
+    conflict: ConflictError,
+  ): Promise<{ user: User; needsConfirmation: boolean }> {
+    const account = await identity.getUser(input.email);
+    if (!account?.email) throw conflict;
+    const existing = await this.store.get(account.sub, { consistent: true });
+    if (account.active && existing) throw conflict;
+    const opened = await identity.resumeSignUp(input.email, input.password);
+    if (!opened) throw conflict;
+    const user = existing ?? (await this.writeProfile(profileFromAccount(account, this.clock)));
+    return { user, needsConfirmation: !opened.confirmed };
   }
 
   async confirmSignUp(
@@ -251,10 +286,17 @@ export class UserService {
     if (!account?.active || !account.email || account.sub !== id) {
       throw new NotFoundError('User not found');
     }
-    const profile = profileFromAccount(account, this.clock);
+    return this.writeProfile(profileFromAccount(account, this.clock));
+  }
+
+  /**
+   * Writes the profile once (a conditional put), or returns the one already there: written
+   * meanwhile by the trigger or a parallel request, or by this very write when the SDK retried
+   * it after a lost answer. Either way it belongs to the same `sub`.
+   */
+  private async writeProfile(profile: User): Promise<User> {
     if (await this.store.createIfAbsent(profile)) return profile;
-    // Written meanwhile (the trigger, or a parallel request): that one is the profile.
-    const written = await this.store.get(id, { consistent: true });
+    const written = await this.store.get(profile.id, { consistent: true });
     if (!written) throw new NotFoundError('User not found');
     return written;
   }

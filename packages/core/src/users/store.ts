@@ -24,7 +24,7 @@ export class UserStore {
    */
   async createIfAbsent(user: User): Promise<boolean> {
     try {
-      await this.repo.create(user);
+      await this.create(user);
       return true;
     } catch (error) {
       if (error instanceof ConflictError) return false;
