@@ -290,10 +290,11 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
           }
           translate(error, 'login');
         }
-        // Cognito checks the password before it says "not confirmed" (cognito-local does too).
-        // Were it ever to say so for any password, the caller would learn only that the account
-        // is unconfirmed, which that same public InitiateAuth answer already tells anyone.
-        if (!config.autoConfirm) return { confirmed: false };
+        // Reports differ on whether real Cognito checks the password before it says "not
+        // confirmed", so this answer proves nothing there: outside auto-confirm the sign-up is not
+        // resumed (409). The user confirms with the code Cognito sent, and the post-confirmation
+        // trigger writes the profile. cognito-local checks the password first.
+        if (!config.autoConfirm) return undefined;
         await autoConfirm(email).catch((confirmError: unknown) => translate(confirmError, 'admin'));
         return { confirmed: true };
       }
