@@ -1,9 +1,10 @@
 /**
- * The HTTP gap: CPU profiles (`node --cpu-prof`) of the served shop and bare bundles under the same
- * autocannon load, self time summed by function and by module. The profiled bundles are built like
+ * The HTTP gap: CPU profiles (V8's sampling profiler, as `node --cpu-prof` uses, started through
+ * the inspector after a warm-up so start-up is left out) of the served shop and bare bundles under
+ * the same autocannon load, self time summed by function and by module. The profiled bundles are built like
  * the shipped ones but unminified with a source map, so frames map back to their package or file.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,7 @@ export async function profileHttp(
 ): Promise<ProfileResult> {
   const dir = join(ROOT, 'bench/.build/profiles');
   rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const profiles: Profile[] = [];
   for (const variant of PROFILED) {
     const bundle = await bundleLikeSst(
@@ -59,21 +61,18 @@ export async function profileHttp(
       },
     );
     for (const [procedure, path] of Object.entries(httpPaths(productId))) {
-      const name = `${variant}-${procedure}.cpuprofile`;
-      const served = await serveBundle(bundle.main, env, [
-        '--cpu-prof',
-        `--cpu-prof-dir=${dir}`,
-        `--cpu-prof-name=${name}`,
-      ]);
+      const file = join(dir, `${variant}-${procedure}.cpuprofile`);
+      const served = await serveBundle(bundle.main, env);
       let reqPerSec = 0;
       try {
+        await load(`${served.url}${path}`, 1); // warm up: JIT, connections, JWKS-free paths
+        await served.command('profile-start', 'profile-started');
         reqPerSec = round((await load(`${served.url}${path}`, seconds)).requests.average, 0);
+        await served.command(`profile-stop ${file}`, 'profile-written');
       } finally {
         await served.stop();
       }
-      const file = readdirSync(dir).find((f) => f === name);
-      if (!file) throw new Error(`no CPU profile written for ${name}`);
-      const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+      const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
       profiles.push({ variant, procedure, reqPerSec, ...analyse(profile) });
       step(`  profiled ${variant} ${procedure} (${reqPerSec} req/s)`);
     }

@@ -6,7 +6,9 @@ import { ROOT } from '../common.ts';
 
 export interface Served {
   url: string;
-  /** Ends the server and waits for it to exit (a CPU profile is written on exit). */
+  /** Sends a command line to serve.ts and waits for the line that answers it. */
+  command(line: string, answer: string): Promise<void>;
+  /** Ends the server and waits for it to exit. */
   stop(): Promise<void>;
 }
 
@@ -28,8 +30,18 @@ export async function serveBundle(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    command: (line, answer) =>
+      new Promise<void>((resolve) => {
+        const listener = (chunk: Buffer) => {
+          if (!chunk.toString().includes(answer)) return;
+          server.stdout.off('data', listener);
+          resolve();
+        };
+        server.stdout.on('data', listener);
+        server.stdin.write(`${line}\n`);
+      }),
     async stop() {
-      server.stdin.end(); // serve.ts exits on end of stdin, writing its profile if any
+      server.stdin.end(); // serve.ts exits on end of stdin
       const timer = setTimeout(() => server.kill(), 10_000);
       await exited;
       clearTimeout(timer);
