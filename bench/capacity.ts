@@ -14,7 +14,8 @@
  *   transaction costs 2×, condition checks included. Writes need the item before and after: with
  *   `snapshots` on, the middleware reads them with a separate client (bench-only, untimed runs).
  */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDefinition } from '@shop/core';
 
 export interface Units {

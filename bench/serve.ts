@@ -17,6 +17,7 @@ createServer(functionUrlListener(handler)).listen(Number(port), '127.0.0.1', () 
 });
 
 let session: Session | undefined;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
   void (async () => {
@@ -27,10 +28,13 @@ lines.on('line', (line) => {
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
+      cpuAtStart = process.cpuUsage();
       console.log('profile-started');
     } else if (command === 'profile-stop' && session && file) {
+      const cpu = process.cpuUsage(cpuAtStart);
       const { profile } = await session.post('Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
+      // `cpuUs`: CPU time this process really got (the samples are taken on wall time).
+      writeFileSync(file, JSON.stringify({ ...profile, cpuUs: cpu.user + cpu.system }));
       session.disconnect();
       console.log('profile-written');
     }

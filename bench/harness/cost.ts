@@ -6,7 +6,12 @@
  * million calls.
  */
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createServices, tableDefinitions, tableNamesFor } from '@shop/core';
 import { createDeps, createHandler, loadConfig } from '@shop/api';
 import { median, PREFIX, round, step } from '../common.ts';
@@ -132,12 +137,15 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       orderDate: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
     }));
     for (let i = 0; i < rows.length; i += 25) {
-      let request: Record<string, unknown[]> | undefined = {
+      type Request = NonNullable<BatchWriteCommandInput['RequestItems']>;
+      let request: Request | undefined = {
         [`${PREFIX}Orders`]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
       };
       while (request && Object.keys(request).length > 0) {
-        const result = await doc.send(new BatchWriteCommand({ RequestItems: request as never }));
-        request = result.UnprocessedItems as typeof request;
+        const result: BatchWriteCommandOutput = await doc.send(
+          new BatchWriteCommand({ RequestItems: request }),
+        );
+        request = result.UnprocessedItems;
       }
     }
   }
@@ -222,7 +230,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
         );
       }
       if (i > 0) times.push(ms);
-      else calls = recorder.calls;
+      else calls = [...recorder.calls];
     }
     const reads = calls.filter((c) => c.kind === 'read');
     const writes = calls.filter((c) => c.kind === 'write');

@@ -82,7 +82,7 @@ export async function measureWarmOverhead(
     byIdTimes.shop.push(await time(() => shop(byId, context)));
     byIdTimes.bare.push(await time(() => bare(byId)));
     byIdTimes.hono.push(await time(() => hono(byId as never, context)));
-    byIdTimes['typical-trpc'].push(await time(() => typical(byId as never, context)));
+    byIdTimes['typical-trpc'].push(await time(() => typical(byId, context)));
   }
   const best = (values: number[]) => Math.min(...values);
   return {
