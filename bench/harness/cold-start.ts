@@ -27,7 +27,7 @@ function coldStart(bundle: string, env: NodeJS.ProcessEnv): ColdSample {
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as ColdSample;
 }
 
-/** `runs` samples per variant, interleaved so machine noise hits every variant alike. */
+/** `runs` samples per variant, interleaved (in rotating order) so noise hits every variant alike. */
 export function measureColdStarts(
   bundles: PerVariant<{ main: string }>,
   env: NodeJS.ProcessEnv,
@@ -35,7 +35,9 @@ export function measureColdStarts(
 ): PerVariant<ColdStartResult> {
   const samples = perVariant((): ColdSample[] => []);
   for (let run = 0; run < runs; run++) {
-    for (const variant of VARIANTS) samples[variant].push(coldStart(bundles[variant].main, env));
+    // Rotate who goes first, so no variant always runs right after the same neighbour.
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]!);
+    for (const variant of order) samples[variant].push(coldStart(bundles[variant].main, env));
     if ((run + 1) % 5 === 0) step(`  ${run + 1}/${runs}`);
   }
   return perVariant((v) => ({
