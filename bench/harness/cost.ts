@@ -154,7 +154,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
     ...[10, 20, 100].map((limit): Scenario => ({
       procedure: 'products.list',
       scenario: `limit ${limit}`,
-      needed: { reads: limit, writes: 0, note: `${limit} products` },
+      needed: { reads: limit, writes: 0, note: 'the `limit` products of the page' },
       call: () => rpc('query', 'products.list', { limit }),
     })),
     {
@@ -197,7 +197,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       needed: {
         reads: n + 1,
         writes: n + 2,
-        note: `reads ${n} products + address; writes order (lines inside) + ${n} stock decrements + address check`,
+        note: 'reads the n products and the address; writes the order (its lines inside it), n stock decrements and the address check',
       },
       call: () => order(buyer!, n),
     })),
