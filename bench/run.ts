@@ -150,6 +150,10 @@ async function main() {
       profiles,
     });
     console.log(`\n${md}`);
+    if (!flashSale.ok) {
+      console.error('flash sale: the stock sold does not match the orders placed (see above)');
+      process.exitCode = 1;
+    }
     step(`done in ${elapsedSeconds().toFixed(0)} s`);
   } finally {
     await Promise.all([dynamo.stop(), cognito.stop()]);
