@@ -128,6 +128,10 @@ function locate(frame: CpuProfile['nodes'][number]['callFrame']): { fn: string; 
       return { fn: `${fn} (${entry.originalSource.split('/').pop()}:${line})`, module };
     }
   }
+  // esbuild's own runtime helpers have no source: `__name` is what `keepNames` costs.
+  if (frame.url.includes('/bench/.build/') && fn.startsWith('__')) {
+    return { fn, module: `(esbuild ${fn})` };
+  }
   return { fn, module: moduleOf(frame.url) };
 }
 
