@@ -9,7 +9,24 @@ import { API_NODEJS_BUNDLING } from '../stacks/bundling.ts';
  * (options copied from sst/runtime/handlers/node.js for ESM: platform node, target esnext, main
  * fields module/main, keepNames, the createRequire banner), so the bench measures what ships.
  */
-export async function bundleLikeSst(entry: string, outdir: string) {
+export interface BundleSizes {
+  mainBytes: number;
+  mainGzipBytes: number;
+  startupBytes: number;
+  totalBytes: number;
+  chunks: number;
+  topContributors: { name: string; bytes: number }[];
+}
+
+/**
+ * `forProfile`: the same build unminified and with a source map, so a CPU profile names functions
+ * and modules (`harness/profile.ts`); never used for the size or speed figures.
+ */
+export async function bundleLikeSst(
+  entry: string,
+  outdir: string,
+  options: { forProfile?: boolean } = {},
+): Promise<BundleSizes & { main: string }> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build({
@@ -30,18 +47,18 @@ export async function bundleLikeSst(entry: string, outdir: string) {
         `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
       ].join('\n'),
     },
-    minify: API_NODEJS_BUNDLING.minify,
+    minify: options.forProfile ? false : API_NODEJS_BUNDLING.minify,
     splitting: API_NODEJS_BUNDLING.splitting,
     outdir,
     outExtension: { '.js': '.mjs' },
-    sourcemap: false,
+    sourcemap: options.forProfile ? 'linked' : false,
   });
   const main = join(outdir, `${basename(entry).replace(/\.ts$/, '')}.mjs`);
   return { main, ...sizes(result.metafile, main) };
 }
 
-function sizes(metafile: Metafile, main: string) {
-  const outputs = Object.entries(metafile.outputs);
+function sizes(metafile: Metafile, main: string): BundleSizes {
+  const outputs = Object.entries(metafile.outputs).filter(([path]) => !path.endsWith('.map'));
   const mainOutput = outputs.find(([path]) => main.endsWith(path) || path.endsWith(basename(main)));
   const mainCode = readFileSync(main);
   const contributors = new Map<string, number>();
@@ -75,7 +92,7 @@ function sizes(metafile: Metafile, main: string) {
 }
 
 /** `node_modules/.pnpm/x/node_modules/@aws-sdk/client-dynamodb/dist/…` → `@aws-sdk/client-dynamodb`. */
-function packageOf(path: string): string {
+export function packageOf(path: string): string {
   const parts = path.split('node_modules/');
   const last = parts[parts.length - 1] ?? path;
   if (parts.length === 1)

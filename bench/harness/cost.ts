@@ -1,0 +1,321 @@
+/**
+ * Cost per call: every procedure runs through the real handler (`createHandler` over `createDeps`,
+ * cognito-local tokens verified for real) in this process against DynamoDB Local, with the
+ * bench-only capacity middleware on its DocumentClient. Per procedure: items read/written against
+ * what the data model needs, RRU/WRU, billed Lambda duration, and the on-demand price of a
+ * million calls.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createServices, tableDefinitions, tableNamesFor } from '@shop/core';
+import { createDeps, createHandler, loadConfig } from '@shop/api';
+import { median, PREFIX, round, step } from '../common.ts';
+import { recordCapacity } from '../capacity.ts';
+import { createAccounts, data, inProcessRpc, type Account, type RpcAnswer } from '../rpc.ts';
+
+/** us-east-1, on-demand; prices as of 2024-11 (AWS pricing pages). */
+export const PRICES = {
+  asOf: '2024-11 (AWS pricing pages)',
+  region: 'us-east-1',
+  perMillionRru: 0.125,
+  perMillionWru: 0.625,
+  lambdaArmPerGbSecond: 0.0000133334,
+  lambdaPerMillionRequests: 0.2,
+  lambdaMemoryGb: 1, // the stack's 1024 MB arm64 function
+} as const;
+
+export interface CostRow {
+  procedure: string;
+  scenario: string;
+  dynamoCalls: number;
+  itemsRead: number;
+  itemsWritten: number;
+  /** What the data model needs at least, and why. */
+  needed: { reads: number; writes: number; note: string };
+  rru: number;
+  wru: number;
+  /** Part of `wru` spent keeping global secondary indexes up to date. */
+  gsiWru: number;
+  /** What DynamoDB Local itself reports (wrong for transactions: see capacity.ts). */
+  reported: { rru: number; wru: number };
+  medianMs: number;
+  /** Lambda bills per 1 ms, rounded up. */
+  billedMs: number;
+  perMillion: { dynamoDb: number; lambda: number; total: number };
+  flags: string[];
+}
+
+export interface CostResult {
+  prices: typeof PRICES;
+  method: string;
+  samples: number;
+  rows: CostRow[];
+  /** One million 3-line orders placed (orders.create only). */
+  millionOrders: CostRow['perMillion'];
+}
+
+interface Scenario {
+  procedure: string;
+  scenario: string;
+  needed: CostRow['needed'];
+  /** Runs before each timed call, untimed (e.g. an order to cancel). */
+  prepare?: () => Promise<unknown>;
+  call: (prepared: unknown) => Promise<RpcAnswer>;
+}
+
+export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Promise<CostResult> {
+  const config = loadConfig(env);
+  const doc = createDocumentClient({
+    region: config.region,
+    endpoint: config.dynamoEndpoint,
+    maxAttempts: 3,
+  });
+  const recorder = recordCapacity(
+    doc,
+    Object.fromEntries(tableDefinitions.map((t) => [`${PREFIX}${t.name}`, t])),
+    createDocumentClient({
+      region: config.region,
+      endpoint: config.dynamoEndpoint,
+      maxAttempts: 3,
+    }),
+  );
+  const services = createServices({
+    doc,
+    tables: tableNamesFor(PREFIX),
+    cursorSecret: config.cursorSecret,
+  });
+  // The shipped wiring (verifier, identity provider) with the instrumented DocumentClient.
+  const deps = { ...createDeps(config), services };
+  const rpc = inProcessRpc(createHandler(deps, { error: () => undefined, info: () => undefined }));
+
+  step('  cost: 120 products, 4 accounts, order histories of 10/100/1,000…');
+  const products: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const id = `cost-${String(i).padStart(3, '0')}`;
+    await services.products.create(
+      {
+        name: `Bench product ${i}`,
+        description:
+          'A product of ordinary size for the cost figures: a name, a description of a few ' +
+          'sentences like a real catalogue has, a price, a category and the stock level.',
+        price: 1000 + i,
+        category: `cost-${i % 5}`,
+        stock: 900_000,
+        imageUrl: `https://images.example.com/products/${id}.jpg`,
+      },
+      id,
+    );
+    products.push(id);
+  }
+  const [buyer, ...historyUsers] = await createAccounts(rpc, 4, `cost-${Date.now()}`, 2);
+  const lines = (n: number) =>
+    products.slice(0, n).map((productId) => ({ productId, quantity: 1 }));
+  const order = (account: Account, n: number) =>
+    rpc(
+      'mutation',
+      'orders.create',
+      { items: lines(n), shippingAddressId: account.addressId },
+      account.token,
+    );
+  const histories = [10, 100, 1000] as const;
+  for (const [i, size] of histories.entries()) await seedHistory(historyUsers[i]!, size);
+  const threeLine = await data<{ id: string }>(order(buyer!, 3));
+
+  async function seedHistory(account: Account, size: number) {
+    const first = await data<{ id: string }>(order(account, 1));
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: `${PREFIX}Orders`, Key: { id: first.id } }),
+    );
+    const rows = Array.from({ length: size - 1 }, (_, i) => ({
+      ...Item,
+      id: randomUUID(),
+      orderDate: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
+    }));
+    for (let i = 0; i < rows.length; i += 25) {
+      type Request = NonNullable<BatchWriteCommandInput['RequestItems']>;
+      let request: Request | undefined = {
+        [`${PREFIX}Orders`]: rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result: BatchWriteCommandOutput = await doc.send(
+          new BatchWriteCommand({ RequestItems: request }),
+        );
+        request = result.UnprocessedItems;
+      }
+    }
+  }
+
+  const scenarios: Scenario[] = [
+    ...[10, 20, 100].map((limit): Scenario => ({
+      procedure: 'products.list',
+      scenario: `limit ${limit}`,
+      needed: { reads: limit, writes: 0, note: 'the `limit` products of the page' },
+      call: () => rpc('query', 'products.list', { limit }),
+    })),
+    {
+      procedure: 'products.byId',
+      scenario: '',
+      needed: { reads: 1, writes: 0, note: 'the product' },
+      call: () => rpc('query', 'products.byId', { id: products[0] }),
+    },
+    {
+      procedure: 'users.me',
+      scenario: '',
+      needed: { reads: 1, writes: 0, note: 'the user row' },
+      call: () => rpc('query', 'users.me', undefined, buyer!.token),
+    },
+    {
+      procedure: 'addresses.list',
+      scenario: '1 address',
+      needed: { reads: 1, writes: 0, note: 'the addresses' },
+      call: () => rpc('query', 'addresses.list', undefined, buyer!.token),
+    },
+    {
+      procedure: 'orders.byId',
+      scenario: '3 lines',
+      needed: {
+        reads: 4,
+        writes: 0,
+        note: 'order + 3 item rows (1 if the order row carried name and price per line)',
+      },
+      call: () => rpc('query', 'orders.byId', { id: threeLine.id }, buyer!.token),
+    },
+    ...histories.map((size, i): Scenario => ({
+      procedure: 'orders.list',
+      scenario: `history ${size.toLocaleString('en-US')}, first page of 20`,
+      needed: { reads: Math.min(20, size), writes: 0, note: 'one page of orders' },
+      call: () => rpc('query', 'orders.list', { limit: 20 }, historyUsers[i]!.token),
+    })),
+    ...[1, 3, 5, 25].map((n): Scenario => ({
+      procedure: 'orders.create',
+      scenario: `${n} line${n > 1 ? 's' : ''}`,
+      needed: {
+        reads: n + 1,
+        writes: n + 2,
+        note: 'reads the n products and the address; writes the order (its lines inside it), n stock decrements and the address check',
+      },
+      call: () => order(buyer!, n),
+    })),
+    {
+      procedure: 'orders.cancel',
+      scenario: '3 lines',
+      needed: { reads: 1, writes: 4, note: 'order; status + 3 stock restores' },
+      prepare: () => data<{ id: string }>(order(buyer!, 3)),
+      call: (prepared) =>
+        rpc('mutation', 'orders.cancel', { id: (prepared as { id: string }).id }, buyer!.token),
+    },
+  ];
+
+  step(`  cost: ${scenarios.length} scenarios × ${samples} calls…`);
+  const rows: CostRow[] = [];
+  for (const s of scenarios) {
+    const times: number[] = [];
+    let calls = recorder.calls;
+    for (let i = 0; i <= samples; i++) {
+      const prepared = await s.prepare?.();
+      // The first call is untimed: it warms up and takes the item snapshots the units need.
+      recorder.snapshots = i === 0;
+      recorder.calls = [];
+      const start = performance.now();
+      const answer = await s.call(prepared);
+      const ms = performance.now() - start;
+      if (answer.status !== 200) {
+        throw new Error(
+          `${s.procedure} ${s.scenario}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
+      }
+      if (i > 0) times.push(ms);
+      else calls = [...recorder.calls];
+    }
+    const reads = calls.filter((c) => c.kind === 'read');
+    const writes = calls.filter((c) => c.kind === 'write');
+    const sum = (list: typeof calls, pick: (c: (typeof calls)[number]) => number) =>
+      list.reduce((total, c) => total + pick(c), 0);
+    const rru = sum(reads, (c) => c.units.table + c.units.indexes);
+    const wru = sum(writes, (c) => c.units.table + c.units.indexes);
+    const gsiWru = sum(writes, (c) => c.units.indexes);
+    const reported = {
+      rru: sum(reads, (c) => c.reported.table + c.reported.indexes),
+      wru: sum(writes, (c) => c.reported.table + c.reported.indexes),
+    };
+    const medianMs = median(times);
+    const billedMs = Math.max(1, Math.ceil(medianMs));
+    const itemsRead = sum(reads, (c) => c.items);
+    const itemsWritten = sum(writes, (c) => c.items);
+    const flags: string[] = [];
+    if (itemsRead > s.needed.reads)
+      flags.push(`reads ${itemsRead - s.needed.reads} item(s) more than needed`);
+    if (itemsWritten > s.needed.writes)
+      flags.push(`writes ${itemsWritten - s.needed.writes} item(s) more than needed`);
+    if (gsiWru > 0) flags.push(`${round(gsiWru, 1)} of ${round(wru, 1)} WRU are index upkeep`);
+    rows.push({
+      procedure: s.procedure,
+      scenario: s.scenario,
+      dynamoCalls: calls.length,
+      itemsRead,
+      itemsWritten,
+      needed: s.needed,
+      rru,
+      wru,
+      gsiWru,
+      reported,
+      medianMs: round(medianMs, 2),
+      billedMs,
+      perMillion: priceOfMillion(rru, wru, billedMs),
+      flags,
+    });
+  }
+  const placed = rows.find((r) => r.procedure === 'orders.create' && r.scenario === '3 lines')!;
+  return {
+    prices: PRICES,
+    method:
+      "computed from the sizes of the items each call touched, by DynamoDB's capacity rules (bench-only DocumentClient middleware; see bench/capacity.ts). DynamoDB Local's own ConsumedCapacity (ReturnConsumedCapacity: INDEXES) is shown in brackets: it matches for single-item calls but sizes a whole transaction's writes to one table as one item",
+    samples,
+    rows,
+    millionOrders: placed.perMillion,
+  };
+}
+
+function priceOfMillion(rru: number, wru: number, billedMs: number): CostRow['perMillion'] {
+  const dynamoDb = rru * PRICES.perMillionRru + wru * PRICES.perMillionWru;
+  const lambda =
+    1e6 * PRICES.lambdaMemoryGb * (billedMs / 1000) * PRICES.lambdaArmPerGbSecond +
+    PRICES.lambdaPerMillionRequests;
+  return {
+    dynamoDb: round(dynamoDb, 3),
+    lambda: round(lambda, 3),
+    total: round(dynamoDb + lambda, 3),
+  };
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+export function renderCost(cost: CostResult): string[] {
+  const p = cost.prices;
+  return [
+    `## Cost per call (on-demand, us-east-1)`,
+    ``,
+    `Prices as of ${p.asOf}: DynamoDB on-demand $${p.perMillionRru} per million RRU, $${p.perMillionWru} per million WRU; Lambda arm64 $${p.lambdaArmPerGbSecond} per GB-s at ${p.lambdaMemoryGb * 1024} MB and $${p.lambdaPerMillionRequests} per million requests.`,
+    `Units: ${cost.method}. Billed duration: median of ${cost.samples} calls, rounded up to 1 ms; network latency to real DynamoDB is NOT included (it would add a few ms per sequential round trip to every billed duration).`,
+    ``,
+    `| procedure | scenario | calls | items read (needed) | items written (needed) | RRU [Local] | WRU (of it index) [Local] | median ms | billed ms | $ / 1M calls: DynamoDB | Lambda | total | flags |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
+    ...cost.rows.map(
+      (r) =>
+        `| ${r.procedure} | ${r.scenario || '—'} | ${r.dynamoCalls} | ${r.itemsRead} (${r.needed.reads}) | ${r.itemsWritten} (${r.needed.writes}) | ${round(r.rru, 1)} [${round(r.reported.rru, 1)}] | ${round(r.wru, 1)} (${round(r.gsiWru, 1)}) [${round(r.reported.wru, 1)}] | ${r.medianMs} | ${r.billedMs} | ${usd(r.perMillion.dynamoDb)} | ${usd(r.perMillion.lambda)} | ${usd(r.perMillion.total)} | ${r.flags.join('; ') || '—'} |`,
+    ),
+    ``,
+    `**One million placed orders (3 lines each, orders.create only): ${usd(cost.millionOrders.total)}** (DynamoDB ${usd(cost.millionOrders.dynamoDb)}, Lambda ${usd(cost.millionOrders.lambda)}).`,
+    ``,
+    `What each procedure needs at least: ${cost.rows
+      .filter((r, i, all) => all.findIndex((o) => o.procedure === r.procedure) === i)
+      .map((r) => `${r.procedure}: ${r.needed.note}`)
+      .join('; ')}.`,
+    ``,
+  ];
+}

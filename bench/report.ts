@@ -1,0 +1,133 @@
+/** The results of one `pnpm bench` run, and how they are written: markdown, JSON and the chart. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { round, ROOT, VARIANTS, type PerVariant } from './common.ts';
+import { renderChart } from './chart.ts';
+import type { BundleSizes } from './bundle.ts';
+import type { ColdStartResult } from './harness/cold-start.ts';
+import type { WarmResult } from './harness/warm.ts';
+import type { RoundTripsResult } from './harness/round-trips.ts';
+import type { HttpResult } from './harness/http.ts';
+import { renderCost, type CostResult } from './harness/cost.ts';
+import { renderFlashSale, type FlashSaleResult } from './harness/flash-sale.ts';
+import { renderProfiles, type ProfileResult } from './harness/profile.ts';
+
+export interface Machine {
+  node: string;
+  os: string;
+  cpus: string;
+  memoryGb: number;
+}
+
+export interface Results {
+  when: string;
+  quick: boolean;
+  machine: Machine;
+  bundle: PerVariant<BundleSizes>;
+  coldStart: PerVariant<ColdStartResult>;
+  warmOverheadUs: WarmResult;
+  roundTrips: RoundTripsResult;
+  httpLoad: HttpResult;
+  cost: CostResult;
+  flashSale: FlashSaleResult;
+  /** Only in full runs (or with `--profile`). */
+  profiles: ProfileResult | null;
+}
+
+export function writeResults(results: Results): string {
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.svg'), renderChart(results));
+  const md = renderMarkdown(results);
+  writeFileSync(join(dir, 'latest.md'), md);
+  return md;
+}
+
+const kb = (bytes: number) => `${round(bytes / 1024)} KB`;
+const check = (ok: boolean) => (ok ? '✅' : '❌');
+const header = (first: string[], align = '---:') => [
+  `| ${[...first, ...VARIANTS].join(' | ')} |`,
+  `| ${[...first.map(() => '---'), ...VARIANTS.map(() => align)].join(' | ')} |`,
+];
+
+export function renderMarkdown(r: Results): string {
+  const c = r.coldStart;
+  const b = r.bundle;
+  const w = r.warmOverheadUs;
+  const rt = r.roundTrips;
+  const m = r.machine;
+  const lines = [
+    `# Benchmark results`,
+    ``,
+    `${r.when}${r.quick ? ' (quick run: few samples, not for comparison)' : ''} · Node ${m.node} · ${m.os} · ${m.cpus} · ${m.memoryGb} GB`,
+    ``,
+    `Variants: **shop** (this API as bundled for Lambda), **bare** (hand-written handler), **hono** (Hono + zod validator), **typical-trpc** (stock tRPC Lambda adapter, zod classic, every client created at import).`,
+    ``,
+    `## Cold start (fresh node: import bundle + first products.list on DynamoDB Local; median of ${c.shop.runs})`,
+    ``,
+    `| variant | total ms | import ms | first request ms | RSS MB |`,
+    `| --- | ---: | ---: | ---: | ---: |`,
+    ...VARIANTS.map(
+      (v) =>
+        `| ${v} | ${c[v].medianTotalMs} | ${c[v].medianImportMs} | ${c[v].medianFirstRequestMs} | ${c[v].medianRssMb} |`,
+    ),
+    ``,
+    `## Bundle (esbuild as SST builds it: ESM, minified, splitting)`,
+    ``,
+    `| variant | main chunk | gzip | loaded at start (main + static chunks) | all chunks | chunks |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |`,
+    ...VARIANTS.map(
+      (v) =>
+        `| ${v} | ${kb(b[v].mainBytes)} | ${kb(b[v].mainGzipBytes)} | ${kb(b[v].startupBytes)} | ${kb(b[v].totalBytes)} | ${b[v].chunks} |`,
+    ),
+    ``,
+    `Top contributors to the shop main chunk: ${b.shop.topContributors.map((t) => `${t.name} ${kb(t.bytes)}`).join(', ')}`,
+    ``,
+    `## Warm overhead (µs per in-process invocation, DynamoDB answered in-process; best of 3 interleaved rounds)`,
+    ``,
+    ...header(['procedure']),
+    ...Object.entries(w).map(
+      ([p, v]) => `| ${p} | ${VARIANTS.map((variant) => v[variant] ?? '—').join(' | ')} |`,
+    ),
+    ``,
+    `## DynamoDB round trips (calls; sequential)`,
+    ``,
+    `| procedure | calls | sequential | commands |`,
+    `| --- | ---: | ---: | --- |`,
+    ...Object.entries(rt).map(
+      ([p, v]) => `| ${p} | ${v.calls} | ${v.sequential} | ${v.commands.join(', ')} |`,
+    ),
+    ``,
+    `## HTTP load (autocannon, 10 connections, through the local HTTP shim and DynamoDB Local; variants take turns, best round)`,
+    ``,
+    `| procedure | variant | req/s | p50 ms | p99 ms |`,
+    `| --- | --- | ---: | ---: | ---: |`,
+    ...Object.entries(r.httpLoad).flatMap(([p, byVariant]) =>
+      VARIANTS.map(
+        (v) =>
+          `| ${p} | ${v} | ${byVariant[v].reqPerSec} | ${byVariant[v].p50Ms} | ${byVariant[v].p99Ms} |`,
+      ),
+    ),
+    ``,
+    ...renderCost(r.cost),
+    ...renderFlashSale(r.flashSale),
+    ...(r.profiles ? renderProfiles(r.profiles) : []),
+    `## Targets`,
+    ``,
+    `| target | result |`,
+    `| --- | --- |`,
+    `| cold start ≤ 1.25× bare | ${check(c.shop.medianTotalMs <= 1.25 * c.bare.medianTotalMs)} ${round(c.shop.medianTotalMs / c.bare.medianTotalMs, 2)}× |`,
+    `| cold start below hono | ${check(c.shop.medianTotalMs < c.hono.medianTotalMs)} ${c.shop.medianTotalMs} vs ${c.hono.medianTotalMs} ms |`,
+    `| cold start below typical-trpc | ${check(c.shop.medianTotalMs < c['typical-trpc'].medianTotalMs)} ${c.shop.medianTotalMs} vs ${c['typical-trpc'].medianTotalMs} ms |`,
+    `| main chunk ≤ 1.3× bare | ${check(b.shop.mainBytes <= 1.3 * b.bare.mainBytes)} ${round(b.shop.mainBytes / b.bare.mainBytes, 2)}× (loaded at start: ${round(b.shop.startupBytes / b.bare.startupBytes, 2)}×) |`,
+    `| products.byId warm ≤ 50 µs | ${check((w['products.byId']?.shop ?? Infinity) <= 50)} ${w['products.byId']?.shop} µs |`,
+    `| products.byId warm below hono (stretch) | ${check((w['products.byId']?.shop ?? Infinity) < (w['products.byId']?.hono ?? 0))} |`,
+    `| reads: 1 sequential round trip | ${check(['products.list', 'products.byId', 'users.me', 'orders.byId', 'orders.list', 'addresses.list'].every((p) => rt[p]?.sequential === 1))} |`,
+    `| orders.create ≤ 2, orders.cancel ≤ 2 | ${check((rt['orders.create']?.sequential ?? 9) <= 2 && (rt['orders.cancel']?.sequential ?? 9) <= 2)} ${rt['orders.create']?.sequential} / ${rt['orders.cancel']?.sequential} |`,
+    `| RSS ≤ 1.2× bare | ${check(c.shop.medianRssMb <= 1.2 * c.bare.medianRssMb)} ${round(c.shop.medianRssMb / c.bare.medianRssMb, 2)}× |`,
+    `| flash sale: exactly the stock sold, no 5xx | ${check(r.flashSale.ok)} ${r.flashSale.orders} orders of ${r.flashSale.stock}, stock left ${r.flashSale.stockLeft}, 5xx ${r.flashSale.serverErrors} |`,
+    ``,
+  ];
+  return lines.join('\n');
+}
