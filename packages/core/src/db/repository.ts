@@ -239,12 +239,15 @@ export class Repository<T extends { id: string }> {
 
   /**
    * One page of the whole table (unordered). `onlyWith` skips rows lacking that attribute (the
-   * bookkeeping rows some tables keep beside their entities); a page the filter left short is
-   * topped up from where it stopped, so pages stay full.
+   * bookkeeping rows some tables keep beside their entities): the scan asks for one row more than
+   * the page, so a page holding a bookkeeping row is still full after one request, and the cursor
+   * is then the key of the last row handed out. Only a page left short by more than one skipped
+   * row is topped up (at most two more requests).
    */
   async scan(page: PageRequest & { onlyWith?: string } = {}): Promise<Page<T>> {
     const scope = `${this.tableName}/scan`;
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const spare = page.onlyWith ? 1 : 0;
     const items: T[] = [];
     let start = this.startKey(page.cursor, scope);
     for (let request = 0; request < 3; request++) {
@@ -252,7 +255,7 @@ export class Repository<T extends { id: string }> {
         .send(
           new ScanCommand({
             TableName: this.tableName,
-            Limit: limit - items.length,
+            Limit: limit - items.length + spare,
             ExclusiveStartKey: start,
             ...(page.onlyWith
               ? {
@@ -265,7 +268,12 @@ export class Repository<T extends { id: string }> {
         .catch(mapStoreError);
       items.push(...Items.map((item) => this.parse(item)));
       start = LastEvaluatedKey;
-      if (!start || items.length >= limit) break;
+      if (items.length > limit) {
+        items.length = limit;
+        start = { [this.definition.partitionKey.name]: items[limit - 1]!.id };
+        break;
+      }
+      if (!start || items.length === limit) break;
     }
     return { items, nextCursor: this.cursors.encode(start, scope) };
   }
