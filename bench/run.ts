@@ -40,6 +40,7 @@ import { measureCost } from './harness/cost.ts';
 import { runFlashSale } from './harness/flash-sale.ts';
 import { profileHttp } from './harness/profile.ts';
 import { serveBundle } from './harness/serve.ts';
+import { measureWeb } from './harness/web.ts';
 import { writeResults } from './report.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -122,6 +123,8 @@ async function main() {
       `  ${flashSale.orders} orders, stock left ${flashSale.stockLeft}, answers ${JSON.stringify(flashSale.status)}, p99 ${flashSale.latencyMs.p99} ms`,
     );
 
+    step('web app budgets: initial JavaScript and time to the first product list in Chromium…');
+    const web = await measureWeb(bundles.shop.main, env, quick ? 1 : 5);
     let profiles = null;
     if (!quick || args.profile) {
       step('CPU profiles of shop and bare under HTTP load…');
@@ -147,6 +150,7 @@ async function main() {
       httpLoad,
       cost,
       flashSale,
+      web,
       profiles,
     });
     console.log(`\n${md}`);

@@ -7,12 +7,15 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
+import { corsPolicy } from '@shop/core';
 import { functionUrlListener, type FunctionUrlHandler } from '@shop/local';
 
 const [bundle, port] = process.argv.slice(2);
 if (!bundle || !port) throw new Error('usage: serve.ts <bundle.mjs> <port>');
 const { handler } = (await import(bundle)) as { handler: FunctionUrlHandler };
-createServer(functionUrlListener(handler)).listen(Number(port), '127.0.0.1', () => {
+// Browser origins as `pnpm local` takes them (the web budget serves the built app on :4173).
+const cors = corsPolicy('local', process.env.SHOP_CORS_ORIGINS);
+createServer(functionUrlListener(handler, { cors })).listen(Number(port), '127.0.0.1', () => {
   console.log('ready');
 });
 
