@@ -261,6 +261,9 @@ export function ResetPasswordPage() {
 
 export function AccountPage() {
   const { signedIn } = useAuth();
+  const [deleted, setDeleted] = useState(false);
+  // A deleted account goes to the catalogue, not to the sign-in page a signed-out visit gets.
+  if (deleted) return <Navigate to="/" replace />;
   if (!signedIn) return <Navigate to="/login?next=/account" replace />;
   return (
     <div className="account">
@@ -268,7 +271,7 @@ export function AccountPage() {
       <Profile />
       <Addresses />
       <ChangePassword />
-      <DeleteAccount />
+      <DeleteAccount onDeleted={() => setDeleted(true)} />
     </div>
   );
 }
@@ -423,17 +426,16 @@ function ChangePassword() {
   );
 }
 
-function DeleteAccount() {
+function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
   const trpc = useTRPC();
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const remove = useMutation(
     trpc.users.deleteMe.mutationOptions({
-      onSuccess: async () => {
-        // The account is gone, and so is its refresh token: forget the session locally.
+      onSuccess: () => {
+        // The account, and so its refresh token, is gone: the session is forgotten locally only.
+        onDeleted();
         session.signOut();
         queryClient.clear();
-        await navigate('/');
       },
     }),
   );
