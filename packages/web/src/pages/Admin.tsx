@@ -429,6 +429,7 @@ function AdminUsers() {
             <li key={u.id} className="line">
               <span>
                 {u.firstName} {u.lastName} · {u.email}
+                {u.id === myId && ' (you)'}
               </span>
               <label className="choice">
                 <input
