@@ -12,6 +12,7 @@ import { launch, screenshot, seriousA11yViolations, watchedPage, type Watched } 
  */
 const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
 const PASSWORD = 'Sh0pper-pass!';
+const NEW_PASSWORD = 'N3w-Sh0pper-pass!';
 const TOKEN_TTL_SECONDS = 5;
 
 let local: RunningLocal;
@@ -103,6 +104,52 @@ async function signInInBrowser(page: Page, email: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/**
+ * A sign-in the API refuses: the form shows the message and the user stays signed out. Chromium
+ * logs the refused request itself as a console error; that one line (and only it) is expected.
+ */
+async function signInRefused(w: Watched, email: string, password: string) {
+  const { page } = w;
+  const before = w.errors.length;
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').waitFor();
+  expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+  const added = w.errors.splice(before);
+  expect(
+    added.every((e) => /Failed to load resource: .* status of 4\d\d/.test(e)),
+    added.join('\n'),
+  ).toBe(true);
+}
+
+/**
+ * The code `pnpm local` printed for this address (`[local] ForgotPassword code for <email>: <code>`).
+ * cognito-local's printout of a code can stay held until it prints something else, so each poll
+ * round also asks a code for an address that has no account (answered `ok`, sends nothing).
+ */
+async function printedCode(email: string): Promise<string> {
+  const escaped = email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`ForgotPassword code for ${escaped}: (\\S+)`, 'g');
+  let code: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        code = [...local.output().matchAll(pattern)].at(-1)?.[1];
+        if (!code)
+          await anonymous().users.forgotPassword.mutate({ email: 'nobody@example.invalid' });
+        return code;
+      },
+      { timeout: 30_000, interval: 500 },
+    )
+    .toBeTruthy()
+    .catch((error: unknown) => {
+      throw new Error(`no code for ${email} in:\n${local.output().slice(-3000)}`, { cause: error });
+    });
+  return code!;
 }
 
 async function addAddressInAccount(page: Page) {
@@ -338,6 +385,128 @@ describe('the web app against pnpm local', () => {
     expect(orders.items).toHaveLength(1);
     expect(w.errors).toEqual([]);
     await context.close();
+  });
+});
+
+describe('passwords, account deletion and admin rights', () => {
+  it('(e) a shopper resets a forgotten password with the code pnpm local prints', async () => {
+    const email = `forgot-${randomUUID().slice(0, 8)}@example.com`;
+    await anonymous().users.signUp.mutate({
+      email,
+      password: PASSWORD,
+      firstName: 'For',
+      lastName: 'Got',
+    });
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    await page.goto('/login');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await check(w);
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByText(`If ${email} has an account, we sent it a code.`).waitFor();
+    // The dev server (import.meta.env.DEV) tells the local user where the code is.
+    expect(await page.getByTestId('local-code-hint').textContent()).toBe(
+      'In pnpm local, the code is printed in its terminal.',
+    );
+    await check(w, 'reset-password');
+
+    await page.getByLabel('Code').fill(await printedCode(email));
+    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByText('Your password is changed. Sign in with the new one.').waitFor();
+    await check(w);
+
+    await signInRefused(w, email, PASSWORD);
+    await signInInBrowser(page, email, NEW_PASSWORD);
+    expect(w.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('(f) a shopper changes the password, then deletes the account', async () => {
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    const email = `change-${randomUUID().slice(0, 8)}@example.com`;
+    await signUpInBrowser(page, email);
+    await page.getByRole('link', { name: 'Account' }).click();
+    const password = page.getByRole('region', { name: 'Change password' });
+    await password.getByLabel('Current password').fill(PASSWORD);
+    await password.getByLabel('New password').fill(NEW_PASSWORD);
+    await password.getByRole('button', { name: 'Change password' }).click();
+    await password.getByText('Password changed.').waitFor();
+    await check(w);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+
+    // The old password no longer works; the new one does.
+    await signInRefused(w, email, PASSWORD);
+    await signInInBrowser(page, email, NEW_PASSWORD);
+
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    const danger = page.getByRole('region', { name: 'Delete account' });
+    await danger.getByLabel('Password to confirm').fill(NEW_PASSWORD);
+    await danger.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.getByTestId('product-list').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('shop.session'))).toBeNull();
+
+    // The account is gone: signing in fails, in the page and through the API.
+    await signInRefused(w, email, NEW_PASSWORD);
+    await expect(
+      anonymous().users.login.mutate({ email, password: NEW_PASSWORD }),
+    ).rejects.toThrow();
+    expect(w.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('(g) an admin makes another user an admin; their next sign-in shows the admin menu', async () => {
+    const email = `promoted-${randomUUID().slice(0, 8)}@example.com`;
+    await anonymous().users.signUp.mutate({
+      email,
+      password: PASSWORD,
+      firstName: 'Pro',
+      lastName: 'Moted',
+    });
+    const context = await newContext();
+    const w = await watchedPage(context);
+    const { page } = w;
+    await signInInBrowser(page, ADMIN.email, ADMIN.password);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Users' })
+      .click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await page.getByRole('list', { name: 'Users' }).waitFor();
+    // Profiles come in store order, 20 a page: load pages until the user is listed.
+    const toggle = page.getByRole('switch', { name: `Administrator: ${email}` });
+    const more = page.getByRole('button', { name: 'Load more' });
+    while ((await toggle.count()) === 0 && (await more.count()) > 0) {
+      await more.click();
+      await page.waitForLoadState('networkidle');
+    }
+    expect(await toggle.isChecked()).toBe(false);
+    // An admin cannot change their own right: their switch is disabled.
+    expect(
+      await page.getByRole('switch', { name: `Administrator: ${ADMIN.email}` }).isDisabled(),
+    ).toBe(true);
+    await check(w, 'admin-users');
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await expect.poll(() => toggle.isEnabled()).toBe(true);
+    expect(w.errors).toEqual([]);
+
+    const other = await newContext();
+    const o = await watchedPage(other);
+    await signInInBrowser(o.page, email, PASSWORD);
+    await o.page.getByRole('link', { name: 'Admin' }).click();
+    await o.page.getByRole('heading', { name: 'Order queue' }).waitFor();
+    expect(o.errors).toEqual([]);
+    await context.close();
+    await other.close();
   });
 });
 

@@ -1,10 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { fieldErrors, session, signOut, useAuth, useTRPC } from '../api.ts';
-import { pendingApi } from '../pending-api.ts';
+import { fieldErrors, session, useAuth, useTRPC } from '../api.ts';
 import { Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
 import { AddressForm, formatAddress } from './Checkout.tsx';
+
+/**
+ * No e-mail is sent by `pnpm local`: the codes a user would receive are printed in its terminal.
+ * Shown by the dev server only (`import.meta.env.DEV`), never in a production build.
+ */
+function LocalCodeHint() {
+  if (!import.meta.env.DEV) return null;
+  return (
+    <p className="notice" data-testid="local-code-hint">
+      In <code>pnpm local</code>, the code is printed in its terminal.
+    </p>
+  );
+}
 
 const PASSWORD_HINT = 'At least 8 characters with upper and lower case, a digit and a symbol.';
 
@@ -38,6 +50,11 @@ export function LoginPage() {
       {params.get('expired') && (
         <p role="status" className="notice">
           Your session ended. Please sign in again.
+        </p>
+      )}
+      {params.get('reset') && (
+        <p role="status" className="notice">
+          Your password is changed. Sign in with the new one.
         </p>
       )}
       <form onSubmit={submit} className="stack" noValidate>
@@ -96,6 +113,7 @@ export function SignUpPage() {
       <section className="narrow" aria-labelledby="confirm-heading">
         <h1 id="confirm-heading">Confirm your email</h1>
         <p>We sent a code to {credentials.email}. Enter it to finish creating your account.</p>
+        <LocalCodeHint />
         <form
           className="stack"
           noValidate
@@ -171,16 +189,19 @@ export function SignUpPage() {
 }
 
 export function ResetPasswordPage() {
+  const trpc = useTRPC();
   const navigate = useNavigate();
   const [email, setEmail] = useState<string | null>(null);
-  const request = useMutation({
-    mutationFn: pendingApi.forgotPassword,
-    onSuccess: (_r, input) => setEmail(input.email),
-  });
-  const confirm = useMutation({
-    mutationFn: pendingApi.confirmForgotPassword,
-    onSuccess: () => navigate('/login'),
-  });
+  const request = useMutation(
+    trpc.users.forgotPassword.mutationOptions({
+      onSuccess: (_r, input) => setEmail(input.email),
+    }),
+  );
+  const confirm = useMutation(
+    trpc.users.confirmForgotPassword.mutationOptions({
+      onSuccess: () => navigate('/login?reset=1'),
+    }),
+  );
   const requestErrors = fieldErrors(request.error);
   const confirmErrors = fieldErrors(confirm.error);
   return (
@@ -218,6 +239,7 @@ export function ResetPasswordPage() {
           }}
         >
           <p role="status">If {email} has an account, we sent it a code.</p>
+          <LocalCodeHint />
           <Field label="Code" name="code" autoComplete="one-time-code" error={confirmErrors.code} />
           <Field
             label="New password"
@@ -239,6 +261,9 @@ export function ResetPasswordPage() {
 
 export function AccountPage() {
   const { signedIn } = useAuth();
+  const [deleted, setDeleted] = useState(false);
+  // A deleted account goes to the catalogue, not to the sign-in page a signed-out visit gets.
+  if (deleted) return <Navigate to="/" replace />;
   if (!signedIn) return <Navigate to="/login?next=/account" replace />;
   return (
     <div className="account">
@@ -246,7 +271,7 @@ export function AccountPage() {
       <Profile />
       <Addresses />
       <ChangePassword />
-      <DeleteAccount />
+      <DeleteAccount onDeleted={() => setDeleted(true)} />
     </div>
   );
 }
@@ -357,7 +382,8 @@ function Addresses() {
 }
 
 function ChangePassword() {
-  const change = useMutation({ mutationFn: pendingApi.changePassword });
+  const trpc = useTRPC();
+  const change = useMutation(trpc.users.changePassword.mutationOptions());
   const errors = fieldErrors(change.error);
   return (
     <section aria-labelledby="password-heading" className="panel">
@@ -400,15 +426,19 @@ function ChangePassword() {
   );
 }
 
-function DeleteAccount() {
-  const navigate = useNavigate();
-  const remove = useMutation({
-    mutationFn: pendingApi.deleteMe,
-    onSuccess: async () => {
-      await signOut();
-      await navigate('/');
-    },
-  });
+function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const remove = useMutation(
+    trpc.users.deleteMe.mutationOptions({
+      onSuccess: () => {
+        // The account, and so its refresh token, is gone: the session is forgotten locally only.
+        onDeleted();
+        session.signOut();
+        queryClient.clear();
+      },
+    }),
+  );
   const errors = fieldErrors(remove.error);
   return (
     <section aria-labelledby="delete-heading" className="panel danger-zone">

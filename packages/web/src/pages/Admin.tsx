@@ -14,13 +14,13 @@ import {
 import {
   fieldErrors,
   money,
+  tokenClaims,
   ORDER_STATUSES,
   useAuth,
   useTRPC,
   type OrderStatus,
   type Product,
 } from '../api.ts';
-import { pendingApi } from '../pending-api.ts';
 import { Empty, Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
 import { formatAddress } from './Checkout.tsx';
 import { StatusBadge, formatDate } from './Orders.tsx';
@@ -397,17 +397,21 @@ function OrderQueue() {
 }
 
 function AdminUsers() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const users = useInfiniteQuery({
-    queryKey: ['pending', 'users.adminList'],
-    queryFn: ({ pageParam }) => pendingApi.adminListUsers({ limit: 20, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  const setAdmin = useMutation({
-    mutationFn: pendingApi.setAdmin,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['pending', 'users.adminList'] }),
-  });
+  // The signed-in admin's own id (display only): the API refuses changing one's own admin right.
+  const myId = tokenClaims(useAuth().tokens?.accessToken)?.sub;
+  const users = useInfiniteQuery(
+    trpc.users.adminList.infiniteQueryOptions(
+      { limit: 20 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const setAdmin = useMutation(
+    trpc.users.setAdmin.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.users.adminList.pathKey() }),
+    }),
+  );
   const items = users.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="users-heading">
@@ -425,13 +429,15 @@ function AdminUsers() {
             <li key={u.id} className="line">
               <span>
                 {u.firstName} {u.lastName} · {u.email}
+                {u.id === myId && ' (you)'}
               </span>
               <label className="choice">
                 <input
                   type="checkbox"
                   role="switch"
                   checked={u.isAdmin}
-                  disabled={setAdmin.isPending}
+                  disabled={setAdmin.isPending || u.id === myId}
+                  aria-label={`Administrator: ${u.email}`}
                   onChange={(e) => setAdmin.mutate({ id: u.id, isAdmin: e.target.checked })}
                 />
                 Administrator
