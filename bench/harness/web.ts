@@ -21,6 +21,11 @@ export async function measureWeb(
   const served = await serveBundle(bundle, { ...env, SHOP_CORS_ORIGINS: BUILD_ORIGINS });
   try {
     return await measureWebBudget({ apiUrl: served.url, runs, executablePath: CHROMIUM });
+  } catch (error) {
+    // Reported, not fatal: the web tests in `pnpm test` assert the same budgets.
+    return {
+      skipped: `measurement failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   } finally {
     await served.stop();
   }
