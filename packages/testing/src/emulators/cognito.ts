@@ -87,7 +87,14 @@ export async function startCognitoLocal(
   const pkg = dirname(createRequire(import.meta.url).resolve('cognito-local/package.json'));
   const proc = spawnTied(process.execPath, [join(pkg, 'lib/bin/start.js')], {
     cwd: dataDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEBUG: '' },
+    // cognito-local's logger can hold a code box until it writes another line; with a code
+    // reader, debug logging makes every request write after it, so the box comes out at once.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEBUG: options.onCode ? '1' : '',
+    },
   });
   if (options.onCode) proc.child.stdout?.on('data', codeDeliveryParser(options.onCode));
   const endpoint = `http://127.0.0.1:${port}`;
