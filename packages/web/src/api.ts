@@ -33,6 +33,11 @@ export const ORDER_STATUSES: OrderStatus[] = [
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
+/** Every list procedure pages the same way: the next page starts at `nextCursor`, until null. */
+export const cursorPaging = {
+  getNextPageParam: (page: { nextCursor: string | null }) => page.nextCursor ?? undefined,
+};
+
 let signOutListener: ((reason: string) => void) | undefined;
 /** The router registers where to go when the session ends (a refused refresh token). */
 export function onSessionEnd(listener: (reason: string) => void) {

@@ -29,6 +29,9 @@ export interface CallBudget {
   retryTokens: { capacity: number; cost: number; timeoutCost: number };
 }
 
+/** The retry budget every client gets: the SDK's standard token bucket. */
+export const RETRY_TOKENS: CallBudget['retryTokens'] = { capacity: 500, cost: 5, timeoutCost: 10 };
+
 /**
  * DynamoDB in the region answers in milliseconds (p99 of a 25-item transaction ≪ 100 ms): 600 ms
  * per attempt is generous, and a call ends within 1.2 s: attempt (≤ 600) + pause (≤ 100) + attempt
@@ -40,7 +43,7 @@ export const DYNAMODB_BUDGET: CallBudget = {
   callBudgetMs: 1_200,
   backoff: { baseMs: 25, capMs: 100 },
   throttlingBackoff: { baseMs: 50, capMs: 200 },
-  retryTokens: { capacity: 500, cost: 5, timeoutCost: 10 },
+  retryTokens: RETRY_TOKENS,
 };
 
 /**
@@ -48,12 +51,10 @@ export const DYNAMODB_BUDGET: CallBudget = {
  * that hashes passwords. Same shape, more room, so tests never fail on a slow machine.
  */
 export const LOCAL_BUDGET: CallBudget = {
+  ...DYNAMODB_BUDGET,
   connectionTimeoutMs: 2_000,
   requestTimeoutMs: 5_000,
   callBudgetMs: 8_000,
-  backoff: { baseMs: 25, capMs: 100 },
-  throttlingBackoff: { baseMs: 50, capMs: 200 },
-  retryTokens: { capacity: 500, cost: 5, timeoutCost: 10 },
 };
 
 type RetryErrorType = 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';

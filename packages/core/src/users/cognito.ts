@@ -6,7 +6,13 @@ import {
   ThrottledError,
   ValidationError,
 } from '../errors.ts';
-import { budgetOptions, LOCAL_BUDGET, LOCAL_CREDENTIALS, type CallBudget } from '../db/client.ts';
+import {
+  budgetOptions,
+  LOCAL_BUDGET,
+  LOCAL_CREDENTIALS,
+  RETRY_TOKENS,
+  type CallBudget,
+} from '../db/client.ts';
 
 /**
  * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 1.5 s per attempt,
@@ -18,7 +24,7 @@ export const COGNITO_BUDGET: CallBudget = {
   callBudgetMs: 2_500,
   backoff: { baseMs: 50, capMs: 200 },
   throttlingBackoff: { baseMs: 100, capMs: 400 },
-  retryTokens: { capacity: 500, cost: 5, timeoutCost: 10 },
+  retryTokens: RETRY_TOKENS,
 };
 export const COGNITO_MAX_ATTEMPTS = 3;
 

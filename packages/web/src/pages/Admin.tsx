@@ -20,6 +20,7 @@ import {
   useTRPC,
   type OrderStatus,
   type Product,
+  cursorPaging,
 } from '../api.ts';
 import { Empty, Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
 import { formatAddress } from './Checkout.tsx';
@@ -59,10 +60,7 @@ function AdminLayout() {
 function AdminProducts() {
   const trpc = useTRPC();
   const products = useInfiniteQuery(
-    trpc.products.list.infiniteQueryOptions(
-      { limit: 20 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
+    trpc.products.list.infiniteQueryOptions({ limit: 20 }, cursorPaging),
   );
   const items = products.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -321,10 +319,7 @@ function OrderQueue() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<OrderStatus>('PENDING');
   const orders = useInfiniteQuery(
-    trpc.orders.adminList.infiniteQueryOptions(
-      { status, limit: 20 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
+    trpc.orders.adminList.infiniteQueryOptions({ status, limit: 20 }, cursorPaging),
   );
   const move = useMutation(
     trpc.orders.updateStatus.mutationOptions({
@@ -402,10 +397,7 @@ function AdminUsers() {
   // The signed-in admin's own id (display only): the API refuses changing one's own admin right.
   const myId = tokenClaims(useAuth().tokens?.accessToken)?.sub;
   const users = useInfiniteQuery(
-    trpc.users.adminList.infiniteQueryOptions(
-      { limit: 20 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
+    trpc.users.adminList.infiniteQueryOptions({ limit: 20 }, cursorPaging),
   );
   const setAdmin = useMutation(
     trpc.users.setAdmin.mutationOptions({

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { money, useTRPC, type Product } from '../api.ts';
+import { money, useTRPC, type Product, cursorPaging } from '../api.ts';
 import { Empty, Loading, QueryError } from '../ui.tsx';
 
 const PAGE = 12;
@@ -15,16 +15,13 @@ export function Catalogue() {
 
   const categories = useQuery(trpc.products.categories.queryOptions());
   const list = useInfiniteQuery({
-    ...trpc.products.list.infiniteQueryOptions(
-      { limit: PAGE, category },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
+    ...trpc.products.list.infiniteQueryOptions({ limit: PAGE, category }, cursorPaging),
     enabled: !q,
   });
   const search = useInfiniteQuery({
     ...trpc.products.search.infiniteQueryOptions(
       { query: q ?? '', limit: PAGE, category },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+      cursorPaging,
     ),
     enabled: Boolean(q),
   });

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { money, useTRPC, type OrderStatus } from '../api.ts';
+import { money, useTRPC, type OrderStatus, cursorPaging } from '../api.ts';
 import { Empty, FormError, Loading, QueryError } from '../ui.tsx';
 import { formatAddress } from './Checkout.tsx';
 
@@ -15,10 +15,7 @@ export function StatusBadge({ status }: { status: OrderStatus }) {
 export function OrdersPage() {
   const trpc = useTRPC();
   const orders = useInfiniteQuery(
-    trpc.orders.list.infiniteQueryOptions(
-      { limit: 10 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
+    trpc.orders.list.infiniteQueryOptions({ limit: 10 }, cursorPaging),
   );
   const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
   return (
