@@ -58,7 +58,7 @@ describe('pnpm local --persist', () => {
       stock: 2,
     });
     expect(first.output()).toContain('32 of 32 products created');
-    expect(await first.interrupt()).toBe(0);
+    expect(await first.interrupt(), first.output()).toBe(0);
 
     const second = await startLocal(['--persist', '--port', String(await freePort())], env);
     try {
@@ -68,7 +68,7 @@ describe('pnpm local --persist', () => {
         name: 'Persisted lamp',
       });
     } finally {
-      expect(await second.interrupt()).toBe(0);
+      expect(await second.interrupt(), second.output()).toBe(0);
     }
   });
 });

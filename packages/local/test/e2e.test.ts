@@ -168,7 +168,7 @@ describe('pnpm local', () => {
     const pgid = local.proc.pid!;
     const before = spawnSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).stdout.trim();
     expect(before.split('\n').length).toBeGreaterThanOrEqual(3); // node, java, cognito-local…
-    expect(await local.interrupt()).toBe(0);
+    expect(await local.interrupt(), local.output()).toBe(0);
     // Give the process group a moment to disappear entirely.
     let left = before;
     for (let i = 0; i < 40 && left; i++) {

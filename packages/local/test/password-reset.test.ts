@@ -14,7 +14,7 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  if (local.proc.exitCode === null) expect(await local.interrupt()).toBe(0);
+  if (local.proc.exitCode === null) expect(await local.interrupt(), local.output()).toBe(0);
 });
 
 /** Waits for `code for <email>: <code>` in pnpm local's output. */

@@ -31,7 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (local.proc.exitCode === null) expect(await local.interrupt()).toBe(0);
+  if (local.proc.exitCode === null) expect(await local.interrupt(), local.output()).toBe(0);
 });
 
 async function expectHealthy() {

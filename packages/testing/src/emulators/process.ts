@@ -32,6 +32,9 @@ export function spawnTied(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop the child in
+    // order. Sharing the group let the child die first, which looked like a crash (exit 1).
+    detached: true,
   });
   let output = '';
   const keep = (chunk: Buffer) => {
