@@ -238,44 +238,26 @@ export class Repository<T extends { id: string }> {
   }
 
   /**
-   * One page of the whole table (unordered). `onlyWith` skips rows lacking that attribute (the
-   * bookkeeping rows some tables keep beside their entities): the scan asks for one row more than
-   * the page, so a page holding a bookkeeping row is still full after one request, and the cursor
-   * is then the key of the last row handed out. Only a page left short by more than one skipped
-   * row is topped up (at most two more requests).
+   * One page of the whole table, or of one of its global secondary indexes (unordered). An index
+   * is sparse: it holds only the rows that have its key attributes, so scanning one leaves out
+   * the bookkeeping rows some tables keep beside their entities with no filter and no short page.
    */
-  async scan(page: PageRequest & { onlyWith?: string } = {}): Promise<Page<T>> {
-    const scope = `${this.tableName}/scan`;
-    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const spare = page.onlyWith ? 1 : 0;
-    const items: T[] = [];
-    let start = this.startKey(page.cursor, scope);
-    for (let request = 0; request < 3; request++) {
-      const { Items = [], LastEvaluatedKey } = await this.doc
-        .send(
-          new ScanCommand({
-            TableName: this.tableName,
-            Limit: limit - items.length + spare,
-            ExclusiveStartKey: start,
-            ...(page.onlyWith
-              ? {
-                  FilterExpression: 'attribute_exists(#only)',
-                  ExpressionAttributeNames: { '#only': page.onlyWith },
-                }
-              : {}),
-          }),
-        )
-        .catch(mapStoreError);
-      items.push(...Items.map((item) => this.parse(item)));
-      start = LastEvaluatedKey;
-      if (items.length > limit) {
-        items.length = limit;
-        start = { [this.definition.partitionKey.name]: items[limit - 1]!.id };
-        break;
-      }
-      if (!start || items.length === limit) break;
-    }
-    return { items, nextCursor: this.cursors.encode(start, scope) };
+  async scan(page: PageRequest & { indexName?: string } = {}): Promise<Page<T>> {
+    const scope = `${this.tableName}/${page.indexName ? `${page.indexName}/` : ''}scan`;
+    const { Items = [], LastEvaluatedKey } = await this.doc
+      .send(
+        new ScanCommand({
+          TableName: this.tableName,
+          IndexName: page.indexName,
+          Limit: page.limit ?? DEFAULT_PAGE_SIZE,
+          ExclusiveStartKey: this.startKey(page.cursor, scope, page.indexName),
+        }),
+      )
+      .catch(mapStoreError);
+    return {
+      items: Items.map((item) => this.parse(item)),
+      nextCursor: this.cursors.encode(LastEvaluatedKey, scope),
+    };
   }
 
   private conditionFailed(id: string, error: unknown): never {

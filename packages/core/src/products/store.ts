@@ -44,11 +44,15 @@ export class ProductStore {
     return this.repo.get(id, { consistent });
   }
 
-  /** A category in name order through `category-index`; else the whole catalogue, unordered. */
+  /**
+   * A category in name order through `category-index`; else the whole catalogue, unordered, by a
+   * Scan of that same index: every product has a category and `#categories` has none, so the
+   * index holds exactly the products and a page is `limit` of them in one request.
+   */
   page(category: string | undefined, page: PageRequest): Promise<Page<Product>> {
     return category
       ? this.repo.queryIndex('category-index', 'category', category, page)
-      : this.repo.scan({ ...page, onlyWith: 'category' });
+      : this.repo.scan({ ...page, indexName: 'category-index' });
   }
 
   /** Names starting with `folded` (already folded), in name order; reads O(limit) items. */
