@@ -98,7 +98,7 @@ async function main() {
     const roundTrips = await countRoundTrips(dynamo.endpoint, product);
 
     step('HTTP load with autocannon behind the local HTTP shim, variants taking turns…');
-    const httpLoad = await measureHttp(bundles, env, product.id, quick ? 1 : 3, quick ? 1 : 2);
+    const httpLoad = await measureHttp(bundles, env, product.id, quick ? 1 : 5, quick ? 1 : 3);
 
     step('cost per call: consumed capacity and billed duration per procedure…');
     const cost = await measureCost(authEnv, quick ? 3 : 15);

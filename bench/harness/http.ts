@@ -25,7 +25,9 @@ export async function load(url: string, seconds: number) {
 
 /**
  * All variants are served at once; each (procedure, round) loads them one after the other, so
- * the variants take turns over the whole run. Figures: the round with the best throughput.
+ * the variants take turns over the whole run. Figures: the round with the best throughput. A
+ * warm-up load of each variant comes first and is not counted: DynamoDB Local's JVM takes several
+ * seconds of load to compile its hot paths, and without it whichever variant ran first lost.
  */
 export async function measureHttp(
   bundles: PerVariant<{ main: string }>,
@@ -33,6 +35,7 @@ export async function measureHttp(
   productId: string,
   seconds: number,
   rounds: number,
+  warmupSeconds = seconds,
 ): Promise<HttpResult> {
   const servers = [];
   try {
@@ -40,6 +43,7 @@ export async function measureHttp(
     const out: HttpResult = {};
     for (const [name, path] of Object.entries(httpPaths(productId))) {
       const best = {} as PerVariant<HttpFigures>;
+      for (const [i] of VARIANTS.entries()) await load(`${servers[i]!.url}${path}`, warmupSeconds);
       for (let r = 0; r < rounds; r++) {
         for (const [i, v] of VARIANTS.entries()) {
           const result = await load(`${servers[i]!.url}${path}`, seconds);

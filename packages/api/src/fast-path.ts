@@ -88,6 +88,14 @@ type Settled = [TRPCError, undefined] | [undefined, unknown];
  * non-UTF-8 bodies, batch inputs that are not objects, unknown procedures, wrong methods,
  * oversized batches, and a `createContext` that throws.
  */
+/** The stock adapter's answer to a procedure returning a stream outside a streaming request. */
+function streamError(): TRPCError {
+  return new TRPCError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+  });
+}
+
 export function createFastPath(opts: FastPathOptions) {
   // Flat, by full path (`users.me`), with no prototype.
   const procedures = opts.router._def.procedures as unknown as Record<
@@ -236,12 +244,6 @@ export function createFastPath(opts: FastPathOptions) {
       }),
     );
 
-    const streamError = () =>
-      new TRPCError({
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message:
-          'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
-      });
     let untransformed: unknown;
     let errors: (TRPCError | undefined)[];
     if (!isBatch && settled[0]![0] === undefined && isDataStream(settled[0]![1])) {
