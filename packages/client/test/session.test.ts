@@ -155,6 +155,45 @@ describe('session manager against pnpm local', () => {
     expect(await client.addresses.list.query()).toHaveLength(1);
   });
 
+  it('retries orders.create carrying an idempotencyKey after a network error: one order', async () => {
+    const admin = createShopClient({ url });
+    const { accessToken } = await admin.users.login.mutate({
+      email: 'admin@shop.local',
+      password: 'Admin123!',
+    });
+    const product = await createShopClient({
+      url,
+      getToken: () => accessToken,
+    }).products.create.mutate({
+      name: 'Retry lamp',
+      description: '',
+      price: 100,
+      category: 'retry',
+      stock: 5,
+    });
+    let failures = 1;
+    const recorder = recordingFetch((p) => p.includes('orders.create') && failures-- > 0);
+    const session = createSession();
+    const client = createShopClient({ url, session, fetch: recorder.fetch });
+    session.signIn(await newUser());
+    const address = await client.addresses.create.mutate({
+      street: '1 Main St',
+      city: 'Springfield',
+      state: 'IL',
+      zipCode: '62701',
+      country: 'US',
+    });
+    const order = await client.orders.create.mutate({
+      items: [{ productId: product.id, quantity: 2 }],
+      shippingAddressId: address.id,
+      idempotencyKey: randomUUID(),
+    });
+    // The first request ran and its answer was lost; the retry got the same order back.
+    expect(recorder.count('orders.create')).toBe(2);
+    expect((await client.orders.list.query({})).items.map((o) => o.id)).toEqual([order.id]);
+    expect((await client.products.byId.query({ id: product.id })).stock).toBe(3);
+  });
+
   it('retries a query after a network error', async () => {
     let failures = 1;
     const recorder = recordingFetch((p) => p.includes('users.me') && failures-- > 0);
@@ -165,8 +204,6 @@ describe('session manager against pnpm local', () => {
     expect(recorder.count('users.me')).toBe(2);
   });
 
-  // Needs the server fix for httpBatchStreamLink (another engineer's work): until it lands this
-  // may fail for THAT reason, not the client's.
   it('works over the stream link (link: "stream")', async () => {
     const session = createSession();
     const client = createShopClient({ url, link: 'stream', session });
