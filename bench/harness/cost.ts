@@ -12,7 +12,7 @@ import {
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createServices, tableDefinitions, tableNamesFor } from '@shop/core';
+import { createDocumentClient, tableDefinitions } from '@shop/core';
 import { createDeps, createHandler, loadConfig } from '@shop/api';
 import { median, PREFIX, round, step } from '../common.ts';
 import { recordCapacity } from '../capacity.ts';
@@ -84,13 +84,9 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       maxAttempts: 3,
     }),
   );
-  const services = createServices({
-    doc,
-    tables: tableNamesFor(PREFIX),
-    cursorSecret: config.cursorSecret,
-  });
   // The shipped wiring (verifier, identity provider) with the instrumented DocumentClient.
-  const deps = { ...createDeps(config), services };
+  const deps = createDeps(config, doc);
+  const { services } = deps;
   const rpc = inProcessRpc(createHandler(deps, { error: () => undefined, info: () => undefined }));
 
   step('  cost: 120 products, 4 accounts, order histories of 10/100/1,000…');

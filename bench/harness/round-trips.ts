@@ -42,7 +42,6 @@ export async function countRoundTrips(
     config: { stage: 'bench', isLocal: false, version: 'bench' },
     services,
     verifier: { verify: () => Promise.reject(new Error('unused')) },
-    identity: {} as Deps['identity'],
   };
   const user = { id: `rt-${Date.now()}`, username: 'rt', groups: [], isAdmin: false };
   const now = new Date().toISOString();

@@ -44,7 +44,6 @@ export async function measureWarmOverhead(
     }),
     // Token verification is measured by aws-jwt-verify's own benchmarks; here only the plumbing.
     verifier: { verify: () => Promise.resolve(user) },
-    identity: {} as Deps['identity'],
   };
   const quiet = { error: () => undefined, info: () => undefined };
   const table = `${PREFIX}Products`;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { IdentityProvider, Services } from '@shop/core';
+import type { Services } from '@shop/core';
 import type { AuthUser, TokenVerifier } from './auth.ts';
 import type { Config } from './config.ts';
 
@@ -8,8 +8,6 @@ export interface Deps {
   config: Pick<Config, 'stage' | 'isLocal' | 'version'> & { logLevel?: Config['logLevel'] };
   services: Services;
   verifier: TokenVerifier;
-  /** Cognito sign-up/login; only the `users` auth procedures touch it. */
-  identity: IdentityProvider;
 }
 
 export interface Context {

@@ -6,7 +6,8 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCognitoIdentityProvider, type IdentityProvider } from '@shop/core';
+import { createCognitoIdentityProvider, createServices, type IdentityProvider } from '@shop/core';
+import { TEST_CURSOR_SECRET } from '@shop/testing/vitest';
 import { createHandler } from '../src/app.ts';
 import { createTokenVerifier } from '../src/auth.ts';
 import { createHarness, validProduct, type Harness } from './support/harness.ts';
@@ -243,7 +244,7 @@ describe('a sign-up whose profile write fails', () => {
     const create = users.store.create.bind(users.store);
     users.store.create = () => Promise.reject(new Error('DynamoDB is down'));
     try {
-      await expect(users.signUp(identity, input)).rejects.toThrow('DynamoDB is down');
+      await expect(users.signUp(input)).rejects.toThrow('DynamoDB is down');
     } finally {
       users.store.create = create;
     }
@@ -260,7 +261,13 @@ describe('sign-up outside the local stage', () => {
     const staged = createHandler(
       {
         ...h.deps,
-        identity: confirming,
+        // The same tables, with a pool client that does not auto-confirm.
+        services: createServices({
+          doc: h.db.doc,
+          tables: h.db.tables,
+          cursorSecret: TEST_CURSOR_SECRET,
+          identity: confirming,
+        }),
         verifier: createTokenVerifier({
           ...rest,
           stage: 'local',

@@ -65,14 +65,15 @@ function servicesOn(maxAttempts: number, injector: FaultInjector): Services {
     maxAttempts,
   });
   injector.attach(doc);
-  return createServices({ doc, tables: db.tables, cursorSecret: TEST_CURSOR_SECRET });
+  return servicesWith(doc);
 }
 
-function depsWith(services: Services): Deps {
-  return {
-    config: { stage: 'test', isLocal: false, version: 'test' },
-    services,
-    verifier,
+/** The shop's services on `doc`, with the run's cognito-local pool. */
+function servicesWith(doc: ReturnType<typeof createDocumentClient>): Services {
+  return createServices({
+    doc,
+    tables: db.tables,
+    cursorSecret: TEST_CURSOR_SECRET,
     identity: createCognitoIdentityProvider({
       region: 'us-east-1',
       endpoint: inject('cognitoEndpoint'),
@@ -80,6 +81,14 @@ function depsWith(services: Services): Deps {
       clientId: inject('clientId'),
       autoConfirm: true,
     }),
+  });
+}
+
+function depsWith(services: Services): Deps {
+  return {
+    config: { stage: 'test', isLocal: false, version: 'test' },
+    services,
+    verifier,
   };
 }
 
@@ -798,8 +807,7 @@ describe('a hung DynamoDB (accepts connections, never answers)', () => {
       maxAttempts: 3,
       budget: DYNAMODB_BUDGET,
     });
-    const services = createServices({ doc, tables: db.tables, cursorSecret: TEST_CURSOR_SECRET });
-    hung = createHandler(depsWith(services), quiet);
+    hung = createHandler(depsWith(servicesWith(doc)), quiet);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.destroy();

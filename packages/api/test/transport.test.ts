@@ -70,7 +70,7 @@ beforeAll(async () => {
 
   const suffix = Math.random().toString(36).slice(2, 10);
   const signUp = async (email: string) => {
-    const { user } = await h.deps.services.users.signUp(identity, {
+    const { user } = await h.deps.services.users.signUp({
       email,
       password: PASSWORD,
       firstName: 'Ada',

@@ -12,6 +12,7 @@ import { OrderStore } from './orders/store.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { ProductStore } from './products/store.ts';
+import { NO_IDENTITY_PROVIDER, type IdentityProvider } from './users/cognito.ts';
 import { UserService } from './users/service.ts';
 import { UserStore } from './users/store.ts';
 import { userSchema } from './users/schema.ts';
@@ -23,10 +24,21 @@ export interface ServicesConfig {
   cursorSecret: string;
   /** The time every write records; tests pass a controlled one. */
   clock?: Clock;
+  /**
+   * Cognito, for the users service. A process that never signs anyone up or in (the bench, a
+   * data script) may leave it out; every call that needs it then fails saying so.
+   */
+  identity?: IdentityProvider;
 }
 
 /** Every store and service of the shop, wired to one DocumentClient. */
-export function createServices({ doc, tables, cursorSecret, clock = systemClock }: ServicesConfig) {
+export function createServices({
+  doc,
+  tables,
+  cursorSecret,
+  clock = systemClock,
+  identity = NO_IDENTITY_PROVIDER,
+}: ServicesConfig) {
   const cursors = createCursorCodec(cursorSecret);
   const repos = {
     users: new Repository(doc, tables.Users, definitions.Users, userSchema, cursors),
@@ -39,7 +51,7 @@ export function createServices({ doc, tables, cursorSecret, clock = systemClock 
   const addresses = new AddressService(new AddressStore(repos.addresses, doc));
   return {
     repos,
-    users: new UserService(new UserStore(repos.users), addresses, clock),
+    users: new UserService(new UserStore(repos.users), addresses, identity, clock),
     products: new ProductService(products, clock),
     addresses,
     orders: new OrderService(new OrderStore(repos, doc, cursors), clock),

@@ -109,7 +109,7 @@ export async function startLocalStack(opts: {
     const { email, password } = opts.admin;
     log(`ensuring the admin account ${email}…`);
     try {
-      await deps.services.users.signUp(deps.identity, {
+      await deps.services.users.signUp({
         email,
         password,
         firstName: 'Shop',

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import {
   type Clock,
   createDocumentClient,
+  type IdentityProvider,
   createServices,
   tableNamesFor,
   type Services,
@@ -21,9 +22,12 @@ export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789';
 
 /**
  * Fresh tables under a prefix of their own on the run's DynamoDB Local, so a test file sees only
- * its own data. Services read the time from `clock` when given (see `createTestClock`).
+ * its own data. Services read the time from `clock` when given (see `createTestClock`), and
+ * reach Cognito through `identity` when given.
  */
-export async function createTestDb(options: { clock?: Clock } = {}): Promise<TestDb> {
+export async function createTestDb(
+  options: { clock?: Clock; identity?: IdentityProvider } = {},
+): Promise<TestDb> {
   const endpoint = inject('dynamoEndpoint');
   const prefix = `t${randomUUID().slice(0, 8)}-`;
   await createLocalTables(endpoint, prefix);
@@ -38,6 +42,7 @@ export async function createTestDb(options: { clock?: Clock } = {}): Promise<Tes
       tables,
       cursorSecret: TEST_CURSOR_SECRET,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.identity ? { identity: options.identity } : {}),
     }),
   };
 }

@@ -16,57 +16,49 @@ import {
 } from '@shop/core';
 import { adminProcedure, publicProcedure, router, userProcedure } from '../trpc.ts';
 
-/** Every procedure is one call of `UserService`; Cognito is handed over as `deps.identity`. */
+/** Every procedure is one call of `UserService` (which holds Cognito). */
 export const usersRouter = router({
   signUp: publicProcedure
     .input(signUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.signUp(ctx.deps.identity, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.signUp(input)),
   confirmSignUp: publicProcedure
     .input(confirmSignUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmSignUp(ctx.deps.identity, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmSignUp(input)),
   login: publicProcedure
     .input(loginInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.login(ctx.deps.identity, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.login(input)),
   refresh: publicProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(ctx.deps.identity, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(input)),
   logout: userProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.logout(ctx.deps.identity, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.logout(input)),
   forgotPassword: publicProcedure
     .input(forgotPasswordInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(ctx.deps.identity, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(input)),
   confirmForgotPassword: publicProcedure
     .input(confirmForgotPasswordInputSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.deps.services.users.confirmForgotPassword(ctx.deps.identity, input),
-    ),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmForgotPassword(input)),
   changePassword: userProcedure.input(changePasswordInputSchema).mutation(({ ctx, input }) => {
     if (!ctx.accessToken) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });
     }
-    return ctx.deps.services.users.changePassword(ctx.deps.identity, ctx.accessToken, input);
+    return ctx.deps.services.users.changePassword(ctx.accessToken, input);
   }),
-  me: userProcedure.query(({ ctx }) => ctx.deps.services.users.me(ctx.deps.identity, ctx.user)),
+  me: userProcedure.query(({ ctx }) => ctx.deps.services.users.me(ctx.user)),
   updateMe: userProcedure
     .input(updateMeInputSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.deps.services.users.updateMe(ctx.deps.identity, ctx.user, input),
-    ),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.updateMe(ctx.user, input)),
   deleteMe: userProcedure
     .input(deleteMeInputSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.deps.services.users.deleteMe(ctx.deps.identity, ctx.user, input),
-    ),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.deleteMe(ctx.user, input)),
   byId: userProcedure
     .input(z.object({ id: idSchema }))
     .query(({ ctx, input }) => ctx.deps.services.users.byId(ctx.user, input.id)),
   adminList: adminProcedure
     .input(adminListInputSchema)
-    .query(({ ctx, input }) => ctx.deps.services.users.adminList(ctx.deps.identity, input ?? {})),
+    .query(({ ctx, input }) => ctx.deps.services.users.adminList(input ?? {})),
   setAdmin: adminProcedure
     .input(setAdminInputSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.deps.services.users.setAdmin(ctx.deps.identity, ctx.user, input),
-    ),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.setAdmin(ctx.user, input)),
 });

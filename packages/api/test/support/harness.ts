@@ -35,12 +35,14 @@ export interface Harness {
 export async function createHarness(
   overrides: { identity?: IdentityProvider; stage?: string; clock?: Clock } = {},
 ): Promise<Harness> {
-  const db = await createTestDb(overrides.clock ? { clock: overrides.clock } : {});
+  const db = await createTestDb({
+    identity: overrides.identity ?? noIdentity,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
   const deps: Deps = {
     config: { stage: overrides.stage ?? 'test', isLocal: false, version: 'test' },
     services: db.services,
     verifier: noVerifier,
-    identity: overrides.identity ?? noIdentity,
   };
   const callerFor = async (partial: Partial<AuthUser> = {}) => {
     const id = partial.id ?? randomUUID();

@@ -70,6 +70,20 @@ export interface IdentityProvider {
   groupMembers(group: string): Promise<Set<string>>;
 }
 
+/**
+ * For a process built without Cognito (see `ServicesConfig.identity`): every call fails, naming
+ * the call. (`then` stays undefined, so the object is never mistaken for a promise.)
+ */
+export const NO_IDENTITY_PROVIDER: IdentityProvider = new Proxy({} as IdentityProvider, {
+  get: (_, method) =>
+    method === 'then'
+      ? undefined
+      : () =>
+          Promise.reject(
+            new Error(`${String(method)} needs Cognito, and these services were built without it`),
+          ),
+});
+
 /** What the pool knows about an account. */
 export interface IdentityUser {
   sub: string;

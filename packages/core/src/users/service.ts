@@ -59,13 +59,14 @@ export function recordConfirmedUser(
 }
 
 /**
- * The rules of accounts and profiles. Methods that need Cognito take the `IdentityProvider` as
- * their first argument (the API's `Deps.identity`); every DynamoDB call goes through the store.
+ * The rules of accounts and profiles: Cognito through the `IdentityProvider`, every DynamoDB call
+ * through the store.
  */
 export class UserService {
   constructor(
     readonly store: UserStore,
     private readonly addresses: AddressRemover,
+    private readonly identity: IdentityProvider,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -75,15 +76,12 @@ export class UserService {
    * finds its email taken may be this one, half done (a lost answer, a failed step or rollback):
    * it is finished instead of refused when the password matches (`resumeSignUp`).
    */
-  async signUp(
-    identity: IdentityProvider,
-    input: SignUpInput,
-  ): Promise<{ user: User; needsConfirmation: boolean }> {
+  async signUp(input: SignUpInput): Promise<{ user: User; needsConfirmation: boolean }> {
     let account: { sub: string; confirmed: boolean };
     try {
-      account = await identity.signUp(input);
+      account = await this.identity.signUp(input);
     } catch (error) {
-      if (error instanceof ConflictError) return this.resumeSignUp(identity, input, error);
+      if (error instanceof ConflictError) return this.resumeSignUp(input, error);
       throw error;
     }
     const now = this.clock.now().toISOString();
@@ -103,7 +101,7 @@ export class UserService {
       // email). A failed undo leaves an account a retry resumes.
       try {
         await this.store.remove(account.sub);
-        await identity.deleteUser(input.email);
+        await this.identity.deleteUser(input.email);
       } catch (rollbackError) {
         throw new AggregateError([error, rollbackError], 'Sign-up failed and could not be undone');
       }
@@ -118,74 +116,57 @@ export class UserService {
    * (keyed by the account's `sub`, so never a second row), from the account's own attributes.
    */
   private async resumeSignUp(
-    identity: IdentityProvider,
     input: SignUpInput,
     conflict: ConflictError,
   ): Promise<{ user: User; needsConfirmation: boolean }> {
-    const account = await identity.getUser(input.email);
+    const account = await this.identity.getUser(input.email);
     if (!account?.email) throw conflict;
     const existing = await this.store.get(account.sub, { consistent: true });
     if (account.active && existing) throw conflict;
-    const opened = await identity.resumeSignUp(input.email, input.password);
+    const opened = await this.identity.resumeSignUp(input.email, input.password);
     if (!opened) throw conflict;
     const user = existing ?? (await this.writeProfile(profileFromAccount(account, this.clock)));
     return { user, needsConfirmation: !opened.confirmed };
   }
 
-  async confirmSignUp(
-    identity: IdentityProvider,
-    input: { email: string; code: string },
-  ): Promise<{ confirmed: true }> {
-    await identity.confirmSignUp(input.email, input.code);
+  async confirmSignUp(input: { email: string; code: string }): Promise<{ confirmed: true }> {
+    await this.identity.confirmSignUp(input.email, input.code);
     return { confirmed: true };
   }
 
-  login(identity: IdentityProvider, input: { email: string; password: string }): Promise<Tokens> {
-    return identity.login(input.email, input.password);
+  login(input: { email: string; password: string }): Promise<Tokens> {
+    return this.identity.login(input.email, input.password);
   }
 
-  refresh(
-    identity: IdentityProvider,
-    input: { refreshToken: string },
-  ): Promise<Omit<Tokens, 'refreshToken'>> {
-    return identity.refresh(input.refreshToken);
+  refresh(input: { refreshToken: string }): Promise<Omit<Tokens, 'refreshToken'>> {
+    return this.identity.refresh(input.refreshToken);
   }
 
-  async logout(identity: IdentityProvider, input: { refreshToken: string }): Promise<{ ok: true }> {
-    await identity.logout(input.refreshToken);
+  async logout(input: { refreshToken: string }): Promise<{ ok: true }> {
+    await this.identity.logout(input.refreshToken);
     return { ok: true };
   }
 
   /** The same answer whether or not the account exists. */
-  async forgotPassword(
-    identity: IdentityProvider,
-    input: { email: string },
-  ): Promise<{ ok: true }> {
-    await identity.forgotPassword(input.email);
+  async forgotPassword(input: { email: string }): Promise<{ ok: true }> {
+    await this.identity.forgotPassword(input.email);
     return { ok: true };
   }
 
-  async confirmForgotPassword(
-    identity: IdentityProvider,
-    input: ConfirmForgotPasswordInput,
-  ): Promise<{ ok: true }> {
-    await identity.confirmForgotPassword(input.email, input.code, input.newPassword);
+  async confirmForgotPassword(input: ConfirmForgotPasswordInput): Promise<{ ok: true }> {
+    await this.identity.confirmForgotPassword(input.email, input.code, input.newPassword);
     return { ok: true };
   }
 
   /** `accessToken` is the caller's own, as verified for this request. */
-  async changePassword(
-    identity: IdentityProvider,
-    accessToken: string,
-    input: ChangePasswordInput,
-  ): Promise<{ ok: true }> {
-    await identity.changePassword(accessToken, input.currentPassword, input.newPassword);
+  async changePassword(accessToken: string, input: ChangePasswordInput): Promise<{ ok: true }> {
+    await this.identity.changePassword(accessToken, input.currentPassword, input.newPassword);
     return { ok: true };
   }
 
   /** The caller's profile, created from the pool account when no trigger wrote it. */
-  me(identity: IdentityProvider, actor: Actor): Promise<User> {
-    return this.ensureProfile(identity, actor.id);
+  me(actor: Actor): Promise<User> {
+    return this.ensureProfile(actor.id);
   }
 
   /** Yourself, or anyone for an admin; everyone else is told the user does not exist. */
@@ -196,9 +177,9 @@ export class UserService {
     return user;
   }
 
-  async updateMe(identity: IdentityProvider, actor: Actor, changes: UpdateMeInput): Promise<User> {
+  async updateMe(actor: Actor, changes: UpdateMeInput): Promise<User> {
     if (changes.firstName === undefined && changes.lastName === undefined) {
-      return this.me(identity, actor);
+      return this.me(actor);
     }
     const update = () =>
       this.store.update(actor.id, { ...changes, updatedAt: this.clock.now().toISOString() });
@@ -208,7 +189,7 @@ export class UserService {
       if (!(error instanceof NotFoundError)) throw error;
     }
     // No profile yet (an account made outside sign-up): create it, then change it.
-    await this.ensureProfile(identity, actor.id);
+    await this.ensureProfile(actor.id);
     try {
       return await update();
     } catch (error) {
@@ -224,16 +205,12 @@ export class UserService {
    * account last, so that a failure half-way leaves someone who can still log in and retry.
    * Orders stay, as records of what was sold.
    */
-  async deleteMe(
-    identity: IdentityProvider,
-    actor: Actor,
-    input: { password: string },
-  ): Promise<{ ok: true }> {
-    const account = await identity.getUser(actor.id);
+  async deleteMe(actor: Actor, input: { password: string }): Promise<{ ok: true }> {
+    const account = await this.identity.getUser(actor.id);
     if (!account?.email || account.sub !== actor.id) throw new NotFoundError('User not found');
     let refreshToken: string;
     try {
-      ({ refreshToken } = await identity.login(account.email, input.password));
+      ({ refreshToken } = await this.identity.login(account.email, input.password));
     } catch (error) {
       if (error instanceof AuthenticationError) {
         throw new ValidationError('Incorrect password', ['password'], { cause: error });
@@ -241,18 +218,18 @@ export class UserService {
       throw error;
     }
     // The check's own session is not needed; the account is about to go anyway.
-    await identity.logout(refreshToken).catch(() => undefined);
+    await this.identity.logout(refreshToken).catch(() => undefined);
     await this.addresses.removeAllOf(actor.id);
     await this.store.remove(actor.id);
-    await identity.deleteUser(account.username);
+    await this.identity.deleteUser(account.username);
     return { ok: true };
   }
 
   /** One page of every profile, each with whether the account is in the admin group. */
-  async adminList(identity: IdentityProvider, page: PageRequest = {}): Promise<Page<AdminUser>> {
+  async adminList(page: PageRequest = {}): Promise<Page<AdminUser>> {
     const [profiles, admins] = await Promise.all([
       this.store.page(page),
-      identity.groupMembers(ADMIN_GROUP),
+      this.identity.groupMembers(ADMIN_GROUP),
     ]);
     return {
       items: profiles.items.map((user) => ({ ...user, isAdmin: admins.has(user.id) })),
@@ -264,25 +241,21 @@ export class UserService {
    * Puts the account into or out of the admin group; tokens issued afterwards carry the change.
    * Admins cannot drop their own right, so the last admin cannot lock everyone out by mistake.
    */
-  async setAdmin(
-    identity: IdentityProvider,
-    actor: Actor,
-    input: { id: string; isAdmin: boolean },
-  ): Promise<AdminUser> {
+  async setAdmin(actor: Actor, input: { id: string; isAdmin: boolean }): Promise<AdminUser> {
     if (!actor.isAdmin) throw new NotFoundError('User not found');
     if (input.id === actor.id && !input.isAdmin) {
       throw new ConflictError('You cannot remove your own admin right');
     }
-    const profile = await this.ensureProfile(identity, input.id);
-    await identity.setGroupMembership(input.id, ADMIN_GROUP, input.isAdmin);
+    const profile = await this.ensureProfile(input.id);
+    await this.identity.setGroupMembership(input.id, ADMIN_GROUP, input.isAdmin);
     return { ...profile, isAdmin: input.isAdmin };
   }
 
   /** The profile, or one created now from an active pool account; otherwise `NotFoundError`. */
-  private async ensureProfile(identity: IdentityProvider, id: string): Promise<User> {
+  private async ensureProfile(id: string): Promise<User> {
     const existing = await this.store.get(id);
     if (existing) return existing;
-    const account = await identity.getUser(id);
+    const account = await this.identity.getUser(id);
     if (!account?.active || !account.email || account.sub !== id) {
       throw new NotFoundError('User not found');
     }
