@@ -36,13 +36,18 @@ export interface Results {
   profiles: ProfileResult | null;
 }
 
+/**
+ * Full runs write `results/latest.*` (committed, shown in the README); quick runs write
+ * `results/quick.*` (ignored by git), so a smoke test never replaces the figures of record.
+ */
 export function writeResults(results: Results): string {
   const dir = join(ROOT, 'bench/results');
+  const name = results.quick ? 'quick' : 'latest';
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(dir, 'latest.svg'), renderChart(results));
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.svg`), renderChart(results));
   const md = renderMarkdown(results);
-  writeFileSync(join(dir, 'latest.md'), md);
+  writeFileSync(join(dir, `${name}.md`), md);
   return md;
 }
 

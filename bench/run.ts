@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: cold start, bundle size, warm overhead, DynamoDB round trips, HTTP load, memory,
  * cost per call and a flash sale of the shop API, side by side with three baselines (`bare`,
- * `hono`, `typical-trpc`) measured in the same run. Writes bench/results/latest.{md,json,svg}.
+ * `hono`, `typical-trpc`) measured in the same run. Writes bench/results/latest.{md,json,svg} (`--quick`: quick.*, not committed).
  *
  *   --quick    few samples (CI smoke test, ~2 min)
  *   --profile  also CPU-profile shop and bare under HTTP load (always on in full runs)
