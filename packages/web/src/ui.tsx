@@ -1,5 +1,5 @@
-/** Small shared pieces: labelled fields with their message, status lines, load-more. */
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+/** Small shared pieces: labelled fields with their message, forms, status lines, load-more. */
+import { useId, type FormHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react';
 import { errorMessage } from './api.ts';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
@@ -45,6 +45,69 @@ export function FormError({ error }: { error: unknown }) {
     <p role="alert" className="form-error">
       {errorMessage(error)}
     </p>
+  );
+}
+
+interface MutationFormProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> {
+  /** The fields. */
+  children: ReactNode;
+  /** Called with the fields as strings (`formValues`) and the form, e.g. to reset it. */
+  onValues: (values: Record<string, string>, form: HTMLFormElement) => void;
+  /** The failed mutation's message, shown above the button. */
+  error: unknown;
+  /** While true the button is disabled, so a double click sends once. */
+  pending: boolean;
+  submitLabel: ReactNode;
+  submitClassName?: string;
+  /** A status line once it succeeded ("Saved."). */
+  success?: string | false;
+  /** More buttons beside the submit button (e.g. Cancel). */
+  actions?: ReactNode;
+}
+
+/**
+ * The form every mutation uses: fields, then the API's message, a success line and the submit
+ * button. Browser validation is off (`noValidate`): the API's field messages are the ones shown.
+ */
+export function MutationForm({
+  children,
+  onValues,
+  error,
+  pending,
+  submitLabel,
+  submitClassName,
+  success,
+  actions,
+  className = 'stack',
+  ...form
+}: MutationFormProps) {
+  const submit = (
+    <button type="submit" className={submitClassName} disabled={pending}>
+      {submitLabel}
+    </button>
+  );
+  return (
+    <form
+      {...form}
+      className={className}
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        onValues(formValues(event.currentTarget), event.currentTarget);
+      }}
+    >
+      {children}
+      <FormError error={error} />
+      {success && <p role="status">{success}</p>}
+      {actions ? (
+        <div className="row">
+          {submit}
+          {actions}
+        </div>
+      ) : (
+        submit
+      )}
+    </form>
   );
 }
 

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { fieldErrors, session, useAuth, useTRPC } from '../api.ts';
-import { Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
+import { Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
 import { AddressForm, formatAddress } from './Checkout.tsx';
 
 /**
@@ -39,11 +39,6 @@ export function LoginPage() {
     }),
   );
   const errors = fieldErrors(login.error);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const v = formValues(event.currentTarget);
-    login.mutate({ email: v.email ?? '', password: v.password ?? '' });
-  };
   return (
     <section className="narrow" aria-labelledby="login-heading">
       <h1 id="login-heading">Sign in</h1>
@@ -57,7 +52,12 @@ export function LoginPage() {
           Your password is changed. Sign in with the new one.
         </p>
       )}
-      <form onSubmit={submit} className="stack" noValidate>
+      <MutationForm
+        onValues={(v) => login.mutate({ email: v.email ?? '', password: v.password ?? '' })}
+        error={login.error}
+        pending={login.isPending}
+        submitLabel={login.isPending ? 'Signing in…' : 'Sign in'}
+      >
         <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} />
         <Field
           label="Password"
@@ -66,11 +66,7 @@ export function LoginPage() {
           autoComplete="current-password"
           error={errors.password}
         />
-        <FormError error={login.error} />
-        <button type="submit" disabled={login.isPending}>
-          {login.isPending ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+      </MutationForm>
       <p>
         New here? <Link to="/signup">Create an account</Link> ·{' '}
         <Link to="/reset-password">Forgot your password?</Link>
@@ -114,16 +110,11 @@ export function SignUpPage() {
         <h1 id="confirm-heading">Confirm your email</h1>
         <p>We sent a code to {credentials.email}. Enter it to finish creating your account.</p>
         <LocalCodeHint />
-        <form
-          className="stack"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            confirm.mutate({
-              email: credentials.email,
-              code: formValues(e.currentTarget).code ?? '',
-            });
-          }}
+        <MutationForm
+          onValues={(v) => confirm.mutate({ email: credentials.email, code: v.code ?? '' })}
+          error={confirm.error ?? login.error}
+          pending={confirm.isPending || login.isPending}
+          submitLabel="Confirm"
         >
           <Field
             label="Confirmation code"
@@ -132,29 +123,29 @@ export function SignUpPage() {
             autoComplete="one-time-code"
             error={confirmErrors.code}
           />
-          <FormError error={confirm.error ?? login.error} />
-          <button type="submit" disabled={confirm.isPending || login.isPending}>
-            Confirm
-          </button>
-        </form>
+        </MutationForm>
       </section>
     );
   }
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const v = formValues(event.currentTarget);
-    signUp.mutate({
-      email: v.email ?? '',
-      password: v.password ?? '',
-      firstName: v.firstName ?? '',
-      lastName: v.lastName ?? '',
-    });
-  };
   return (
     <section className="narrow" aria-labelledby="signup-heading">
       <h1 id="signup-heading">Create an account</h1>
-      <form onSubmit={submit} className="stack" noValidate>
+      <MutationForm
+        onValues={(v) =>
+          signUp.mutate({
+            email: v.email ?? '',
+            password: v.password ?? '',
+            firstName: v.firstName ?? '',
+            lastName: v.lastName ?? '',
+          })
+        }
+        error={signUp.error ?? login.error}
+        pending={signUp.isPending || login.isPending}
+        submitLabel={
+          signUp.isPending || login.isPending ? 'Creating your account…' : 'Create account'
+        }
+      >
         <Field
           label="First name"
           name="firstName"
@@ -176,11 +167,7 @@ export function SignUpPage() {
           hint={PASSWORD_HINT}
           error={errors.password}
         />
-        <FormError error={signUp.error ?? login.error} />
-        <button type="submit" disabled={signUp.isPending || login.isPending}>
-          {signUp.isPending || login.isPending ? 'Creating your account…' : 'Create account'}
-        </button>
-      </form>
+      </MutationForm>
       <p>
         Already have an account? <Link to="/login">Sign in</Link>
       </p>
@@ -208,13 +195,11 @@ export function ResetPasswordPage() {
     <section className="narrow" aria-labelledby="reset-heading">
       <h1 id="reset-heading">Reset your password</h1>
       {!email ? (
-        <form
-          className="stack"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            request.mutate({ email: formValues(e.currentTarget).email ?? '' });
-          }}
+        <MutationForm
+          onValues={(v) => request.mutate({ email: v.email ?? '' })}
+          error={request.error}
+          pending={request.isPending}
+          submitLabel="Send me a code"
         >
           <Field
             label="Email"
@@ -223,20 +208,15 @@ export function ResetPasswordPage() {
             autoComplete="email"
             error={requestErrors.email}
           />
-          <FormError error={request.error} />
-          <button type="submit" disabled={request.isPending}>
-            Send me a code
-          </button>
-        </form>
+        </MutationForm>
       ) : (
-        <form
-          className="stack"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const v = formValues(e.currentTarget);
-            confirm.mutate({ email, code: v.code ?? '', newPassword: v.newPassword ?? '' });
-          }}
+        <MutationForm
+          onValues={(v) =>
+            confirm.mutate({ email, code: v.code ?? '', newPassword: v.newPassword ?? '' })
+          }
+          error={confirm.error}
+          pending={confirm.isPending}
+          submitLabel="Set new password"
         >
           <p role="status">If {email} has an account, we sent it a code.</p>
           <LocalCodeHint />
@@ -249,11 +229,7 @@ export function ResetPasswordPage() {
             hint={PASSWORD_HINT}
             error={confirmErrors.newPassword}
           />
-          <FormError error={confirm.error} />
-          <button type="submit" disabled={confirm.isPending}>
-            Set new password
-          </button>
-        </form>
+        </MutationForm>
       )}
     </section>
   );
@@ -294,14 +270,12 @@ function Profile() {
       ) : me.isError ? (
         <QueryError error={me.error} />
       ) : (
-        <form
-          className="stack"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const v = formValues(e.currentTarget);
-            update.mutate({ firstName: v.firstName, lastName: v.lastName });
-          }}
+        <MutationForm
+          onValues={(v) => update.mutate({ firstName: v.firstName, lastName: v.lastName })}
+          error={update.error}
+          pending={update.isPending}
+          success={update.isSuccess && 'Saved.'}
+          submitLabel="Save profile"
         >
           <p>
             Email: <strong data-testid="me-email">{me.data.email}</strong>
@@ -320,12 +294,7 @@ function Profile() {
             autoComplete="family-name"
             error={errors.lastName}
           />
-          <FormError error={update.error} />
-          {update.isSuccess && <p role="status">Saved.</p>}
-          <button type="submit" disabled={update.isPending}>
-            Save profile
-          </button>
-        </form>
+        </MutationForm>
       )}
     </section>
   );
@@ -388,18 +357,17 @@ function ChangePassword() {
   return (
     <section aria-labelledby="password-heading" className="panel">
       <h2 id="password-heading">Change password</h2>
-      <form
-        className="stack"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const form = e.currentTarget;
-          const v = formValues(form);
+      <MutationForm
+        onValues={(v, form) =>
           change.mutate(
             { currentPassword: v.currentPassword ?? '', newPassword: v.newPassword ?? '' },
             { onSuccess: () => form.reset() },
-          );
-        }}
+          )
+        }
+        error={change.error}
+        pending={change.isPending}
+        success={change.isSuccess && 'Password changed.'}
+        submitLabel="Change password"
       >
         <Field
           label="Current password"
@@ -416,12 +384,7 @@ function ChangePassword() {
           hint={PASSWORD_HINT}
           error={errors.newPassword}
         />
-        <FormError error={change.error} />
-        {change.isSuccess && <p role="status">Password changed.</p>}
-        <button type="submit" disabled={change.isPending}>
-          Change password
-        </button>
-      </form>
+      </MutationForm>
     </section>
   );
 }
@@ -444,13 +407,12 @@ function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
     <section aria-labelledby="delete-heading" className="panel danger-zone">
       <h2 id="delete-heading">Delete account</h2>
       <p>This deletes your account and signs you out. It cannot be undone.</p>
-      <form
-        className="stack"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          remove.mutate({ password: formValues(e.currentTarget).password ?? '' });
-        }}
+      <MutationForm
+        onValues={(v) => remove.mutate({ password: v.password ?? '' })}
+        error={remove.error}
+        pending={remove.isPending}
+        submitLabel="Delete my account"
+        submitClassName="danger"
       >
         <Field
           label="Password to confirm"
@@ -459,11 +421,7 @@ function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
           autoComplete="current-password"
           error={errors.password}
         />
-        <FormError error={remove.error} />
-        <button type="submit" className="danger" disabled={remove.isPending}>
-          Delete my account
-        </button>
-      </form>
+      </MutationForm>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 /** Admin pages, loaded on demand (a separate chunk): shoppers never download them. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import {
   Link,
   NavLink,
@@ -22,7 +22,7 @@ import {
   type Product,
   cursorPaging,
 } from '../api.ts';
-import { Empty, Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
+import { Empty, Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
 import { formatAddress } from './Checkout.tsx';
 import { StatusBadge, formatDate } from './Orders.tsx';
 
@@ -162,9 +162,7 @@ function ProductForm({ product }: { product?: Product }) {
   const save = product ? update : create;
   const errors = fieldErrors(save.error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const v = formValues(event.currentTarget);
+  const submit = (v: Record<string, string>) => {
     const price = toCents(v.price ?? '');
     setPriceError(Number.isNaN(price) ? 'Enter a price such as 19.99' : undefined);
     if (Number.isNaN(price)) return;
@@ -182,7 +180,13 @@ function ProductForm({ product }: { product?: Product }) {
   return (
     <section aria-labelledby="product-form-heading" className="narrow">
       <h1 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h1>
-      <form onSubmit={submit} className="stack" noValidate>
+      <MutationForm
+        onValues={submit}
+        error={save.error}
+        pending={save.isPending}
+        success={update.isSuccess && 'Saved.'}
+        submitLabel={product ? 'Save product' : 'Create product'}
+      >
         <Field label="Name" name="name" defaultValue={product?.name} error={errors.name} />
         <div className="field">
           <label htmlFor="description">Description</label>
@@ -230,12 +234,7 @@ function ProductForm({ product }: { product?: Product }) {
             error={errors.stock}
           />
         )}
-        <FormError error={save.error} />
-        {update.isSuccess && <p role="status">Saved.</p>}
-        <button type="submit" disabled={save.isPending}>
-          {product ? 'Save product' : 'Create product'}
-        </button>
-      </form>
+      </MutationForm>
       {product && <StockAdjuster product={product} onAdjusted={refresh} />}
       {product && (
         <div className="panel danger-zone">
@@ -266,18 +265,18 @@ function StockAdjuster({
   const adjust = useMutation(trpc.products.adjustStock.mutationOptions({ onSuccess: onAdjusted }));
   const errors = fieldErrors(adjust.error);
   return (
-    <form
+    <MutationForm
       className="panel stack"
       aria-labelledby="stock-heading"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
+      onValues={(v, form) =>
         adjust.mutate(
-          { id: product.id, delta: Math.trunc(Number(formValues(form).delta)) },
+          { id: product.id, delta: Math.trunc(Number(v.delta)) },
           { onSuccess: () => form.reset() },
-        );
-      }}
+        )
+      }
+      error={adjust.error}
+      pending={adjust.isPending}
+      submitLabel="Adjust stock"
     >
       <h2 id="stock-heading">Stock</h2>
       <p>
@@ -290,11 +289,7 @@ function StockAdjuster({
         hint="Positive to receive goods, negative to write off."
         error={errors.delta}
       />
-      <FormError error={adjust.error} />
-      <button type="submit" disabled={adjust.isPending}>
-        Adjust stock
-      </button>
-    </form>
+    </MutationForm>
   );
 }
 

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { fieldErrors, money, useTRPC, type Address } from '../api.ts';
 import { cart, cartTotal, useCart } from '../cart.ts';
-import { Empty, Field, FormError, Loading, QueryError, formValues } from '../ui.tsx';
+import { Empty, Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
 
 export function CheckoutPage() {
   const trpc = useTRPC();
@@ -140,9 +140,7 @@ export function AddressForm({
     }),
   );
   const errors = fieldErrors(create.error);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const v = formValues(event.currentTarget);
+  const submit = (v: Record<string, string>) =>
     create.mutate({
       street: v.street ?? '',
       city: v.city ?? '',
@@ -151,9 +149,21 @@ export function AddressForm({
       country: v.country ?? '',
       isDefault: v.isDefault === 'on',
     });
-  };
   return (
-    <form onSubmit={submit} className="stack" aria-label="New address" noValidate>
+    <MutationForm
+      aria-label="New address"
+      onValues={submit}
+      error={create.error}
+      pending={create.isPending}
+      submitLabel={create.isPending ? 'Saving…' : 'Save address'}
+      actions={
+        onCancel && (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )
+      }
+    >
       <Field label="Street" name="street" autoComplete="street-address" error={errors.street} />
       <Field label="City" name="city" autoComplete="address-level2" error={errors.city} />
       <Field
@@ -173,17 +183,6 @@ export function AddressForm({
       <label className="choice">
         <input type="checkbox" name="isDefault" /> Make this my default address
       </label>
-      <FormError error={create.error} />
-      <div className="row">
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? 'Saving…' : 'Save address'}
-        </button>
-        {onCancel && (
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
-    </form>
+    </MutationForm>
   );
 }
