@@ -74,6 +74,14 @@ const isDataStream = (value: unknown) =>
 
 type Settled = [TRPCError, undefined] | [undefined, unknown];
 
+/** The stock adapter's answer to a procedure returning a stream outside a streaming request. */
+function streamError(): TRPCError {
+  return new TRPCError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+  });
+}
+
 /**
  * The common requests — JSON queries over GET and mutations over POST, single or `batch=1`, to
  * procedures that exist — answered straight from the Lambda event with tRPC's own primitives,
@@ -88,14 +96,6 @@ type Settled = [TRPCError, undefined] | [undefined, unknown];
  * non-UTF-8 bodies, batch inputs that are not objects, unknown procedures, wrong methods,
  * oversized batches, and a `createContext` that throws.
  */
-/** The stock adapter's answer to a procedure returning a stream outside a streaming request. */
-function streamError(): TRPCError {
-  return new TRPCError({
-    code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
-  });
-}
-
 export function createFastPath(opts: FastPathOptions) {
   // Flat, by full path (`users.me`), with no prototype.
   const procedures = opts.router._def.procedures as unknown as Record<

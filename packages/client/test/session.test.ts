@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built package (dist/), as an app imports it.
 import { createSession, createShopClient, TRPCClientError, type SignOutReason } from '@shop/client';
 import { freePort } from '@shop/testing';
-import { startLocal, type RunningLocal } from '@shop/testing';
+import { LOCAL_ADMIN, startLocal, type RunningLocal } from '@shop/testing';
 
 /** `pnpm local` with 3-second access tokens, driven with real cognito-local tokens. */
 const TTL = 3;
@@ -46,6 +46,14 @@ async function newUser() {
   await anonymous.users.signUp.mutate({ email, password, firstName: 'Ses', lastName: 'Sion' });
   return anonymous.users.login.mutate({ email, password });
 }
+
+const ADDRESS = {
+  street: '1 Main St',
+  city: 'Springfield',
+  state: 'IL',
+  zipCode: '62701',
+  country: 'US',
+};
 
 const codeOf = (error: unknown) =>
   error instanceof TRPCClientError
@@ -142,14 +150,7 @@ describe('session manager against pnpm local', () => {
     const session = createSession();
     const client = createShopClient({ url, session, fetch: recorder.fetch });
     session.signIn(await newUser());
-    const address = {
-      street: '1 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zipCode: '62701',
-      country: 'US',
-    };
-    await expect(client.addresses.create.mutate(address)).rejects.toBeInstanceOf(TRPCClientError);
+    await expect(client.addresses.create.mutate(ADDRESS)).rejects.toBeInstanceOf(TRPCClientError);
     expect(recorder.count('addresses.create')).toBe(1);
     // It did run: a retry would have created a second address.
     expect(await client.addresses.list.query()).toHaveLength(1);
@@ -157,10 +158,7 @@ describe('session manager against pnpm local', () => {
 
   it('retries orders.create carrying an idempotencyKey after a network error: one order', async () => {
     const admin = createShopClient({ url });
-    const { accessToken } = await admin.users.login.mutate({
-      email: 'admin@shop.local',
-      password: 'Admin123!',
-    });
+    const { accessToken } = await admin.users.login.mutate(LOCAL_ADMIN);
     const product = await createShopClient({
       url,
       getToken: () => accessToken,
@@ -176,13 +174,7 @@ describe('session manager against pnpm local', () => {
     const session = createSession();
     const client = createShopClient({ url, session, fetch: recorder.fetch });
     session.signIn(await newUser());
-    const address = await client.addresses.create.mutate({
-      street: '1 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zipCode: '62701',
-      country: 'US',
-    });
+    const address = await client.addresses.create.mutate(ADDRESS);
     const order = await client.orders.create.mutate({
       items: [{ productId: product.id, quantity: 2 }],
       shippingAddressId: address.id,

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { corsPolicy } from '@shop/core';
-import { parseAccessTokenTtl, portInUse } from '@shop/testing';
+import { LOCAL_ADMIN, parseAccessTokenTtl, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
 import { chooseWebPort, startWeb, webOrigins, type WebServer } from './web.ts';
@@ -97,8 +97,8 @@ async function main() {
     dataDir,
     seed: !args['no-seed'],
     admin: {
-      email: (process.env.SHOP_ADMIN_EMAIL ?? 'admin@shop.local').toLowerCase(),
-      password: process.env.SHOP_ADMIN_PASSWORD ?? 'Admin123!',
+      email: (process.env.SHOP_ADMIN_EMAIL ?? LOCAL_ADMIN.email).toLowerCase(),
+      password: process.env.SHOP_ADMIN_PASSWORD ?? LOCAL_ADMIN.password,
     },
     region: process.env.AWS_REGION ?? 'us-east-1',
     cors,

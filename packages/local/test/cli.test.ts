@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createShopClient } from '@shop/client';
 import { checkJava } from '@shop/testing';
 import { freePort } from '@shop/testing';
-import { startLocal } from '@shop/testing';
+import { LOCAL_ADMIN, startLocal } from '@shop/testing';
 
 describe('pnpm local fails fast', () => {
   it('when the port is taken, saying so', async () => {
@@ -41,10 +41,7 @@ describe('pnpm local --persist', () => {
     const env = { SHOP_LOCAL_DATA_DIR: dataDir };
     const login = async (url: string) => {
       const anonymous = createShopClient({ url });
-      const { accessToken } = await anonymous.users.login.mutate({
-        email: 'admin@shop.local',
-        password: 'Admin123!',
-      });
+      const { accessToken } = await anonymous.users.login.mutate(LOCAL_ADMIN);
       return createShopClient({ url, getToken: () => accessToken });
     };
 

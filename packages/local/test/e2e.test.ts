@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopClient, TRPCClientError, type ShopClient } from '@shop/client';
 import { freePort } from '@shop/testing';
-import { startLocal, type RunningLocal } from '@shop/testing';
+import { LOCAL_ADMIN, startLocal, type RunningLocal } from '@shop/testing';
 
 /**
  * The product as a newcomer runs it: `pnpm local` in its own process group (as a terminal runs
@@ -12,12 +12,10 @@ import { startLocal, type RunningLocal } from '@shop/testing';
 let local: RunningLocal;
 let url: string;
 
-const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
-
 beforeAll(async () => {
   local = await startLocal(['--port', String(await freePort())], {
-    SHOP_ADMIN_EMAIL: ADMIN.email,
-    SHOP_ADMIN_PASSWORD: ADMIN.password,
+    SHOP_ADMIN_EMAIL: LOCAL_ADMIN.email,
+    SHOP_ADMIN_PASSWORD: LOCAL_ADMIN.password,
   });
   url = local.url;
 }, 150_000);
@@ -37,7 +35,7 @@ describe('pnpm local', () => {
   it('prints progress, the URL and the admin email', () => {
     expect(local.output()).toContain('[local] starting DynamoDB Local');
     expect(local.output()).toContain(`API ready at ${url}`);
-    expect(local.output()).toContain(ADMIN.email);
+    expect(local.output()).toContain(LOCAL_ADMIN.email);
   });
 
   it('answers health and the seeded catalogue', async () => {
@@ -96,7 +94,7 @@ describe('pnpm local', () => {
   });
 
   it('serves the admin journey end to end', async () => {
-    const admin = await signedIn(ADMIN.email, ADMIN.password);
+    const admin = await signedIn(LOCAL_ADMIN.email, LOCAL_ADMIN.password);
     const product = await admin.products.create.mutate({
       name: 'E2E Lamp',
       description: 'Bright',

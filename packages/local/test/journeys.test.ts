@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopClient, isShopClientError, type ShopClient } from '@shop/client';
-import { freePort, startLocal, type RunningLocal } from '@shop/testing';
+import { freePort, LOCAL_ADMIN, startLocal, type RunningLocal } from '@shop/testing';
 
 /**
  * The features a shop needs, as a shopper and an admin use them: over HTTP, with the typed client,
  * against `pnpm local` (DynamoDB Local and cognito-local behind the real handler).
  */
 let local: RunningLocal;
-const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
 
 beforeAll(async () => {
   local = await startLocal(['--port', String(await freePort()), '--no-web']);
@@ -79,7 +78,7 @@ describe('a shopper', () => {
 
 describe('an admin', () => {
   it('works the order queue, adjusts stock while orders race, and makes another user admin', async () => {
-    const admin = await signedIn(ADMIN.email, ADMIN.password);
+    const admin = await signedIn(LOCAL_ADMIN.email, LOCAL_ADMIN.password);
     const product = await admin.products.create.mutate({
       name: `Flash ${randomUUID().slice(0, 6)}`,
       description: 'Limited',

@@ -11,6 +11,9 @@ export interface RunningLocal {
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 
+/** The admin account `pnpm local` creates unless SHOP_ADMIN_EMAIL/SHOP_ADMIN_PASSWORD say else. */
+export const LOCAL_ADMIN = { email: 'admin@shop.local', password: 'Admin123!' } as const;
+
 /** Runs `pnpm local …` in its own process group and resolves once it prints `API ready at`. */
 export function startLocal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningLocal> {
   const proc = spawn('pnpm', ['local', ...args], {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSession, createShopClient, type SessionTokens, type ShopClient } from '@shop/client';
-import { freePort, startLocal, type RunningLocal } from '@shop/testing';
+import { freePort, LOCAL_ADMIN, startLocal, type RunningLocal } from '@shop/testing';
 import { BUDGETS, measureWebBudget } from '../scripts/budget.ts';
 import { launch, screenshot, seriousA11yViolations, watchedPage, type Watched } from './browser.ts';
 
@@ -10,7 +10,6 @@ import { launch, screenshot, seriousA11yViolations, watchedPage, type Watched } 
  * The web app in Debian's Chromium against `pnpm local` (API + the Vite dev server it starts),
  * cross-origin as deployed. Access tokens live 5 s, so every journey also runs on refreshed tokens.
  */
-const ADMIN = { email: 'admin@shop.local', password: 'Admin123!' };
 const PASSWORD = 'Sh0pper-pass!';
 const NEW_PASSWORD = 'N3w-Sh0pper-pass!';
 const TOKEN_TTL_SECONDS = 5;
@@ -42,8 +41,8 @@ beforeAll(async () => {
     `http://127.0.0.1:${p}`,
   ]);
   local = await startLocal(['--port', String(apiPort), '--web-port', String(webPort)], {
-    SHOP_ADMIN_EMAIL: ADMIN.email,
-    SHOP_ADMIN_PASSWORD: ADMIN.password,
+    SHOP_ADMIN_EMAIL: LOCAL_ADMIN.email,
+    SHOP_ADMIN_PASSWORD: LOCAL_ADMIN.password,
     SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
     SHOP_CORS_ORIGINS: origins.join(','),
   });
@@ -291,7 +290,7 @@ describe('the web app against pnpm local', () => {
     const context = await newContext();
     const w = await watchedPage(context);
     const { page } = w;
-    await signInInBrowser(page, ADMIN.email, ADMIN.password);
+    await signInInBrowser(page, LOCAL_ADMIN.email, LOCAL_ADMIN.password);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Order queue' }).waitFor();
     const row = page.locator(`[data-order-id="${order.id}"]`);
@@ -502,7 +501,7 @@ describe('passwords, account deletion and admin rights', () => {
     const context = await newContext();
     const w = await watchedPage(context);
     const { page } = w;
-    await signInInBrowser(page, ADMIN.email, ADMIN.password);
+    await signInInBrowser(page, LOCAL_ADMIN.email, LOCAL_ADMIN.password);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page
       .getByRole('navigation', { name: 'Administration' })
@@ -520,7 +519,7 @@ describe('passwords, account deletion and admin rights', () => {
     expect(await toggle.isChecked()).toBe(false);
     // An admin cannot change their own right: their switch is disabled.
     expect(
-      await page.getByRole('switch', { name: `Administrator: ${ADMIN.email}` }).isDisabled(),
+      await page.getByRole('switch', { name: `Administrator: ${LOCAL_ADMIN.email}` }).isDisabled(),
     ).toBe(true);
     await check(w, 'admin-users');
     await toggle.click();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
-import type { Clock, IdentityProvider } from '@shop/core';
+import { NO_IDENTITY_PROVIDER, type Clock, type IdentityProvider } from '@shop/core';
 import { createTestDb, type TestDb } from '@shop/testing/vitest';
 import type { AuthUser, TokenVerifier } from '../../src/auth.ts';
 import { createContextInner, type Deps } from '../../src/context.ts';
@@ -15,11 +15,9 @@ const noVerifier: TokenVerifier = {
 };
 
 /** No pool: every call fails, except that an account looked up is simply not there. */
-const noIdentity = new Proxy({} as IdentityProvider, {
-  get: (_, name) =>
-    name === 'getUser'
-      ? () => Promise.resolve(undefined)
-      : () => Promise.reject(new Error('this test has no identity provider')),
+const noIdentity: IdentityProvider = new Proxy(NO_IDENTITY_PROVIDER, {
+  get: (target, name) =>
+    name === 'getUser' ? () => Promise.resolve(undefined) : (Reflect.get(target, name) as unknown),
 });
 
 export interface Harness {
