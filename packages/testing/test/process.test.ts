@@ -1,5 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort, portInUse } from '../src/emulators/process.ts';
 
 const alive = (pid: number) => spawnSync('kill', ['-0', String(pid)]).status === 0;
 
@@ -21,5 +24,21 @@ describe('a tied child process', () => {
       gone = !alive(sleepPid);
     }
     expect(gone).toBe(true);
+  });
+});
+
+describe('freePort', () => {
+  it('never draws from the ephemeral range, where outgoing connections take ports unasked', async () => {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) expect(port < low! || port > high!, `port ${port}`).toBe(true);
+    // Free indeed: something can listen there.
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(ports[0], '127.0.0.1', ok));
+    expect(await portInUse(ports[0]!)).toBe(true);
+    await new Promise((ok) => server.close(ok));
   });
 });

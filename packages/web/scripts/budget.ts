@@ -10,6 +10,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -47,6 +48,8 @@ export interface WebBudgetOptions {
   apiUrl: string;
   /** Where the build is served; its origin must be allowed by the API (4173 is, locally). */
   port?: number;
+  /** A server the caller already holds (its port allowed by the API); `port` is then unused. */
+  server?: StaticServer;
   /** Cold page loads to time (default 5). */
   runs?: number;
   executablePath?: string;
@@ -98,8 +101,21 @@ async function buildFor(apiUrl: string, outDir: string) {
   }
 }
 
-function serve(dist: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
+/** A static server for a build; it answers 503 until `serve(dist)` names the build. */
+export interface StaticServer {
+  port: number;
+  serve(dist: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens at once (port 0: any free port), so a caller can hold the port, and name its origin to
+ * the API, long before the build exists: a port only looked up early can be taken in between.
+ */
+export function startStaticServer(port = 0): Promise<StaticServer> {
+  let dist: string | undefined;
+  const server: Server = createServer((req, res) => {
+    if (!dist) return void res.writeHead(503).end();
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = join(dist, path);
     if (!file.startsWith(dist) || !extname(path)) file = join(dist, 'index.html'); // SPA routes
@@ -113,15 +129,20 @@ function serve(dist: string, port: number): Promise<Server> {
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);
-    server.listen(port, 'localhost', () => ok(server));
+    server.listen(port, 'localhost', () =>
+      ok({
+        port: (server.address() as AddressInfo).port,
+        serve: (d) => void (dist = d),
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    );
   });
 }
 
 export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBudgetResult> {
-  const port = options.port ?? 4173;
   const runs = options.runs ?? 5;
   const dist = mkdtempSync(join(tmpdir(), 'shop-web-budget-'));
-  let server: Server | undefined;
+  let started: StaticServer | undefined;
   const browser = await chromium.launch({
     executablePath: options.executablePath ?? process.env.SHOP_CHROMIUM ?? '/usr/bin/chromium',
     args: [
@@ -138,7 +159,8 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
   try {
     await buildFor(options.apiUrl.replace(/\/$/, ''), dist);
     const size = initialJsSize(dist);
-    server = await serve(dist, port);
+    const server = options.server ?? (started = await startStaticServer(options.port ?? 4173));
+    server.serve(dist);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext(); // cold: no cache, no storage
@@ -148,7 +170,7 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
       // Strings, not functions: a function would be serialized as transpiled, and tsx (which
       // runs `pnpm bench`) wraps functions in an `__name` helper the page does not have.
       await page.addInitScript(FIRST_LIST_OBSERVER);
-      await page.goto(`http://localhost:${port}/`);
+      await page.goto(`http://localhost:${server.port}/`);
       await page.waitForFunction('window.__firstList !== undefined');
       times.push(Math.round(Number(await page.evaluate('window.__firstList'))));
       await context.close();
@@ -165,7 +187,7 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
     };
   } finally {
     await browser.close();
-    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    await started?.close();
     rmSync(dist, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -61,20 +62,19 @@ export function spawnTied(
   };
 }
 
-/** A TCP port that was free a moment ago. */
+/**
+ * Below Linux's ephemeral range (32768–60999), which the OS hands to outgoing connections: the
+ * suite opens thousands, and one of them took a port between its lookup here and its use.
+ */
+const FREE_PORT_RANGE = { from: 20_000, to: 32_767 } as const;
+
+/** A TCP port that was free a moment ago, drawn at random where no outgoing connection lands. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('Could not find a free port'));
-      });
-    });
-  });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = FREE_PORT_RANGE.from + randomInt(FREE_PORT_RANGE.to - FREE_PORT_RANGE.from + 1);
+    if (!(await portInUse(port))) return port;
+  }
+  throw new Error(`No free port in ${FREE_PORT_RANGE.from}–${FREE_PORT_RANGE.to} after 50 tries`);
 }
 
 /** True when something already listens on the port. */
