@@ -11,7 +11,12 @@ import type { HttpResult } from './harness/http.ts';
 import { renderCost, type CostResult } from './harness/cost.ts';
 import type { WebResult } from './harness/web.ts';
 import { renderFlashSale, type FlashSaleResult } from './harness/flash-sale.ts';
-import { renderProfiles, type ProfileResult } from './harness/profile.ts';
+import {
+  renderColdProfile,
+  renderProfiles,
+  type ColdProfileResult,
+  type ProfileResult,
+} from './harness/profile.ts';
 
 export interface Machine {
   node: string;
@@ -34,6 +39,8 @@ export interface Results {
   web: WebResult;
   /** Only in full runs (or with `--profile`). */
   profiles: ProfileResult | null;
+  /** Only in full runs (or with `--profile`). */
+  coldProfile: ColdProfileResult | null;
 }
 
 /**
@@ -120,6 +127,7 @@ export function renderMarkdown(r: Results): string {
     ...renderCost(r.cost),
     ...renderFlashSale(r.flashSale),
     ...renderWeb(r.web),
+    ...(r.coldProfile ? renderColdProfile(r.coldProfile) : []),
     ...(r.profiles ? renderProfiles(r.profiles) : []),
     `## Targets`,
     ``,

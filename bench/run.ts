@@ -38,7 +38,7 @@ import { countRoundTrips } from './harness/round-trips.ts';
 import { measureHttp } from './harness/http.ts';
 import { measureCost } from './harness/cost.ts';
 import { runFlashSale } from './harness/flash-sale.ts';
-import { profileHttp } from './harness/profile.ts';
+import { profileColdStart, profileHttp } from './harness/profile.ts';
 import { serveBundle } from './harness/serve.ts';
 import { measureWeb } from './harness/web.ts';
 import { writeResults } from './report.ts';
@@ -126,7 +126,10 @@ async function main() {
     step('web app budgets: initial JavaScript and time to the first product list in Chromium…');
     const web = await measureWeb(bundles.shop.main, env, quick ? 1 : 5);
     let profiles = null;
+    let coldProfile = null;
     if (!quick || args.profile) {
+      step('CPU profiles of shop and bare cold starts…');
+      coldProfile = await profileColdStart(env, quick ? 3 : 9);
       step('CPU profiles of shop and bare under HTTP load…');
       profiles = await profileHttp(env, product.id, quick ? 2 : 5);
     }
@@ -152,6 +155,7 @@ async function main() {
       flashSale,
       web,
       profiles,
+      coldProfile,
     });
     console.log(`\n${md}`);
     if (!flashSale.ok) {

@@ -4,12 +4,13 @@
  * the same autocannon load, self time summed by function and by module. The profiled bundles are built like
  * the shipped ones but unminified with a source map, so frames map back to their package or file.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleLikeSst, packageOf } from '../bundle.ts';
-import { ENTRIES, round, ROOT, step } from '../common.ts';
+import { ENTRIES, median, round, ROOT, step } from '../common.ts';
 import { httpPaths, load } from './http.ts';
 import { serveBundle } from './serve.ts';
 
@@ -135,10 +136,8 @@ function locate(frame: CpuProfile['nodes'][number]['callFrame']): { fn: string; 
   return { fn, module: moduleOf(frame.url) };
 }
 
-function analyse(
-  profile: CpuProfile,
-  requests: number,
-): Omit<Profile, 'variant' | 'procedure' | 'reqPerSec' | 'requests'> {
+/** Self time (µs) of the busy samples, by module and by function. */
+function selfTime(profile: CpuProfile) {
   const byNode = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
@@ -156,6 +155,14 @@ function analyse(
     const key = `${fn} — ${module}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
+  return { busy, modules, functions };
+}
+
+function analyse(
+  profile: CpuProfile,
+  requests: number,
+): Omit<Profile, 'variant' | 'procedure' | 'reqPerSec' | 'requests'> {
+  const { busy, modules, functions } = selfTime(profile);
   const top = (map: Map<string, number>, n: number): CostCentre[] =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -179,6 +186,86 @@ function analyse(
     topModules: top(modules, 12),
     topFunctions: top(functions, 15),
   };
+}
+
+export interface ColdProfileResult {
+  runs: number;
+  /** Median busy (non-idle) CPU ms of a whole cold start: node's boot, import, first request. */
+  shopMs: number;
+  bareMs: number;
+  /** The modules costing the shop the most beyond bare: median self ms over the runs. */
+  rows: { name: string; shop: number; bare: number; extra: number }[];
+}
+
+/**
+ * The cold-start gap: `node --cpu-prof` on `cold-start.mjs` (a fresh process importing the bundle
+ * and answering its first products.list), shop and bare taking turns, self time by module. The
+ * profiled bundles are unminified, so the totals are a little above the cold-start table's.
+ */
+export async function profileColdStart(
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): Promise<ColdProfileResult> {
+  const dir = join(ROOT, 'bench/.build/profiles-cold');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const mains = {} as Record<(typeof PROFILED)[number], string>;
+  for (const variant of PROFILED) {
+    const out = join(ROOT, `bench/.build/profile-${variant}`);
+    mains[variant] = (await bundleLikeSst(ENTRIES[variant], out, { forProfile: true })).main;
+  }
+  const samples = { shop: [] as Map<string, number>[], bare: [] as Map<string, number>[] };
+  const busy = { shop: [] as number[], bare: [] as number[] };
+  for (let run = 0; run < runs; run++) {
+    for (const variant of run % 2 ? [...PROFILED].reverse() : PROFILED) {
+      const name = `${variant}-${run}.cpuprofile`;
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--cpu-prof',
+          `--cpu-prof-dir=${dir}`,
+          `--cpu-prof-name=${name}`,
+          '--cpu-prof-interval=100',
+          join(ROOT, 'bench/cold-start.mjs'),
+          mains[variant],
+        ],
+        { env, encoding: 'utf8' },
+      );
+      if (result.status !== 0) throw new Error(`cold profile of ${variant}:\n${result.stderr}`);
+      const self = selfTime(JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile);
+      samples[variant].push(self.modules);
+      busy[variant].push(self.busy / 1000);
+    }
+  }
+  const ms = (variant: keyof typeof samples, name: string) =>
+    round(median(samples[variant].map((m) => (m.get(name) ?? 0) / 1000)), 1);
+  const names = new Set(PROFILED.flatMap((v) => samples[v].flatMap((m) => [...m.keys()])));
+  const rows = [...names]
+    .map((name) => {
+      const [shop, bare] = [ms('shop', name), ms('bare', name)];
+      return { name, shop, bare, extra: round(shop - bare, 1) };
+    })
+    .sort((a, b) => b.extra - a.extra)
+    .slice(0, 10);
+  return {
+    runs,
+    shopMs: round(median(busy.shop), 1),
+    bareMs: round(median(busy.bare), 1),
+    rows,
+  };
+}
+
+export function renderColdProfile(result: ColdProfileResult): string[] {
+  return [
+    `## The cold-start gap: CPU ms by module, shop vs bare (node --cpu-prof, median of ${result.runs} fresh processes each)`,
+    ``,
+    `A whole cold start (node's boot, import, first products.list) keeps the CPU busy ${result.shopMs} ms for the shop and ${result.bareMs} ms for bare (unminified bundles, profiler on). Modules costing the shop the most beyond bare (self time):`,
+    ``,
+    `| module | shop ms | bare ms | extra |`,
+    `| --- | ---: | ---: | ---: |`,
+    ...result.rows.map((r) => `| ${r.name} | ${r.shop} | ${r.bare} | ${r.extra} |`),
+    ``,
+  ];
 }
 
 /** Per procedure: the modules costing the shop the most CPU per request beyond what bare spends. */

@@ -1,7 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
-import { toTRPCError } from './errors.ts';
 
 /** `meta.auth`: who may call a procedure; set by the builders below, read by `pnpm run docs`. */
 const withMeta = initTRPC.context<Context>().meta<{ auth: 'public' | 'user' | 'admin' }>();
@@ -35,20 +34,11 @@ const t = withMeta.create({
   },
 });
 
-/** Domain errors thrown by core become their tRPC codes; anything else stays a 500. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause);
-    if (mapped) throw mapped;
-  }
-  return result;
-});
-
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.meta({ auth: 'public' }).use(domainErrors);
+// Domain errors become their tRPC codes in the services the context hands out (`withTRPCErrors`).
+export const publicProcedure = t.procedure.meta({ auth: 'public' });
 
 export const userProcedure = publicProcedure.meta({ auth: 'user' }).use(({ ctx, next }) => {
   if (!ctx.user) {
