@@ -22,6 +22,8 @@ import { createHarness, validAddress, validProduct, type Harness } from './suppo
 let h: Harness;
 let handler: ReturnType<typeof createHandler>;
 let cognito: CognitoIdentityProviderClient;
+/** Runs inside `users.deleteMe`, just before the pool account is deleted (a racing request). */
+let inDeletionWindow: (() => Promise<unknown>) | undefined;
 
 beforeAll(async () => {
   const pool = {
@@ -29,12 +31,19 @@ beforeAll(async () => {
     userPoolId: inject('userPoolId'),
     clientId: inject('clientId'),
   };
+  const identity = createCognitoIdentityProvider({
+    ...pool,
+    endpoint: inject('cognitoEndpoint'),
+    autoConfirm: true,
+  });
   h = await createHarness({
-    identity: createCognitoIdentityProvider({
-      ...pool,
-      endpoint: inject('cognitoEndpoint'),
-      autoConfirm: true,
-    }),
+    identity: {
+      ...identity,
+      deleteUser: async (username) => {
+        await inDeletionWindow?.();
+        return identity.deleteUser(username);
+      },
+    },
   });
   const verifier = createTokenVerifier({
     ...pool,
@@ -266,6 +275,21 @@ describe('users.deleteMe', () => {
     const again = await signUpAndLogin(email);
     expect(again.id).not.toBe(id);
     expect((await call<{ id: string }>('users.me', undefined, again.token)).data.id).toBe(again.id);
+  });
+
+  it('leaves no profile behind when the same account calls users.me while it is being deleted', async () => {
+    const { id, token } = await signUpAndLogin();
+    let racing: Answer | undefined;
+    inDeletionWindow = async () => (racing = await call('users.me', undefined, token));
+    try {
+      expect((await call('users.deleteMe', { password: PASSWORD }, token)).data).toEqual({
+        ok: true,
+      });
+    } finally {
+      inDeletionWindow = undefined;
+    }
+    expect(racing?.status).toBe(200); // inside the window the racing call recreated the profile
+    expect(await h.deps.services.users.store.get(id, { consistent: true })).toBeUndefined();
   });
 
   it('refuses a wrong password as BAD_REQUEST and deletes nothing', async () => {

@@ -219,9 +219,15 @@ export class UserService {
     }
     // The check's own session is not needed; the account is about to go anyway.
     await this.identity.logout(refreshToken).catch(() => undefined);
+    // Data first, so a failure here leaves an account that can sign in and try again.
     await this.addresses.removeAllOf(actor.id);
     await this.store.remove(actor.id);
     await this.identity.deleteUser(account.username);
+    // A request of this account running meanwhile (its access token still verifies) may have
+    // written again: `users.me` recreates a missing profile while the pool account exists. Now
+    // it does not, so one more sweep leaves nothing behind.
+    await this.addresses.removeAllOf(actor.id);
+    await this.store.remove(actor.id);
     return { ok: true };
   }
 
