@@ -63,7 +63,7 @@ export const queryClient = new QueryClient({
 export const trpcClient = createShopClient({ url: API_URL, session });
 
 /** The access token's claims, decoded for DISPLAY only: the API checks the signature. */
-export function tokenClaims(token: string | null | undefined): Record<string, unknown> | null {
+function tokenClaims(token: string | null | undefined): Record<string, unknown> | null {
   const part = token?.split('.')[1];
   if (!part) return null;
   try {
@@ -77,19 +77,23 @@ export function tokenClaims(token: string | null | undefined): Record<string, un
 
 export interface Auth {
   signedIn: boolean;
+  /** The signed-in user's id (the access token's `sub`), or `null`. */
+  userId: string | null;
   isAdmin: boolean;
   tokens: SessionTokens | null;
 }
 
 let lastTokens: SessionTokens | null | undefined;
-let lastAuth: Auth = { signedIn: false, isAdmin: false, tokens: null };
+let lastAuth: Auth = { signedIn: false, userId: null, isAdmin: false, tokens: null };
 function authSnapshot(): Auth {
   const tokens = session.tokens;
   if (tokens !== lastTokens) {
     lastTokens = tokens;
-    const groups = tokenClaims(tokens?.accessToken)?.['cognito:groups'];
+    const claims = tokenClaims(tokens?.accessToken);
+    const groups = claims?.['cognito:groups'];
     lastAuth = {
       signedIn: tokens !== null,
+      userId: typeof claims?.sub === 'string' ? claims.sub : null,
       isAdmin: Array.isArray(groups) && groups.includes('admin'),
       tokens,
     };

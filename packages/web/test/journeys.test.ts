@@ -303,6 +303,12 @@ describe('the web app against pnpm local', () => {
     const row = page.locator(`[data-order-id="${order.id}"]`);
     await row.waitFor();
     await check(w, 'admin-orders');
+    // What to ship: the order's lines, readable by the admin; cancelling is its owner's alone.
+    await row.getByRole('link').click();
+    await page.getByRole('list', { name: 'Order items' }).getByText('1 × Headlamp').waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Order queue' }).click();
+    await row.waitFor();
     await row.getByRole('button', { name: /Mark paid/ }).click();
     await row.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'PAID', exact: true }).click();

@@ -14,7 +14,6 @@ import {
 import {
   fieldErrors,
   money,
-  tokenClaims,
   ORDER_STATUSES,
   useAuth,
   useTRPC,
@@ -350,7 +349,9 @@ function OrderQueue() {
           {items.map((o) => (
             <li key={o.id} className="line queue-item" data-order-id={o.id}>
               <span>
-                <strong>{money(o.totalAmount)}</strong> · {formatDate(o.orderDate)}
+                <Link to={`/orders/${o.id}`}>
+                  <strong>{money(o.totalAmount)}</strong> · {formatDate(o.orderDate)}
+                </Link>
                 <br />
                 <small>{formatAddress(o.shippingAddress)}</small>
               </span>
@@ -390,7 +391,7 @@ function AdminUsers() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // The signed-in admin's own id (display only): the API refuses changing one's own admin right.
-  const myId = tokenClaims(useAuth().tokens?.accessToken)?.sub;
+  const myId = useAuth().userId;
   const users = useInfiniteQuery(
     trpc.users.adminList.infiniteQueryOptions({ limit: 20 }, cursorPaging),
   );

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { money, useTRPC, type OrderStatus, cursorPaging } from '../api.ts';
+import { money, useAuth, useTRPC, type OrderStatus, cursorPaging } from '../api.ts';
 import { Empty, FormError, Loading, QueryError } from '../ui.tsx';
 import { formatAddress } from './Checkout.tsx';
 
@@ -59,6 +59,7 @@ export function OrderPage() {
   const [params] = useSearchParams();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const { userId } = useAuth();
   const order = useQuery(trpc.orders.byId.queryOptions({ id }));
   const cancel = useMutation(
     trpc.orders.cancel.mutationOptions({
@@ -70,6 +71,8 @@ export function OrderPage() {
   if (order.isPending) return <Loading label="Loading the order…" />;
   if (order.isError) return <QueryError error={order.error} />;
   const o = order.data;
+  // Admins read any order (from the order queue); only its owner may cancel it.
+  const own = o.userId === userId;
   return (
     <section aria-labelledby="order-heading">
       {params.get('placed') && (
@@ -96,7 +99,7 @@ export function OrderPage() {
       </p>
       <p>Ships to: {formatAddress(o.shippingAddress)}</p>
       <FormError error={cancel.error} />
-      {CANCELLABLE.includes(o.status) && (
+      {own && CANCELLABLE.includes(o.status) && (
         <button
           type="button"
           className="danger"
@@ -106,9 +109,7 @@ export function OrderPage() {
           {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
         </button>
       )}
-      <p>
-        <Link to="/orders">All orders</Link>
-      </p>
+      <p>{own ? <Link to="/orders">All orders</Link> : <Link to="/admin">Order queue</Link>}</p>
     </section>
   );
 }
