@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createShopClient } from '@shop/client';
 import { checkJava } from '@shop/testing';
-import { freePort } from '@shop/testing';
-import { LOCAL_ADMIN, startLocal } from '@shop/testing';
+import { freePort, LOCAL_ADMIN, startLocal } from '@shop/testing';
 
 describe('pnpm local fails fast', () => {
   it('when the port is taken, saying so', async () => {
