@@ -40,8 +40,9 @@ function mapErrorsOf<T extends object>(service: T): T {
     proto = Object.getPrototypeOf(proto) as object | null
   ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
-      const method: unknown = Reflect.get(service, name);
-      // A subclass's override was wrapped first; `constructor` is not a method to call.
+      // Methods only (accessors are left to the prototype chain, and not run here); a subclass's
+      // override was wrapped first; `constructor` is not a method to call.
+      const method: unknown = Object.getOwnPropertyDescriptor(proto, name)?.value;
       if (name === 'constructor' || typeof method !== 'function' || Object.hasOwn(mapped, name))
         continue;
       mapped[name] = (...args: unknown[]) => {
