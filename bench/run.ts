@@ -38,7 +38,7 @@ import { countRoundTrips } from './harness/round-trips.ts';
 import { measureHttp } from './harness/http.ts';
 import { measureCost } from './harness/cost.ts';
 import { runFlashSale } from './harness/flash-sale.ts';
-import { profileColdStart, profileHttp } from './harness/profile.ts';
+import { buildProfileBundles, profileColdStart, profileHttp } from './harness/profile.ts';
 import { serveBundle } from './harness/serve.ts';
 import { measureWeb } from './harness/web.ts';
 import { writeResults } from './report.ts';
@@ -128,10 +128,11 @@ async function main() {
     let profiles = null;
     let coldProfile = null;
     if (!quick || args.profile) {
+      const profileBundles = await buildProfileBundles();
       step('CPU profiles of shop and bare cold starts…');
-      coldProfile = await profileColdStart(env, quick ? 3 : 9);
+      coldProfile = profileColdStart(profileBundles, env, quick ? 3 : 9);
       step('CPU profiles of shop and bare under HTTP load…');
-      profiles = await profileHttp(env, product.id, quick ? 2 : 5);
+      profiles = await profileHttp(profileBundles, env, product.id, quick ? 2 : 5);
     }
 
     const md = writeResults({

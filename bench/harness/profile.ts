@@ -52,7 +52,21 @@ interface CpuProfile {
   cpuUs: number;
 }
 
+/** The entry file of each profiled variant, built once for both kinds of profile. */
+export type ProfileBundles = Record<(typeof PROFILED)[number], string>;
+
+/** Shop and bare built like the shipped bundles but unminified, with source maps. */
+export async function buildProfileBundles(): Promise<ProfileBundles> {
+  const mains = {} as ProfileBundles;
+  for (const variant of PROFILED) {
+    const out = join(ROOT, `bench/.build/profile-${variant}`);
+    mains[variant] = (await bundleLikeSst(ENTRIES[variant], out, { forProfile: true })).main;
+  }
+  return mains;
+}
+
 export async function profileHttp(
+  mains: ProfileBundles,
   env: NodeJS.ProcessEnv,
   productId: string,
   seconds: number,
@@ -62,16 +76,9 @@ export async function profileHttp(
   mkdirSync(dir, { recursive: true });
   const profiles: Profile[] = [];
   for (const variant of PROFILED) {
-    const bundle = await bundleLikeSst(
-      ENTRIES[variant],
-      join(ROOT, `bench/.build/profile-${variant}`),
-      {
-        forProfile: true,
-      },
-    );
     for (const [procedure, path] of Object.entries(httpPaths(productId))) {
       const file = join(dir, `${variant}-${procedure}.cpuprofile`);
-      const served = await serveBundle(bundle.main, env);
+      const served = await serveBundle(mains[variant], env);
       let reqPerSec = 0;
       let requests = 0;
       try {
@@ -202,18 +209,14 @@ export interface ColdProfileResult {
  * and answering its first products.list), shop and bare taking turns, self time by module. The
  * profiled bundles are unminified, so the totals are a little above the cold-start table's.
  */
-export async function profileColdStart(
+export function profileColdStart(
+  mains: ProfileBundles,
   env: NodeJS.ProcessEnv,
   runs: number,
-): Promise<ColdProfileResult> {
+): ColdProfileResult {
   const dir = join(ROOT, 'bench/.build/profiles-cold');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const mains = {} as Record<(typeof PROFILED)[number], string>;
-  for (const variant of PROFILED) {
-    const out = join(ROOT, `bench/.build/profile-${variant}`);
-    mains[variant] = (await bundleLikeSst(ENTRIES[variant], out, { forProfile: true })).main;
-  }
   const samples = { shop: [] as Map<string, number>[], bare: [] as Map<string, number>[] };
   const busy = { shop: [] as number[], bare: [] as number[] };
   for (let run = 0; run < runs; run++) {

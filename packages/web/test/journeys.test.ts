@@ -104,6 +104,15 @@ async function signUpInBrowser(page: Page, email: string) {
   await page.getByRole('link', { name: 'Account' }).waitFor();
 }
 
+/** A fresh browser context with a shopper signed up through the page (`<prefix>-…@example.com`). */
+async function newShopper(prefix: string) {
+  const context = await newContext();
+  const w = await watchedPage(context);
+  const email = `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
+  await signUpInBrowser(w.page, email);
+  return { context, w, page: w.page, email };
+}
+
 async function signInInBrowser(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
@@ -348,11 +357,7 @@ describe('the web app against pnpm local', () => {
   });
 
   it('(c) an access token expiring mid-session is refreshed without the shopper noticing', async () => {
-    const context = await newContext();
-    const w = await watchedPage(context);
-    const { page } = w;
-    const email = `refresh-${randomUUID().slice(0, 8)}@example.com`;
-    await signUpInBrowser(page, email);
+    const { context, w, page, email } = await newShopper('refresh');
     const first = await page.evaluate(() => localStorage.getItem('shop.session'));
     const refreshes: string[] = [];
     page.on('request', (r) => {
@@ -374,11 +379,7 @@ describe('the web app against pnpm local', () => {
   });
 
   it('(c2) a token the API refuses while the page thinks it valid is refreshed and the call retried', async () => {
-    const context = await newContext();
-    const w = await watchedPage(context);
-    const { page } = w;
-    const email = `refused-${randomUUID().slice(0, 8)}@example.com`;
-    await signUpInBrowser(page, email);
+    const { context, w, page, email } = await newShopper('refused');
     await page.waitForTimeout((TOKEN_TTL_SECONDS + 1) * 1000);
     // A device clock running behind: the stored expiry says an hour left, the API says expired.
     await page.evaluate(() => {
@@ -409,10 +410,7 @@ describe('the web app against pnpm local', () => {
   });
 
   it('(d) a double-clicked checkout places exactly one order', async () => {
-    const context = await newContext();
-    const w = await watchedPage(context);
-    const { page } = w;
-    await signUpInBrowser(page, `double-${randomUUID().slice(0, 8)}@example.com`);
+    const { context, w, page } = await newShopper('double');
     await addAddressInAccount(page);
     await addToCart(page, 'Headlamp');
     await page.getByRole('link', { name: /Cart/ }).click();
@@ -467,11 +465,7 @@ describe('passwords, account deletion and admin rights', () => {
   });
 
   it('(f) a shopper changes the password, then deletes the account', async () => {
-    const context = await newContext();
-    const w = await watchedPage(context);
-    const { page } = w;
-    const email = `change-${randomUUID().slice(0, 8)}@example.com`;
-    await signUpInBrowser(page, email);
+    const { context, w, page, email } = await newShopper('change');
     await page.getByRole('link', { name: 'Account' }).click();
     const password = page.getByRole('region', { name: 'Change password' });
     await password.getByLabel('Current password').fill(PASSWORD);

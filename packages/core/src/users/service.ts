@@ -220,15 +220,19 @@ export class UserService {
     // The check's own session is not needed; the account is about to go anyway.
     await this.identity.logout(refreshToken).catch(() => undefined);
     // Data first, so a failure here leaves an account that can sign in and try again.
-    await this.addresses.removeAllOf(actor.id);
-    await this.store.remove(actor.id);
+    await this.removeDataOf(actor.id);
     await this.identity.deleteUser(account.username);
     // A request of this account running meanwhile (its access token still verifies) may have
     // written again: `users.me` recreates a missing profile while the pool account exists. Now
     // it does not, so one more sweep leaves nothing behind.
-    await this.addresses.removeAllOf(actor.id);
-    await this.store.remove(actor.id);
+    await this.removeDataOf(actor.id);
     return { ok: true };
+  }
+
+  /** The addresses and the profile; orders stay, as records of what was sold. */
+  private async removeDataOf(userId: string): Promise<void> {
+    await this.addresses.removeAllOf(userId);
+    await this.store.remove(userId);
   }
 
   /** One page of every profile, each with whether the account is in the admin group. */
