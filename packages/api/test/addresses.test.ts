@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TRPCError } from '@trpc/server';
 import type { Address } from '@shop/core';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createHarness,
   expectTRPCError,
   validAddress,
+  validProduct,
   type Caller,
   type Harness,
 } from './support/harness.ts';
@@ -52,6 +54,7 @@ describe('addresses.create', () => {
     const address = await caller.addresses.create(input);
     expect(address).toEqual({
       ...input,
+      recipientName: 'Test Shopper',
       id: expect.any(String) as string,
       userId: user.id,
       isDefault: true,
@@ -321,5 +324,78 @@ describe('concurrency', () => {
       expect(chosen, `round ${round}`).toMatchObject({ isDefault: true });
       expect(await defaultsOf(caller), `round ${round}`).toEqual([(chosen as Address).id]);
     }
+  });
+});
+
+describe('the recipient of an address', () => {
+  it("defaults to the account's first and last name", async () => {
+    const caller = await shopper();
+    await caller.users.updateMe({ firstName: 'Ada', lastName: 'Lovelace' });
+    const address = await caller.addresses.create(validAddress());
+    expect(address.recipientName).toBe('Ada Lovelace');
+    expect((await caller.addresses.list())[0]?.recipientName).toBe('Ada Lovelace');
+  });
+
+  it('keeps the name given, and an update changes it', async () => {
+    const caller = await shopper();
+    const address = await caller.addresses.create(
+      validAddress({ recipientName: ' Grace Hopper ' }),
+    );
+    expect(address.recipientName).toBe('Grace Hopper');
+    const updated = await caller.addresses.update({ id: address.id, recipientName: 'Alan Turing' });
+    expect(updated.recipientName).toBe('Alan Turing');
+    expect((await caller.addresses.list())[0]?.recipientName).toBe('Alan Turing');
+  });
+
+  it('cuts a default longer than 100 characters to 100', async () => {
+    const caller = await shopper();
+    await caller.users.updateMe({ firstName: 'F'.repeat(100), lastName: 'L'.repeat(100) });
+    const address = await caller.addresses.create(validAddress());
+    expect(address.recipientName).toBe('F'.repeat(100));
+  });
+
+  it('refuses an empty or 101-character name with BAD_REQUEST and writes nothing', async () => {
+    const caller = await shopper();
+    await expectTRPCError(
+      caller.addresses.create(validAddress({ recipientName: '' })),
+      'BAD_REQUEST',
+    );
+    await expectTRPCError(
+      caller.addresses.create(validAddress({ recipientName: 'x'.repeat(101) })),
+      'BAD_REQUEST',
+    );
+    expect(await caller.addresses.list()).toEqual([]);
+  });
+
+  it("reads a row stored without one with the account's name", async () => {
+    const { caller, user } = await h.userCaller();
+    const id = randomUUID();
+    await h.db.doc.send(
+      new PutCommand({
+        TableName: h.db.tables.Addresses,
+        Item: { id, userId: user.id, ...validAddress(), isDefault: false },
+      }),
+    );
+    expect(await caller.addresses.list()).toEqual([
+      { id, userId: user.id, ...validAddress(), recipientName: 'Test Shopper', isDefault: false },
+    ]);
+    const updated = await caller.addresses.update({ id, city: 'Paris' });
+    expect(updated).toMatchObject({ recipientName: 'Test Shopper', city: 'Paris' });
+  });
+
+  it('is copied into the shipping address of an order', async () => {
+    const caller = await shopper();
+    const { caller: admin } = await h.adminCaller();
+    const product = await admin.products.create(validProduct());
+    const address = await caller.addresses.create(validAddress({ recipientName: 'Mary Shelley' }));
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    expect(order.shippingAddress.recipientName).toBe('Mary Shelley');
+    await caller.addresses.update({ id: address.id, recipientName: 'Someone Else' });
+    expect((await caller.orders.byId({ id: order.id })).shippingAddress.recipientName).toBe(
+      'Mary Shelley',
+    );
   });
 });

@@ -107,6 +107,7 @@ describe('the shipping address of an order', () => {
     const { caller, address, ids } = await placeOrders(1);
     const placed = await caller.orders.byId({ id: ids[0]! });
     expect(placed.shippingAddress).toEqual({
+      recipientName: address.recipientName,
       street: address.street,
       city: address.city,
       state: address.state,
@@ -145,6 +146,7 @@ describe('the shipping address of an order', () => {
     );
     const order = await caller.orders.byId({ id });
     expect(order.shippingAddress).toEqual({
+      recipientName: '',
       street: '',
       city: '',
       state: '',

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AddressService } from './addresses/service.ts';
-import { addressSchema } from './addresses/schema.ts';
+import { addressRowSchema } from './addresses/schema.ts';
 import { AddressStore } from './addresses/store.ts';
 import { systemClock, type Clock } from './common.ts';
 import { createCursorCodec } from './db/cursor.ts';
@@ -45,10 +45,20 @@ export function createServices({
     products: new Repository(doc, tables.Products, definitions.Products, productSchema, cursors),
     orders: new Repository(doc, tables.Orders, definitions.Orders, orderRowSchema, cursors),
     items: new Repository(doc, tables.OrderItems, definitions.OrderItems, orderItemSchema, cursors),
-    addresses: new Repository(doc, tables.Addresses, definitions.Addresses, addressSchema, cursors),
+    addresses: new Repository(
+      doc,
+      tables.Addresses,
+      definitions.Addresses,
+      addressRowSchema,
+      cursors,
+    ),
   };
   const products = new ProductStore(repos.products, doc);
-  const addresses = new AddressService(new AddressStore(repos.addresses, doc));
+  const accountName = async (userId: string) => {
+    const user = await repos.users.get(userId);
+    return user && `${user.firstName} ${user.lastName}`;
+  };
+  const addresses = new AddressService(new AddressStore(repos.addresses, doc), accountName);
   return {
     repos,
     users: new UserService(new UserStore(repos.users), addresses, identity, clock),

@@ -72,6 +72,7 @@ const cases: Case[] = [
       totalAmount: 100 * n,
       shippingAddressId: randomUUID(),
       shippingAddress: {
+        recipientName: 'Jo Doe',
         street: '1 Main St',
         city: 'Springfield',
         state: 'IL',

@@ -4,6 +4,7 @@ import {
   adminListOrdersInputSchema,
   allowedTransitions,
   confirmSignUpInputSchema,
+  addressRowSchema,
   createAddressInputSchema,
   createOrderInputSchema,
   createProductInputSchema,
@@ -241,6 +242,7 @@ describe('text', () => {
     ['a product name', createProductInputSchema, product, 'name'],
     ['a category', updateProductInputSchema, { id: 'p1' }, 'category'],
     ['a search query', searchProductsInputSchema, {}, 'query'],
+    ['a recipient name', createAddressInputSchema, address, 'recipientName'],
     ['a street', createAddressInputSchema, address, 'street'],
     ['a city', updateAddressInputSchema, { id: 'a1' }, 'city'],
     ['a state', createAddressInputSchema, address, 'state'],
@@ -527,6 +529,8 @@ describe('addresses', () => {
   ];
 
   testBounds([
+    // The contract's literal bound: recipientName 1–100.
+    { field: 'recipientName', path: ['recipientName'], in: both, ...lengths(1, 100) },
     { field: 'street', path: ['street'], in: both, ...lengths(1, MAX_STREET_LENGTH) },
     { field: 'city', path: ['city'], in: both, ...lengths(1, MAX_CITY_LENGTH) },
     // Not every country has states or postal codes, so these may be empty.
@@ -555,6 +559,16 @@ describe('addresses', () => {
       outside: [['a string', 'yes']],
     },
   ]);
+
+  it('leaves recipientName optional on input', () => {
+    expect(accepted(createAddressInputSchema, address)).not.toHaveProperty('recipientName');
+  });
+
+  it('reads a stored row without recipientName as an empty one', () => {
+    const row = { ...address, id: 'a1', userId: 'u1', isDefault: true };
+    expect(accepted(addressRowSchema, row)).toMatchObject({ recipientName: '' });
+    refusedAt(addressRowSchema, { ...row, recipientName: chars(101) }, ['recipientName']);
+  });
 
   it.each([
     ['us', 'US'],

@@ -12,6 +12,8 @@ export const MAX_STREET_LENGTH = 200;
 export const MAX_CITY_LENGTH = 100;
 export const MAX_STATE_LENGTH = 100;
 export const MAX_ZIP_CODE_LENGTH = 20;
+export const MAX_RECIPIENT_NAME_LENGTH = 100;
+export const recipientNameSchema = text(1, MAX_RECIPIENT_NAME_LENGTH);
 
 const addressFields = {
   street: text(1, MAX_STREET_LENGTH),
@@ -25,12 +27,23 @@ const addressFields = {
 export const addressSchema = z.object({
   id: idSchema,
   userId: idSchema,
+  recipientName: recipientNameSchema,
   ...addressFields,
   isDefault: z.boolean(),
 });
 export type Address = z.infer<typeof addressSchema>;
 
+/**
+ * An Addresses row as stored. Rows written before v3 have no `recipientName`: they read with an
+ * empty one, which the service replaces with the account's name (see `AddressService`).
+ */
+export const addressRowSchema = z.extend(addressSchema, {
+  recipientName: z._default(z.union([recipientNameSchema, z.literal('')]), ''),
+});
+
 export const createAddressInputSchema = z.object({
+  /** Who the parcel is for; the account's name (`firstName lastName`) when absent. */
+  recipientName: z.optional(recipientNameSchema),
   ...addressFields,
   isDefault: z.optional(z.boolean()),
 });

@@ -1,8 +1,9 @@
 import type { Actor } from '../actor.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { retryOnConflict } from '../db/transactions.ts';
 import {
   MAX_ADDRESSES_PER_USER,
+  MAX_RECIPIENT_NAME_LENGTH,
   type Address,
   type CreateAddressInput,
   type UpdateAddressInput,
@@ -13,31 +14,65 @@ import type { AddressStore } from './store.ts';
  * The address book. The first address is the default; a new address also becomes the default when
  * the user has none. Deleting the default leaves the user without one (nothing is promoted).
  * Edits that leave the default alone never write `isDefault`. Concurrency: see `store.ts`.
+ * `recipientName` defaults to the account's name, on input and for rows stored before it existed.
  */
 export class AddressService {
-  constructor(private readonly store: AddressStore) {}
+  constructor(
+    private readonly store: AddressStore,
+    /** The account's `firstName lastName`, or undefined when there is no profile. */
+    private readonly accountName: (userId: string) => Promise<string | undefined>,
+  ) {}
 
-  list(actor: Actor): Promise<Address[]> {
-    return this.store.ofUser(actor.id);
+  async list(actor: Actor): Promise<Address[]> {
+    const addresses = await this.store.ofUser(actor.id);
+    if (addresses.every((a) => a.recipientName !== '')) return addresses;
+    const name = await this.defaultRecipient(actor.id);
+    return addresses.map((a) => (a.recipientName === '' ? { ...a, recipientName: name } : a));
   }
 
   /** The caller's address, or `NotFoundError` when it is missing or someone else's. */
   async owned(actor: Actor, id: string, consistent = false): Promise<Address> {
     const address = await this.store.get(id, consistent);
     if (!address || address.userId !== actor.id) throw new NotFoundError('Address not found');
-    return address;
+    if (address.recipientName !== '') return address;
+    return { ...address, recipientName: await this.defaultRecipient(actor.id) };
   }
 
-  create(actor: Actor, input: CreateAddressInput): Promise<Address> {
+  /** The account's name, cut to the recipient bound (first and last name may be 100 each). */
+  private async defaultRecipient(userId: string): Promise<string> {
+    const full = await this.accountName(userId);
+    if (!full) {
+      throw new ValidationError('recipientName is required: the account has no name', [
+        'recipientName',
+      ]);
+    }
+    // Cut by code points so a surrogate pair is never split.
+    let name = '';
+    for (const ch of full) {
+      if (name.length + ch.length > MAX_RECIPIENT_NAME_LENGTH) break;
+      name += ch;
+    }
+    return name.trim();
+  }
+
+  async create(actor: Actor, input: CreateAddressInput): Promise<Address> {
+    // Read once, before the retried section: the race window stays what it was.
+    const recipientName = input.recipientName ?? (await this.defaultRecipient(actor.id));
     return retryOnConflict(async () => {
       const marker = await this.store.marker(actor.id);
       if (marker.count >= MAX_ADDRESSES_PER_USER) {
         throw new ConflictError(`You can keep at most ${MAX_ADDRESSES_PER_USER} addresses`);
       }
-      const { isDefault: wantsDefault, ...fields } = input;
+      const { isDefault: wantsDefault, recipientName: _given, ...fields } = input;
       const isDefault =
         marker.count === 0 || (wantsDefault ?? marker.defaultAddressId === undefined);
-      const address: Address = { id: this.store.newId(), userId: actor.id, ...fields, isDefault };
+      const address: Address = {
+        id: this.store.newId(),
+        userId: actor.id,
+        recipientName,
+        ...fields,
+        isDefault,
+      };
       await this.store.create(address, marker, {
         count: marker.count + 1,
         defaultAddressId: isDefault ? address.id : marker.defaultAddressId,

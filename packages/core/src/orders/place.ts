@@ -92,6 +92,7 @@ function buildOrder(
     totalAmount: items.reduce((sum, i) => sum + i.price * i.quantity, 0),
     shippingAddressId: address.id,
     shippingAddress: {
+      recipientName: address.recipientName,
       street: address.street,
       city: address.city,
       state: address.state,

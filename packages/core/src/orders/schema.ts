@@ -29,6 +29,8 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 
 /** The address as it was when the order was placed; later edits never change it. */
 export const shippingAddressSchema = z.object({
+  /** Orders placed before v3 have none: they read with an empty one. */
+  recipientName: z._default(z.string(), ''),
   street: z.string(),
   city: z.string(),
   state: z.string(),
@@ -58,6 +60,7 @@ export type Order = z.infer<typeof orderSchema>;
  */
 export const orderRowSchema = z.extend(orderSchema, {
   shippingAddress: z._default(shippingAddressSchema, {
+    recipientName: '',
     street: '',
     city: '',
     state: '',
