@@ -260,6 +260,48 @@ export class Repository<T extends { id: string }> {
     };
   }
 
+  /**
+   * A page of the table's items that pass `filter`, reading at most `maxRead` items (DynamoDB
+   * charges for items read, not returned). A Scan's `Limit` counts items read before the filter,
+   * so each call asks for no more than the matches still wanted: a page never overshoots `limit`,
+   * and its cursor resumes exactly after the last item read. The page may be short (even empty)
+   * with a cursor when matches are sparse; the caller pages on.
+   */
+  async scanWhere(
+    filter: Condition,
+    filterScope: string,
+    page: PageRequest & { maxRead: number },
+  ): Promise<Page<T>> {
+    const scope = `${this.tableName}/scan/${filterScope}`;
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const items: T[] = [];
+    let startKey = this.startKey(page.cursor, scope);
+    let read = 0;
+    do {
+      const want = Math.min(limit - items.length, page.maxRead - read);
+      const {
+        Items = [],
+        LastEvaluatedKey,
+        ScannedCount = 0,
+      } = await this.doc
+        .send(
+          new ScanCommand({
+            TableName: this.tableName,
+            Limit: want,
+            ExclusiveStartKey: startKey,
+            FilterExpression: filter.expression,
+            ExpressionAttributeNames: filter.names,
+            ExpressionAttributeValues: filter.values,
+          }),
+        )
+        .catch(mapStoreError);
+      items.push(...Items.map((item) => this.parse(item)));
+      read += ScannedCount;
+      startKey = LastEvaluatedKey;
+    } while (startKey && items.length < limit && read < page.maxRead);
+    return { items, nextCursor: this.cursors.encode(startKey, scope) };
+  }
+
   private conditionFailed(id: string, error: unknown): never {
     if (error instanceof ConditionalCheckFailedException) {
       if (!error.Item) throw new NotFoundError(`${id} not found`, { cause: error });

@@ -1,4 +1,4 @@
-import { idSchema, pageInputSchema, text, timestampSchema } from '../common.ts';
+import { idSchema, pageInputSchema, safeText, text, timestampSchema } from '../common.ts';
 import * as z from 'zod/mini';
 
 /** RFC-valid address, stored and compared lower-cased. */
@@ -81,7 +81,22 @@ export const deleteMeInputSchema = z.object({
 
 export const adminUserSchema = z.extend(userSchema, { isAdmin: z.boolean() });
 export type AdminUser = z.infer<typeof adminUserSchema>;
-/** `limit` 1..100, 20 when absent. */
-export const adminListInputSchema = z.optional(pageInputSchema);
+/** `limit` 1..100, 20 when absent; `emailPrefix` keeps accounts whose e-mail starts with it. */
+export const adminListInputSchema = z.optional(
+  z.extend(pageInputSchema, {
+    emailPrefix: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.toLowerCase(),
+          z.minLength(1),
+          z.maxLength(MAX_EMAIL_LENGTH),
+          safeText(),
+        ),
+    ),
+  }),
+);
+export type AdminListInput = NonNullable<z.infer<typeof adminListInputSchema>>;
 export const setAdminInputSchema = z.object({ id: idSchema, isAdmin: z.boolean() });
 export type SetAdminInput = z.infer<typeof setAdminInputSchema>;

@@ -236,7 +236,9 @@ export class UserService {
   }
 
   /** One page of every profile, each with whether the account is in the admin group. */
-  async adminList(page: PageRequest = {}): Promise<Page<AdminUser>> {
+  async adminList(
+    page: PageRequest & { emailPrefix?: string | undefined } = {},
+  ): Promise<Page<AdminUser>> {
     const [profiles, admins] = await Promise.all([
       this.store.page(page),
       this.identity.groupMembers(ADMIN_GROUP),

@@ -1,6 +1,14 @@
-import type { Page, PageRequest, Repository } from '../db/repository.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  type Page,
+  type PageRequest,
+  type Repository,
+} from '../db/repository.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { User } from './schema.ts';
+
+/** How many items a prefix-filtered page may read per item it returns (its read bound). */
+export const PREFIX_SCAN_READS_PER_ITEM = 10;
 
 /**
  * Every DynamoDB call for user profiles (the Users table, keyed by the Cognito `sub`). The service
@@ -46,8 +54,24 @@ export class UserStore {
     }
   }
 
-  /** One page of every profile, in the table's (unspecified but stable) order. */
-  page(request: PageRequest): Promise<Page<User>> {
-    return this.repo.scan(request);
+  /**
+   * One page of every profile, in the table's (unspecified but stable) order. With `emailPrefix`,
+   * a filtered Scan: `email-index` is keyed by the whole e-mail, so a prefix cannot be a key
+   * condition. Each page reads at most `PREFIX_SCAN_READS_PER_ITEM` × `limit` items and may come
+   * back short with a cursor; a full pass costs one read of the table, like the unfiltered list.
+   */
+  page(request: PageRequest & { emailPrefix?: string | undefined }): Promise<Page<User>> {
+    const { emailPrefix, ...page } = request;
+    if (emailPrefix === undefined) return this.repo.scan(page);
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    return this.repo.scanWhere(
+      {
+        expression: 'begins_with(#email, :prefix)',
+        names: { '#email': 'email' },
+        values: { ':prefix': emailPrefix },
+      },
+      `email^${emailPrefix}`,
+      { ...page, maxRead: limit * PREFIX_SCAN_READS_PER_ITEM },
+    );
   }
 }
