@@ -46,13 +46,16 @@ export class ProductService {
   /** `id` only for fixed catalogues (seed data): an existing id is a `ConflictError`. */
   create(input: CreateProductInput, id: string = randomUUID()): Promise<Product> {
     const now = this.clock.now().toISOString();
-    return this.store.create({
-      id,
-      ...input,
-      imageUrl: input.imageUrl ?? null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    // Retried when another spelling of a new category is filed at the same moment.
+    return retryOnConflict(() =>
+      this.store.create({
+        id,
+        ...input,
+        imageUrl: input.imageUrl ?? null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
   }
 
   update({ id, ...changes }: UpdateProductInput): Promise<Product> {

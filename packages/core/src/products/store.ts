@@ -27,6 +27,14 @@ import { foldName, MAX_STOCK, nameBucket, type CategoryCount, type Product } fro
  */
 const CATEGORIES_ID = '#categories';
 const counter = (category: string) => `c:${category}`;
+/** `f:<folded>` holds the spelling a category is filed under (matching ignores case and accents). */
+const spellingOf = (category: string) => `f:${foldName(category)}`;
+
+/** What a write files the product under, and the `f:` value it read (its condition). */
+interface Filing {
+  category: string;
+  read: string | undefined;
+}
 
 type Tag = 'product' | 'categories';
 
@@ -49,16 +57,20 @@ export class ProductStore {
    * Scan of that same index: every product has a category and `#categories` has none, so the
    * index holds exactly the products and a page is `limit` of them in one request.
    */
-  page(category: string | undefined, page: PageRequest): Promise<Page<Product>> {
+  async page(category: string | undefined, page: PageRequest): Promise<Page<Product>> {
     return category
-      ? this.repo.queryIndex('category-index', 'category', category, page)
+      ? this.repo.queryIndex('category-index', 'category', await this.spelling(category), page)
       : this.repo.scan({ ...page, indexName: 'category-index' });
   }
 
   /** Names starting with `folded` (already folded), in name order; reads O(limit) items. */
-  search(folded: string, category: string | undefined, page: PageRequest): Promise<Page<Product>> {
+  async search(
+    folded: string,
+    category: string | undefined,
+    page: PageRequest,
+  ): Promise<Page<Product>> {
     return category
-      ? this.repo.queryIndex('category-index', 'category', category, {
+      ? this.repo.queryIndex('category-index', 'category', await this.spelling(category), {
           ...page,
           sortKeyPrefix: folded,
         })
@@ -68,7 +80,10 @@ export class ProductStore {
         });
   }
 
-  async create(product: Product): Promise<Product> {
+  /** Files the product under an existing category that matches its own (whose spelling wins). */
+  async create(input: Product): Promise<Product> {
+    const filing = await this.filing(input.category);
+    const product = { ...input, category: filing.category };
     await this.write(
       [
         {
@@ -81,7 +96,7 @@ export class ProductStore {
             },
           },
         },
-        this.count([[product.category, 1]]),
+        this.count([[product.category, 1]], filing),
       ],
       () => new ConflictError(`Product ${product.id} already exists`),
     );
@@ -92,7 +107,9 @@ export class ProductStore {
    * Applies `changes` to the product as it was read (`before`): conditioned on its category still
    * being `before.category`, so the category counters move exactly once.
    */
-  async update(before: Product, changes: Partial<Product>): Promise<Product> {
+  async update(before: Product, input: Partial<Product>): Promise<Product> {
+    const filing = input.category === undefined ? undefined : await this.filing(input.category);
+    const changes = filing ? { ...input, category: filing.category } : input;
     const after: Product = { ...before, ...changes };
     const set = setExpression({
       ...changes,
@@ -115,10 +132,13 @@ export class ProductStore {
       },
       ...(moved
         ? [
-            this.count([
-              [before.category, -1],
-              [after.category, 1],
-            ]),
+            this.count(
+              [
+                [before.category, -1],
+                [after.category, 1],
+              ],
+              filing,
+            ),
           ]
         : []),
     ]);
@@ -190,10 +210,24 @@ export class ProductStore {
 
   /** Every category with at least one product, in name order. One GetItem. */
   async categories(): Promise<CategoryCount[]> {
+    return this.counts(await this.categoriesRow(false));
+  }
+
+  private async categoriesRow(consistent: boolean): Promise<Record<string, unknown>> {
     const { Item = {} } = await this.doc
-      .send(new GetCommand({ TableName: this.table, Key: { id: CATEGORIES_ID } }))
+      .send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { id: CATEGORIES_ID },
+          ConsistentRead: consistent,
+        }),
+      )
       .catch(mapStoreError);
-    return Object.entries(Item)
+    return Item;
+  }
+
+  private counts(row: Record<string, unknown>): CategoryCount[] {
+    return Object.entries(row)
       .filter(([name, count]) => name.startsWith('c:') && typeof count === 'number' && count > 0)
       .map(([name, count]) => ({ category: name.slice(2), productCount: count as number }))
       .sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
@@ -253,19 +287,62 @@ export class ProductStore {
     return { searchKeys: searchKeysAdded, categories: !hasCounters };
   }
 
-  /** One write for all counter changes: a transaction may touch the `#categories` row once. */
-  private count(deltas: [category: string, delta: 1 | -1][]): TaggedWrite<Tag> {
+  /**
+   * The spelling `category` is filed under: the existing category (with products) whose folded
+   * form is the same, else `category` as given. Rows from before `f:` existed match by their
+   * counters. One GetItem.
+   */
+  private async filing(category: string, consistent = true): Promise<Filing> {
+    const row = await this.categoriesRow(consistent);
+    const read = row[spellingOf(category)];
+    const live = this.counts(row);
+    const claimed = typeof read === 'string' ? live.find((c) => c.category === read) : undefined;
+    const folded = foldName(category);
+    const match = claimed ?? live.find((c) => foldName(c.category) === folded);
+    return {
+      category: match?.category ?? category,
+      read: typeof read === 'string' ? read : undefined,
+    };
+  }
+
+  private async spelling(category: string): Promise<string> {
+    return (await this.filing(category, false)).category;
+  }
+
+  /**
+   * One write for all counter changes: a transaction may touch the `#categories` row once. With a
+   * `filing`, it also claims the folded name for that spelling, conditioned on the value read: a
+   * concurrent write under another spelling of the same category fails it, and the retry joins.
+   */
+  private count(deltas: [category: string, delta: 1 | -1][], filing?: Filing): TaggedWrite<Tag> {
+    const names: Record<string, string> = Object.fromEntries(
+      deltas.map(([category], i) => [`#c${i}`, counter(category)]),
+    );
+    const values: Record<string, unknown> = Object.fromEntries(
+      deltas.map(([, d], i) => [`:d${i}`, d]),
+    );
+    let update = `ADD ${deltas.map((_, i) => `#c${i} :d${i}`).join(', ')}`;
+    let condition: string | undefined;
+    if (filing) {
+      names['#f'] = spellingOf(filing.category);
+      values[':spelling'] = filing.category;
+      update += ' SET #f = :spelling';
+      if (filing.read === undefined) condition = 'attribute_not_exists(#f)';
+      else {
+        condition = '#f = :read';
+        values[':read'] = filing.read;
+      }
+    }
     return {
       tag: 'categories',
       write: {
         Update: {
           TableName: this.table,
           Key: { id: CATEGORIES_ID },
-          UpdateExpression: `ADD ${deltas.map((_, i) => `#c${i} :d${i}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(
-            deltas.map(([category], i) => [`#c${i}`, counter(category)]),
-          ),
-          ExpressionAttributeValues: Object.fromEntries(deltas.map(([, d], i) => [`:d${i}`, d])),
+          UpdateExpression: update,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
       },
     };
@@ -280,6 +357,10 @@ export class ProductStore {
       await transactWrite(this.doc, writes);
     } catch (error) {
       if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
+      // Another spelling of the category was filed meanwhile: retried, and joins it.
+      if ((error as TransactionCancelled<Tag>).failure('categories')) {
+        throw new TransactionCancelled([], true, { cause: error });
+      }
       const failed = (error as TransactionCancelled<Tag>).failure('product');
       if (failed && !failed.item) throw new NotFoundError('Product not found', { cause: error });
       if (failed && existing) throw existing();
