@@ -2,15 +2,24 @@
  * Builds `dist/`: `index.js` (ESM, `@trpc/*` left as imports) and ONE `index.d.ts` whose router
  * types are flattened (see generate-router.mjs). Fails if the declarations import anything but
  * `@trpc/client` / `@trpc/server`, or mention the server's packages, zod, the AWS SDK or Node.
+ * Skipped when its inputs did not change since the last build (see inputs.mjs); `--force` builds.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { rollup } from 'rollup';
-import { dts } from 'rollup-plugin-dts';
-import ts from 'typescript';
-import { writeGeneratedRouter } from './generate-router.mjs';
+import { inputsHash, stamp, upToDate } from './inputs.mjs';
+
+const hash = inputsHash();
+if (!process.argv.includes('--force') && upToDate(hash)) {
+  console.log('[client] dist/ is up to date (inputs unchanged); `--force` rebuilds');
+  process.exit(0);
+}
+// Loaded only when building: importing the compiler and bundlers alone takes seconds.
+const { build } = await import('esbuild');
+const { rollup } = await import('rollup');
+const { dts } = await import('rollup-plugin-dts');
+const { default: ts } = await import('typescript');
+const { writeGeneratedRouter } = await import('./generate-router.mjs');
 
 const PKG = resolve(import.meta.dirname, '..');
 const DIST = join(PKG, 'dist');
@@ -98,6 +107,7 @@ if (foreign.length || leaked) {
     `dist/index.d.ts is not self-contained: imports ${JSON.stringify(foreign)}, mentions ${JSON.stringify(leaked)}`,
   );
 }
+stamp(hash);
 console.log(
   `[client] built dist/ (${procedures.length} procedures) in ${Math.round(performance.now() - started)} ms`,
 );

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MAX_CURSOR_LENGTH } from '../common.ts';
 import { ValidationError } from '../errors.ts';
 
 type Key = Record<string, unknown>;
@@ -12,8 +13,6 @@ export interface CursorCodec {
   encode(key: Key | undefined, scope: string): string | null;
   decode(cursor: string | undefined, scope: string): Key | undefined;
 }
-
-const MAX_CURSOR_LENGTH = 2048;
 
 export function createCursorCodec(secret: string): CursorCodec {
   const sign = (payload: string, scope: string) =>
