@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 
 /**
  * The emulators (DynamoDB Local, cognito-local) accept any credentials; fixed ones keep clients off
@@ -8,16 +9,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /**
- * How long one SDK call may take, retries included. Every request of a client is bounded by:
+ * How long one SDK call may take, retries included. The SDK's standard retry strategy (its token
+ * bucket: 500 tokens, 5 per retry, 10 per timeout retry, refilled by successes; only throttling,
+ * transient and 5xx errors retried) with our attempts, pauses and timeouts:
  * - `connectionTimeoutMs`: the socket must connect within this;
  * - `requestTimeoutMs`: each attempt must have its whole answer within this (from its start;
  *   `throwOnRequestTimeout`, or the SDK only logs a warning);
- * - `callBudgetMs`: the SDK starts another attempt only if it can end (pause + a full attempt)
- *   within this from the call's start, so a call NEVER takes longer, whatever `maxAttempts` says;
  * - pauses between attempts: full jitter, `random × min(cap, base × 2^retry)`;
- * - a retry budget (token bucket, as the SDK's standard strategy): each retry costs tokens, each
- *   success gives some back; an empty bucket means no retries, so a struggling store is not
- *   hammered with retries of retries.
+ * - `callBudgetMs`: what a call may take at worst, `attempts × request timeout + pauses`. Checked
+ *   when a client is built, so a budget whose numbers do not add up cannot ship.
  * The arithmetic per procedure is in `docs/reliability.md`.
  */
 export interface CallBudget {
@@ -25,25 +25,17 @@ export interface CallBudget {
   requestTimeoutMs: number;
   callBudgetMs: number;
   backoff: { baseMs: number; capMs: number };
-  throttlingBackoff: { baseMs: number; capMs: number };
-  retryTokens: { capacity: number; cost: number; timeoutCost: number };
 }
 
-/** The retry budget every client gets: the SDK's standard token bucket. */
-export const RETRY_TOKENS: CallBudget['retryTokens'] = { capacity: 500, cost: 5, timeoutCost: 10 };
-
 /**
- * DynamoDB in the region answers in milliseconds (p99 of a 25-item transaction ≪ 100 ms): 600 ms
- * per attempt is generous, and a call ends within 1.2 s: attempt (≤ 600) + pause (≤ 100) + attempt
- * (≤ 600) at worst when attempts hang; up to 3 attempts when they fail fast (throttling).
+ * DynamoDB in the region answers in milliseconds (p99 of a 25-item transaction ≪ 100 ms): 350 ms
+ * per attempt is generous, and 3 attempts end within 1.2 s: 3 × 350 + 2 pauses of ≤ 75 ms.
  */
 export const DYNAMODB_BUDGET: CallBudget = {
   connectionTimeoutMs: 300,
-  requestTimeoutMs: 600,
+  requestTimeoutMs: 350,
   callBudgetMs: 1_200,
-  backoff: { baseMs: 25, capMs: 100 },
-  throttlingBackoff: { baseMs: 50, capMs: 200 },
-  retryTokens: RETRY_TOKENS,
+  backoff: { baseMs: 25, capMs: 75 },
 };
 
 /**
@@ -54,72 +46,33 @@ export const LOCAL_BUDGET: CallBudget = {
   ...DYNAMODB_BUDGET,
   connectionTimeoutMs: 2_000,
   requestTimeoutMs: 5_000,
-  callBudgetMs: 8_000,
+  callBudgetMs: 15_200,
+  backoff: { baseMs: 25, capMs: 100 },
 };
 
-type RetryErrorType = 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';
-
-interface BoundedRetryToken {
-  startedAt: number;
-  count: number;
-  delay: number;
-  cost: number;
-  getRetryCount(): number;
-  getRetryDelay(): number;
-  getRetryCost(): number;
+/** The worst time of a call: every attempt times out and every pause is the longest. */
+export function worstCallMs(maxAttempts: number, budget: CallBudget): number {
+  let pauses = 0;
+  for (let retry = 0; retry < maxAttempts - 1; retry++) {
+    pauses += Math.min(budget.backoff.capMs, budget.backoff.baseMs * 2 ** retry);
+  }
+  return maxAttempts * budget.requestTimeoutMs + pauses;
 }
 
-const token = (startedAt: number, count: number, delay: number, cost: number) => ({
-  startedAt,
-  count,
-  delay,
-  cost,
-  getRetryCount: () => count,
-  getRetryDelay: () => delay,
-  getRetryCost: () => cost,
-});
-
-/**
- * The SDK's retry strategy interface (v2), bounded by time as well as by attempts: see
- * `CallBudget`. Only throttling, transient (timeouts, resets) and 5xx errors are retried.
- */
-export function boundedRetryStrategy(maxAttempts: number, budget: CallBudget) {
-  let capacity = budget.retryTokens.capacity;
-  return {
-    mode: 'standard',
-    acquireInitialRetryToken(): Promise<BoundedRetryToken> {
-      return Promise.resolve(token(Date.now(), 0, 0, 0));
-    },
-    refreshRetryTokenForRetry(
-      previous: BoundedRetryToken,
-      info: { errorType: RetryErrorType; error?: unknown },
-    ): Promise<BoundedRetryToken> {
-      const throttled = info.errorType === 'THROTTLING';
-      const cost =
-        info.errorType === 'TRANSIENT' ? budget.retryTokens.timeoutCost : budget.retryTokens.cost;
-      const { baseMs, capMs } = throttled ? budget.throttlingBackoff : budget.backoff;
-      const delay = Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** previous.count));
-      const endsBy = Date.now() - previous.startedAt + delay + budget.requestTimeoutMs;
-      const retry =
-        info.errorType !== 'CLIENT_ERROR' &&
-        previous.count + 1 < maxAttempts &&
-        endsBy <= budget.callBudgetMs &&
-        capacity >= cost;
-      if (!retry) return Promise.reject(new Error('No retry token available'));
-      capacity -= cost;
-      return Promise.resolve(token(previous.startedAt, previous.count + 1, delay, cost));
-    },
-    recordSuccess(used: BoundedRetryToken): void {
-      capacity = Math.min(budget.retryTokens.capacity, capacity + (used.cost || 1));
-    },
-  };
-}
-
-/** The client options that enforce a `CallBudget`. */
+/** The client options that enforce a `CallBudget` with the SDK's standard retry strategy. */
 export function budgetOptions(maxAttempts: number, budget: CallBudget) {
+  const worst = worstCallMs(maxAttempts, budget);
+  if (worst > budget.callBudgetMs) {
+    throw new Error(
+      `${maxAttempts} attempts can take ${worst} ms, over the call budget of ${budget.callBudgetMs} ms`,
+    );
+  }
+  const { baseMs, capMs } = budget.backoff;
   return {
     maxAttempts,
-    retryStrategy: boundedRetryStrategy(maxAttempts, budget),
+    retryStrategy: new ConfiguredRetryStrategy(maxAttempts, (retry: number) =>
+      Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1))),
+    ),
     requestHandler: {
       connectionTimeout: budget.connectionTimeoutMs,
       requestTimeout: budget.requestTimeoutMs,

@@ -6,25 +6,17 @@ import {
   ThrottledError,
   ValidationError,
 } from '../errors.ts';
-import {
-  budgetOptions,
-  LOCAL_BUDGET,
-  LOCAL_CREDENTIALS,
-  RETRY_TOKENS,
-  type CallBudget,
-} from '../db/client.ts';
+import { budgetOptions, LOCAL_BUDGET, LOCAL_CREDENTIALS, type CallBudget } from '../db/client.ts';
 
 /**
- * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 1.5 s per attempt,
- * 2.5 s per call, retries included (see `CallBudget` and `docs/reliability.md`).
+ * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 750 ms per attempt,
+ * 3 attempts within 2.5 s (3 × 750 + pauses ≤ 150), retries included (see `CallBudget`).
  */
 export const COGNITO_BUDGET: CallBudget = {
   connectionTimeoutMs: 500,
-  requestTimeoutMs: 1_500,
+  requestTimeoutMs: 750,
   callBudgetMs: 2_500,
-  backoff: { baseMs: 50, capMs: 200 },
-  throttlingBackoff: { baseMs: 100, capMs: 400 },
-  retryTokens: RETRY_TOKENS,
+  backoff: { baseMs: 50, capMs: 100 },
 };
 export const COGNITO_MAX_ATTEMPTS = 3;
 
