@@ -44,7 +44,7 @@ export interface Results {
 }
 
 /**
- * Full runs write `results/latest.*` (committed, shown in the README); quick runs write
+ * Full runs write `results/latest.*` (committed, shown in bench/README.md); quick runs write
  * `results/quick.*` (ignored by git), so a smoke test never replaces the figures of record.
  */
 export function writeResults(results: Results): string {

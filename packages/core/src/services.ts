@@ -65,7 +65,7 @@ export function createServices({
     products: new ProductService(products, clock),
     addresses,
     orders: new OrderService(new OrderStore(repos, doc, cursors), clock),
-    /** Brings data written by an earlier release up to this one (see README, "Upgrading data"). */
+    /** Brings data written by an earlier release up to this one (see README, Quickstart, "Data kept with --persist"). */
     migrate: () => products.migrate(),
   };
 }

@@ -56,7 +56,7 @@ export type Order = z.infer<typeof orderSchema>;
  * The Orders row: the public fields, the lines (so cancelling restores stock from a strongly
  * consistent read, never from the eventually consistent `orderId-index`) and, for idempotent
  * requests, a hash of the request. Rows written before snapshots existed have no
- * `shippingAddress`; they read with an empty one (see README, "Orders").
+ * `shippingAddress`; they read with an empty one (see docs/data.md, "Orders").
  */
 export const orderRowSchema = z.extend(orderSchema, {
   shippingAddress: z._default(shippingAddressSchema, {
