@@ -1,7 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -10,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCognitoIdentityProvider, LOCAL_CREDENTIALS } from '@shop/core';
-import { jsonEvent, lambdaContext } from '@shop/testing';
+import { jsonEvent, lambdaContext, storedCognitoCode } from '@shop/testing';
 import { createHandler } from '../src/app.ts';
 import { createTokenVerifier } from '../src/auth.ts';
 import { createHarness, validAddress, validProduct, type Harness } from './support/harness.ts';
@@ -129,21 +127,8 @@ async function makeAdmin(email: string): Promise<string> {
   return (await login(email)).data.accessToken;
 }
 
-/** The code cognito-local "e-mailed" for the latest ForgotPassword: it keeps it in its data file. */
-function sentCode(email: string): string {
-  const file = join(inject('cognitoDataDir'), '.cognito/db', `${inject('userPoolId')}.json`);
-  const db = JSON.parse(readFileSync(file, 'utf8')) as {
-    Users: Record<
-      string,
-      { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }
-    >;
-  };
-  const user = Object.values(db.Users).find((u) =>
-    u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
-  );
-  if (!user?.ConfirmationCode) throw new Error(`no code stored for ${email}`);
-  return user.ConfirmationCode;
-}
+const sentCode = (email: string) =>
+  storedCognitoCode(inject('cognitoDataDir'), inject('userPoolId'), email);
 
 const claims = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<

@@ -28,6 +28,7 @@ import {
   injectIntoCognitoClients,
   jsonEvent,
   lambdaContext,
+  FAULT_KINDS,
   type FaultKind,
   type FaultWhen,
 } from '@shop/testing';
@@ -508,14 +509,7 @@ describe('DynamoDB faults on every call of every write procedure (maxAttempts 1)
       const commands = await probe(c);
       expect(commands.length).toBeGreaterThan(0);
       for (const [index, command] of commands.entries()) {
-        for (const kind of [
-          'throttling',
-          'provisioned',
-          'conflict',
-          'timeout',
-          'abort',
-          'reset',
-        ] as FaultKind[]) {
+        for (const kind of FAULT_KINDS) {
           if (!faultApplies(kind, command, 'dynamodb')) continue;
           for (const when of WHENS) {
             // A throttled or cancelled request wrote nothing: those never come "after".
@@ -744,14 +738,7 @@ describe('users.signUp: Cognito and DynamoDB faults', () => {
     expect(steps.map((s) => s.command)).toEqual(['SignUp', 'AdminConfirmSignUp', 'PutItem']);
     for (const step of steps) {
       const injector = step.service === 'cognito' ? cognito : dynamo;
-      for (const kind of [
-        'throttling',
-        'provisioned',
-        'conflict',
-        'timeout',
-        'abort',
-        'reset',
-      ] as FaultKind[]) {
+      for (const kind of FAULT_KINDS) {
         if (!faultApplies(kind, step.command, step.service)) continue;
         for (const when of WHENS) {
           if (when === 'after' && THROTTLE_KINDS.includes(kind)) continue;

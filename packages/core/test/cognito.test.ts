@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import {
   AdminCreateUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { storedCognitoCode } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AuthenticationError,
@@ -47,21 +46,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection, but it resolved');
 }
 
-/** The code cognito-local "e-mailed": it keeps it in its data file. */
-function confirmationCode(email: string): string {
-  const file = join(inject('cognitoDataDir'), '.cognito/db', `${inject('userPoolId')}.json`);
-  const db = JSON.parse(readFileSync(file, 'utf8')) as {
-    Users: Record<
-      string,
-      { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }
-    >;
-  };
-  const user = Object.values(db.Users).find((u) =>
-    u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
-  );
-  if (!user?.ConfirmationCode) throw new Error(`no confirmation code stored for ${email}`);
-  return user.ConfirmationCode;
-}
+const confirmationCode = (email: string) =>
+  storedCognitoCode(inject('cognitoDataDir'), inject('userPoolId'), email);
 
 describe('the Cognito identity provider against cognito-local', () => {
   let identity: IdentityProvider;

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
 export const WEB_DIR = resolve(import.meta.dirname, '..');
 
@@ -144,17 +145,8 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
   const dist = mkdtempSync(join(tmpdir(), 'shop-web-budget-'));
   let started: StaticServer | undefined;
   const browser = await chromium.launch({
-    executablePath: options.executablePath ?? process.env.SHOP_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: options.executablePath ?? CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
   try {
     await buildFor(options.apiUrl.replace(/\/$/, ''), dist);

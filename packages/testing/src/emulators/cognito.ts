@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -197,4 +197,23 @@ export async function ensureUserPool(
   } finally {
     cognito.destroy();
   }
+}
+
+/**
+ * The latest code cognito-local "e-mailed" to `email` (sign-up confirmation, password reset): it
+ * keeps it in the pool's data file. Throws when there is none.
+ */
+export function storedCognitoCode(dataDir: string, userPoolId: string, email: string): string {
+  const file = join(dataDir, '.cognito/db', `${userPoolId}.json`);
+  const db = JSON.parse(readFileSync(file, 'utf8')) as {
+    Users: Record<
+      string,
+      { Attributes: { Name: string; Value: string }[]; ConfirmationCode?: string }
+    >;
+  };
+  const user = Object.values(db.Users).find((u) =>
+    u.Attributes.some((a) => a.Name === 'email' && a.Value === email),
+  );
+  if (!user?.ConfirmationCode) throw new Error(`no code stored for ${email}`);
+  return user.ConfirmationCode;
 }
