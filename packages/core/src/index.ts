@@ -13,6 +13,7 @@ export * from './users/schema.ts';
 export * from './users/cognito.ts';
 export * from './users/service.ts';
 export * from './users/store.ts';
+export * from './users/account.ts';
 export * from './products/schema.ts';
 export * from './products/service.ts';
 export * from './products/store.ts';

@@ -15,6 +15,7 @@ import { ProductStore } from './products/store.ts';
 import { NO_IDENTITY_PROVIDER, type IdentityProvider } from './users/cognito.ts';
 import { UserService } from './users/service.ts';
 import { UserStore } from './users/store.ts';
+import { AccountStore } from './users/account.ts';
 import { userSchema } from './users/schema.ts';
 
 export interface ServicesConfig {
@@ -48,13 +49,16 @@ export function createServices({
     addresses: new Repository(doc, tables.Addresses, definitions.Addresses, addressSchema, cursors),
   };
   const products = new ProductStore(repos.products, doc);
-  const addresses = new AddressService(new AddressStore(repos.addresses, doc));
+  const accounts = new AccountStore(doc, tables.Users);
+  const addresses = new AddressService(new AddressStore(repos.addresses, doc, accounts));
   return {
     repos,
-    users: new UserService(new UserStore(repos.users), addresses, identity, clock),
+    /** Account state: what a token may still do (checked on every call by the API). */
+    accounts,
+    users: new UserService(new UserStore(repos.users), addresses, identity, accounts, clock),
     products: new ProductService(products, clock),
     addresses,
-    orders: new OrderService(new OrderStore(repos, doc, cursors), clock),
+    orders: new OrderService(new OrderStore(repos, doc, cursors, accounts), clock),
     /** Brings data written by an earlier release up to this one (see README, "Upgrading data"). */
     migrate: () => products.migrate(),
   };

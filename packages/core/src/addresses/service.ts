@@ -38,7 +38,7 @@ export class AddressService {
       const isDefault =
         marker.count === 0 || (wantsDefault ?? marker.defaultAddressId === undefined);
       const address: Address = { id: this.store.newId(), userId: actor.id, ...fields, isDefault };
-      await this.store.create(address, marker, {
+      await this.store.create(actor, address, marker, {
         count: marker.count + 1,
         defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
       });
@@ -67,7 +67,7 @@ export class AddressService {
       };
       if (Object.keys(changes).length === 0) return next;
       await this.store.update(
-        actor.id,
+        actor,
         id,
         changes,
         marker,
@@ -85,7 +85,7 @@ export class AddressService {
         this.owned(actor, id, true),
         this.store.marker(actor.id),
       ]);
-      await this.store.delete(actor.id, id, marker, {
+      await this.store.delete(actor, id, marker, {
         count: Math.max(0, marker.count - 1),
         defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
       });

@@ -69,6 +69,7 @@ export class ProductStore {
   }
 
   async create(product: Product): Promise<Product> {
+    this.repo.checkKeys(withSearchKeys(product));
     await this.write(
       [
         {
@@ -98,6 +99,7 @@ export class ProductStore {
       ...changes,
       ...(changes.name === undefined ? {} : searchKeys(changes.name)),
     });
+    this.repo.checkKeys(withSearchKeys(after));
     const moved = after.category !== before.category;
     await this.write([
       {
@@ -220,6 +222,9 @@ export class ProductStore {
         const product = this.repo.parse(row);
         counts.set(product.category, (counts.get(product.category) ?? 0) + 1);
         if (row.nameKey !== undefined) continue;
+        // A name whose folded form no index could hold keeps no search keys (it was never
+        // searchable); the input schemas refuse such names since.
+        if (keySizeProblemsOf(this.repo, product)) continue;
         const keys = setExpression(searchKeys(product.name));
         await this.doc
           .send(
@@ -296,4 +301,13 @@ function searchKeys(name: string) {
 
 function withSearchKeys(product: Product) {
   return { ...product, ...searchKeys(product.name) };
+}
+
+function keySizeProblemsOf(repo: Repository<Product>, product: Product): boolean {
+  try {
+    repo.checkKeys(withSearchKeys(product));
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -62,6 +62,11 @@ export interface IdentityProvider {
   confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
   /** Changes the password of the user the access token belongs to. */
   changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
+  /**
+   * Revokes every refresh token of the account (`AdminUserGlobalSignOut`). cognito-local does not
+   * implement it: there this resolves without effect (see `docs/accounts.md`).
+   */
+  globalSignOut(username: string): Promise<void>;
   /** The account by Cognito username (= `sub` in an email-username pool), or `undefined`. */
   getUser(username: string): Promise<IdentityUser | undefined>;
   /** Adds the user to or removes them from `group`; an unknown user is a `NotFoundError`. */
@@ -436,6 +441,23 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
           }),
         )
         .catch((error: unknown) => translate(error, 'change'));
+    },
+
+    async globalSignOut(username) {
+      const { client, mod } = await load();
+      await client
+        .send(
+          new mod.AdminUserGlobalSignOutCommand({
+            UserPoolId: config.userPoolId,
+            Username: username,
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'UserNotFoundException') return;
+          // cognito-local answers an unknown API with an error of its own: nothing to revoke there.
+          if (config.endpoint) return;
+          translate(error, 'admin');
+        });
     },
 
     async getUser(username) {
