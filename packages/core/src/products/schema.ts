@@ -26,6 +26,7 @@ export const productNameSchema = text(1, MAX_PRODUCT_NAME_LENGTH);
  */
 const foldsIntoIndex = (what: string) =>
   z.superRefine<string>((value, ctx) => {
+    if (value === '') return; // the length check says so already
     const folded = foldName(value);
     if (folded === '') {
       ctx.addIssue({
