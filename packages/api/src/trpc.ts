@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { AccountRefusal, AuthenticationError, SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
+import { toTRPCError } from './errors.ts';
 
 /**
  * `meta.auth`: who may call a procedure; set by the builders below, read by `pnpm run docs`.
@@ -79,7 +80,8 @@ export const userProcedure = publicProcedure
         (verdict) => ({ ...verdict, refused: undefined }),
         (error: unknown) => {
           if (error instanceof AuthenticationError) return { isAdmin: false, refused: error };
-          throw error;
+          // A throttled read is TOO_MANY_REQUESTS, like any other call's.
+          throw toTRPCError(error) ?? error;
         },
       );
     if (type === 'query' || meta?.account === 'in-write') {
