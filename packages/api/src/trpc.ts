@@ -84,10 +84,22 @@ export const userProcedure = publicProcedure
           throw toTRPCError(error) ?? error;
         },
       );
-    if (type === 'query' || meta?.account === 'in-write') {
+    if (meta?.account === 'in-write') {
+      // The write's own transaction checked the account: a write that went through stands, even
+      // when the parallel read failed or saw a change made after it.
+      const [result, verdict] = await Promise.all([
+        next({ ctx: { ...ctx, user } }),
+        check.catch((error: unknown) => ({ isAdmin: false, refused: undefined, error })),
+      ]);
+      if (result.ok) return result;
+      if (verdict.refused) throw sessionEnded(verdict.refused);
+      if ('error' in verdict) throw verdict.error;
+      return result;
+    }
+    if (type === 'query') {
       const [result, verdict] = await Promise.all([next({ ctx: { ...ctx, user } }), check]);
       if (verdict.refused) throw sessionEnded(verdict.refused);
-      if (verdict.isAdmin === user.isAdmin || type !== 'query') return result;
+      if (verdict.isAdmin === user.isAdmin) return result;
       return next({ ctx: { ...ctx, user: { ...user, isAdmin: verdict.isAdmin } } });
     }
     const verdict = await check;
