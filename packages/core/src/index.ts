@@ -11,6 +11,7 @@ export * from './db/tables.ts';
 export * from './db/transactions.ts';
 export * from './users/schema.ts';
 export * from './users/cognito.ts';
+export * from './users/identity.ts';
 export * from './users/service.ts';
 export * from './users/store.ts';
 export * from './users/account.ts';

@@ -12,7 +12,7 @@ import { OrderStore } from './orders/store.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { ProductStore } from './products/store.ts';
-import { NO_IDENTITY_PROVIDER, type IdentityProvider } from './users/cognito.ts';
+import { NO_IDENTITY_PROVIDER, type IdentityProvider } from './users/identity.ts';
 import { UserService } from './users/service.ts';
 import { UserStore } from './users/store.ts';
 import { AccountStore } from './users/account.ts';

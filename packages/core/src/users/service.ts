@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../common.ts';
 import type { Actor } from '../actor.ts';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
-import type { IdentityProvider, IdentityUser, Tokens } from './cognito.ts';
+import type { IdentityProvider, IdentityUser, Tokens } from './identity.ts';
 import {
   userSchema,
   type AdminUser,
