@@ -36,6 +36,8 @@ export const COGNITO_ACTIONS = [
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminRemoveUserFromGroup',
   'cognito-idp:ListUsersInGroup',
+  // Password change and reset end every other session (their refresh tokens).
+  'cognito-idp:AdminUserGlobalSignOut',
 ];
 
 /**

@@ -41,6 +41,7 @@ const GRANTED_COGNITO_ACTIONS = [
   'cognito-idp:AdminDeleteUser',
   'cognito-idp:AdminGetUser',
   'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:ListUsersInGroup',
 ];
 

@@ -1,4 +1,5 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { sessionOfClaims, type Session } from '@shop/core';
 import type { Config } from './config.ts';
 
 /** The verified caller, from a Cognito access token. */
@@ -6,7 +7,10 @@ export interface AuthUser {
   id: string;
   username: string;
   groups: string[];
+  /** What the token says; the account's state may say otherwise (see `trpc.ts`). */
   isAdmin: boolean;
+  /** The sign-in this token belongs to (`origin_jti`/`jti`, `auth_time`, `exp`). */
+  session?: Session | undefined;
 }
 
 export interface TokenVerifier {
@@ -39,11 +43,14 @@ function toUser(payload: JwtPayload): AuthUser {
     ? payload['cognito:groups'].filter((g): g is string => typeof g === 'string')
     : [];
   if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('Token has no sub');
+  const session = sessionOfClaims(payload);
+  if (!session) throw new Error('Token has no session claims (jti, auth_time, exp)');
   return {
     id: payload.sub,
     username: typeof payload.username === 'string' ? payload.username : payload.sub,
     groups,
     isAdmin: groups.includes(ADMIN_GROUP),
+    session: { id: session.id, startedAt: session.startedAt, expiresAt: session.expiresAt },
   };
 }
 

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
@@ -8,7 +8,14 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCognitoIdentityProvider, LOCAL_CREDENTIALS } from '@shop/core';
-import { jsonEvent, lambdaContext, storedCognitoCode } from '@shop/testing';
+import {
+  cognitoLocalKey,
+  decodeJwt,
+  jsonEvent,
+  lambdaContext,
+  signJwt,
+  storedCognitoCode,
+} from '@shop/testing';
 import { createHandler } from '../src/app.ts';
 import { createTokenVerifier } from '../src/auth.ts';
 import { createHarness, validAddress, validProduct, type Harness } from './support/harness.ts';
@@ -70,7 +77,16 @@ interface Answer<T = unknown> {
   error: { message: string; data: { code: string } } | undefined;
 }
 
-const QUERIES = new Set(['users.me', 'users.adminList', 'users.byId', 'addresses.list']);
+const QUERIES = new Set([
+  'users.me',
+  'users.adminList',
+  'users.byId',
+  'addresses.list',
+  'orders.list',
+  'orders.byId',
+  'orders.adminList',
+  'products.byId',
+]);
 
 async function call<T = unknown>(path: string, input?: unknown, token?: string) {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
@@ -194,7 +210,13 @@ describe('users.changePassword', () => {
       { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
       token,
     );
-    expect(changed.data).toEqual({ ok: true });
+    // The caller gets a new session; the token that asked belongs to a session that ended.
+    const fresh = changed.data as Tokens & { idToken: string; tokenType: string };
+    expect(fresh.tokenType).toBe('Bearer');
+    expect(claims(fresh.idToken).token_use).toBe('id');
+    expect((await call('users.me', undefined, fresh.accessToken)).status).toBe(200);
+    expect((await call('users.me', undefined, token)).error?.data.code).toBe('UNAUTHORIZED');
+    expect((await call('users.refresh', { refreshToken: fresh.refreshToken })).status).toBe(200);
     expect((await login(email)).error?.data.code).toBe('UNAUTHORIZED');
     expect((await login(email, NEW_PASSWORD)).status).toBe(200);
   });
@@ -254,8 +276,9 @@ describe('users.deleteMe', () => {
     );
     expect(marker.Item).toBeUndefined();
     expect(await h.db.services.repos.orders.get(order.data.id)).toMatchObject({ userId: id });
-    // The still-unexpired token finds no profile, and does not bring one back.
-    expect((await call('users.me', undefined, token)).error?.data.code).toBe('NOT_FOUND');
+    // The still-unexpired token is refused, and brings no profile back.
+    expect((await call('users.me', undefined, token)).error?.data.code).toBe('UNAUTHORIZED');
+    expect(await h.deps.services.users.store.get(id, { consistent: true })).toBeUndefined();
 
     const again = await signUpAndLogin(email);
     expect(again.id).not.toBe(id);
@@ -273,7 +296,8 @@ describe('users.deleteMe', () => {
     } finally {
       inDeletionWindow = undefined;
     }
-    expect(racing?.status).toBe(200); // inside the window the racing call recreated the profile
+    // Inside the window (profile gone, pool account not yet) the racing call is refused already.
+    expect(racing?.error?.data.code).toBe('UNAUTHORIZED');
     expect(await h.deps.services.users.store.get(id, { consistent: true })).toBeUndefined();
   });
 
@@ -503,5 +527,227 @@ describe('a sign-up that finds its email taken', () => {
       needsConfirmation: false,
     });
     expect((await login(email)).status).toBe(200);
+  });
+});
+
+/**
+ * Issue 18: authority follows the account, not the token. Each case asserts the refusal and that
+ * nothing was written. cognito-local differs from Cognito in three ways, covered as noted:
+ * - it has no `AdminUserGlobalSignOut`: refresh tokens of ended sessions are refused by
+ *   `users.refresh` itself (the account state), which is what these tests check;
+ * - its access tokens carry no `origin_jti` and reset `auth_time` on every refresh: tokens shaped
+ *   like Cognito's (the same token re-signed with cognito-local's published key, with
+ *   `origin_jti` and the sign-in's `auth_time`) check that a session's refreshed tokens end too.
+ */
+describe('authority follows the account', () => {
+  /** `token` with some claims changed, validly signed (cognito-local's key is public). */
+  const reshaped = (token: string, changes: Record<string, unknown>) => {
+    const { header, payload } = decodeJwt(token);
+    return signJwt({ ...payload, ...changes }, cognitoLocalKey(), header);
+  };
+  /** Every row of a table (bookkeeping rows included), read straight, strongly consistent. */
+  const rows = async (table: string) => {
+    const all: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await h.db.doc.send(
+        new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+      );
+      all.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return all;
+  };
+  const productsNamed = async (name: string) =>
+    (await rows(h.db.tables.Products)).filter((p) => p.name === name);
+  const addressesOf = async (userId: string) =>
+    (await rows(h.db.tables.Addresses)).filter((a) => a.userId === userId);
+  const ordersOf = async (userId: string) =>
+    (await rows(h.db.tables.Orders)).filter((o) => o.userId === userId);
+
+  it('case 1: a demoted admin is refused every admin call at once, and writes nothing', async () => {
+    const admin = await signUpAndLogin();
+    const adminToken = await makeAdmin(admin.email);
+    const eve = await signUpAndLogin();
+    await call('users.setAdmin', { id: eve.id, isAdmin: true }, adminToken);
+    const e = (await login(eve.email)).data.accessToken;
+    expect(claims(e)['cognito:groups']).toEqual(['admin']);
+    expect((await call('orders.adminList', {}, e)).status).toBe(200);
+
+    const demoted = await call('users.setAdmin', { id: eve.id, isAdmin: false }, adminToken);
+    expect(demoted.status).toBe(200);
+    const name = `Eve's ${randomUUID()}`;
+    const attempts = [
+      await call('users.setAdmin', { id: eve.id, isAdmin: true }, e),
+      await call('users.adminList', {}, e),
+      await call('orders.adminList', {}, e),
+      await call('products.create', validProduct({ name }), e),
+    ];
+    expect(attempts.map((a) => a.error?.data.code)).toEqual(Array(4).fill('FORBIDDEN'));
+    expect(await productsNamed(name)).toEqual([]);
+    // Still demoted, in the row and in the group; the admin's own session is untouched.
+    expect(claims((await login(eve.email)).data.accessToken)['cognito:groups'] ?? []).toEqual([]);
+    expect((await call('orders.adminList', {}, e)).error?.data.code).toBe('FORBIDDEN');
+    expect((await call('orders.adminList', {}, adminToken)).status).toBe(200);
+    // Eve is still a shopper.
+    expect((await call('users.me', undefined, e)).status).toBe(200);
+  });
+
+  it('case 1: a promotion works at once for a token issued before it', async () => {
+    const admin = await signUpAndLogin();
+    const adminToken = await makeAdmin(admin.email);
+    const bob = await signUpAndLogin();
+    expect((await call('orders.adminList', {}, bob.token)).error?.data.code).toBe('FORBIDDEN');
+    await call('users.setAdmin', { id: bob.id, isAdmin: true }, adminToken);
+    expect((await call('orders.adminList', {}, bob.token)).status).toBe(200);
+    const created = await call<{ id: string }>('products.create', validProduct(), bob.token);
+    expect(created.status).toBe(200);
+    expect((await call('users.adminList', {}, adminToken)).status).toBe(200);
+  });
+
+  it('case 2: after users.deleteMe the old token reads nothing and writes nothing', async () => {
+    const admin = await h.adminCaller();
+    const product = await admin.caller.products.create(validProduct({ stock: 999 }));
+    const { id, token } = await signUpAndLogin();
+    const address = await call<{ id: string }>('addresses.create', validAddress(), token);
+    const order = await call<{ id: string }>(
+      'orders.create',
+      { items: [{ productId: product.id, quantity: 1 }], shippingAddressId: address.data.id },
+      token,
+    );
+    expect(order.status).toBe(200);
+    expect((await call('users.deleteMe', { password: PASSWORD }, token)).status).toBe(200);
+
+    const attempts = [
+      await call('addresses.create', validAddress(), token),
+      await call('addresses.update', { id: address.data.id, city: 'Oslo' }, token),
+      await call(
+        'orders.create',
+        { items: [{ productId: product.id, quantity: 1 }], shippingAddressId: address.data.id },
+        token,
+      ),
+      await call('orders.cancel', { id: order.data.id }, token),
+      await call('users.updateMe', { firstName: 'Ghost' }, token),
+      await call('addresses.list', undefined, token),
+      await call('orders.list', {}, token),
+      await call('orders.byId', { id: order.data.id }, token),
+      await call('users.me', undefined, token),
+      await call('users.deleteMe', { password: PASSWORD }, token),
+    ];
+    expect(attempts.map((a) => a.error?.data.code)).toEqual(Array(10).fill('UNAUTHORIZED'));
+    expect(await addressesOf(id)).toEqual([]);
+    expect(await ordersOf(id)).toMatchObject([{ id: order.data.id, status: 'PENDING' }]);
+    expect((await admin.caller.products.byId({ id: product.id })).stock).toBe(998);
+    expect(await h.deps.services.users.store.get(id, { consistent: true })).toBeUndefined();
+  });
+
+  it('case 2: a write racing the deletion fails inside its own transaction', async () => {
+    const admin = await h.adminCaller();
+    const product = await admin.caller.products.create(validProduct({ stock: 999 }));
+    const { id, token } = await signUpAndLogin();
+    const address = await call<{ id: string }>('addresses.create', validAddress(), token);
+    const verified = await createTokenVerifier({
+      region: 'us-east-1',
+      userPoolId: inject('userPoolId'),
+      clientId: inject('clientId'),
+      stage: 'local',
+      isLocal: true,
+      cognitoEndpoint: inject('cognitoEndpoint'),
+    }).verify(token);
+    // The deletion lands between the call's account check and its write: the services are called
+    // straight, past the API's check, so only the transaction's own condition can stop them.
+    await h.deps.services.accounts.markDeleted(id, new Date().toISOString());
+    const racer = { id, isAdmin: false, session: verified.session };
+    await expect(
+      h.deps.services.orders.create(racer, {
+        items: [{ productId: product.id, quantity: 2 }],
+        shippingAddressId: address.data.id,
+      }),
+    ).rejects.toThrow('Invalid or expired token');
+    await expect(h.deps.services.addresses.create(racer, validAddress())).rejects.toThrow(
+      'Invalid or expired token',
+    );
+    await expect(h.deps.services.users.updateMe(racer, { firstName: 'Ghost' })).rejects.toThrow();
+    expect((await admin.caller.products.byId({ id: product.id })).stock).toBe(999);
+    expect(await ordersOf(id)).toEqual([]);
+    expect((await addressesOf(id)).map((a) => a.id)).toEqual([address.data.id]);
+  });
+
+  it('case 3: a password change ends every other session, refresh and access tokens', async () => {
+    const { email, token } = await signUpAndLogin();
+    const other = (await login(email)).data;
+    const changed = await call<Tokens>(
+      'users.changePassword',
+      { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+      token,
+    );
+    expect(changed.status).toBe(200);
+    expect((await call('users.me', undefined, other.accessToken)).error?.data.code).toBe(
+      'UNAUTHORIZED',
+    );
+    const refreshed = await call('users.refresh', { refreshToken: other.refreshToken });
+    expect(refreshed.error?.data.code).toBe('UNAUTHORIZED');
+    expect((await call('addresses.create', validAddress(), other.accessToken)).status).toBe(401);
+    // Cognito's shape: a token refreshed from that old sign-in (new iat, old auth_time) ends too.
+    const signedInAt = claims(other.accessToken).auth_time as number;
+    const refreshedLikeCognito = reshaped(other.accessToken, {
+      origin_jti: randomUUID(),
+      iat: signedInAt + 5,
+      auth_time: signedInAt,
+    });
+    expect((await call('users.me', undefined, refreshedLikeCognito)).status).toBe(401);
+    // The caller's new session works, and so does a new sign-in.
+    expect((await call('users.me', undefined, changed.data.accessToken)).status).toBe(200);
+    expect(
+      (await call('users.me', undefined, (await login(email, NEW_PASSWORD)).data.accessToken))
+        .status,
+    ).toBe(200);
+  });
+
+  it('case 3: a password reset ends every session; a sign-in right after it works', async () => {
+    const { email, id, token } = await signUpAndLogin();
+    const other = (await login(email)).data;
+    await call('users.forgotPassword', { email });
+    const reset = await call('users.confirmForgotPassword', {
+      email,
+      code: sentCode(email),
+      newPassword: NEW_PASSWORD,
+    });
+    expect(reset.data).toEqual({ ok: true });
+    for (const old of [token, other.accessToken]) {
+      expect((await call('users.me', undefined, old)).error?.data.code).toBe('UNAUTHORIZED');
+      expect((await call('addresses.create', validAddress(), old)).status).toBe(401);
+    }
+    expect((await call('users.refresh', { refreshToken: other.refreshToken })).status).toBe(401);
+    expect(await addressesOf(id)).toEqual([]);
+    const fresh = (await login(email, NEW_PASSWORD)).data;
+    expect((await call('users.me', undefined, fresh.accessToken)).status).toBe(200);
+    expect((await call('users.refresh', { refreshToken: fresh.refreshToken })).status).toBe(200);
+  });
+
+  it('case 3: logout ends that session: its access tokens are refused too, others stay', async () => {
+    const { email, id } = await signUpAndLogin();
+    const session = (await login(email)).data;
+    const other = (await login(email)).data;
+    const out = await call(
+      'users.logout',
+      { refreshToken: session.refreshToken },
+      session.accessToken,
+    );
+    expect(out.data).toEqual({ ok: true });
+    expect((await call('users.me', undefined, session.accessToken)).status).toBe(401);
+    expect((await call('addresses.create', validAddress(), session.accessToken)).status).toBe(401);
+    expect((await call('users.refresh', { refreshToken: session.refreshToken })).status).toBe(401);
+    expect(await addressesOf(id)).toEqual([]);
+    expect((await call('users.me', undefined, other.accessToken)).status).toBe(200);
+
+    // Cognito's shape: every access token of a session shares its `origin_jti`; logging out with
+    // one ends the others (refreshed earlier) as well.
+    const origin = randomUUID();
+    const first = reshaped(other.accessToken, { origin_jti: origin });
+    const second = reshaped(other.accessToken, { origin_jti: origin, jti: randomUUID() });
+    expect((await call('users.me', undefined, second)).status).toBe(200);
+    await call('users.logout', { refreshToken: other.refreshToken }, first);
+    expect((await call('users.me', undefined, second)).status).toBe(401);
   });
 });

@@ -53,11 +53,14 @@ afterAll(() => {
 describe('the local token verifier with genuine cognito-local tokens', () => {
   it('verifies a plain user as that user and not an admin', async () => {
     const { sub, tokens } = await userTokens();
+    const { payload } = decodeJwt(tokens.accessToken);
     await expect(verifier.verify(tokens.accessToken)).resolves.toEqual({
       id: sub,
-      username: decodeJwt(tokens.accessToken).payload.username,
+      username: payload.username,
       groups: [],
       isAdmin: false,
+      // cognito-local has no origin_jti: the session is the token's own jti.
+      session: { id: payload.jti, startedAt: payload.auth_time, expiresAt: payload.exp },
     });
   });
 
@@ -126,6 +129,7 @@ describe('fetching the emulator JWKS', () => {
           client_id: inject('clientId'),
           token_use: 'access',
           username: 'u',
+          jti: randomUUID(),
           iat: now(),
           exp: now() + 600,
         },

@@ -12,9 +12,10 @@ import { OrderStore } from './orders/store.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { ProductStore } from './products/store.ts';
-import { NO_IDENTITY_PROVIDER, type IdentityProvider } from './users/cognito.ts';
+import { NO_IDENTITY_PROVIDER, type IdentityProvider } from './users/identity.ts';
 import { UserService } from './users/service.ts';
 import { UserStore } from './users/store.ts';
+import { AccountStore } from './users/account.ts';
 import { userSchema } from './users/schema.ts';
 
 export interface ServicesConfig {
@@ -58,13 +59,16 @@ export function createServices({
     const user = await repos.users.get(userId);
     return user && `${user.firstName} ${user.lastName}`;
   };
-  const addresses = new AddressService(new AddressStore(repos.addresses, doc), accountName);
+  const accounts = new AccountStore(doc, tables.Users);
+  const addresses = new AddressService(new AddressStore(repos.addresses, doc, accounts), accountName);
   return {
     repos,
-    users: new UserService(new UserStore(repos.users), addresses, identity, clock),
+    /** Account state: what a token may still do (checked on every call by the API). */
+    accounts,
+    users: new UserService(new UserStore(repos.users), addresses, identity, accounts, clock),
     products: new ProductService(products, clock),
     addresses,
-    orders: new OrderService(new OrderStore(repos, doc, cursors), clock),
+    orders: new OrderService(new OrderStore(repos, doc, cursors, accounts), clock),
     /** Brings data written by an earlier release up to this one (see README, Quickstart, "Data kept with --persist"). */
     migrate: () => products.migrate(),
   };

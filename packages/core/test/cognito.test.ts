@@ -14,7 +14,8 @@ import {
   ThrottledError,
   ValidationError,
 } from '../src/errors.ts';
-import { createCognitoIdentityProvider, type IdentityProvider } from '../src/users/cognito.ts';
+import { createCognitoIdentityProvider } from '../src/users/cognito.ts';
+import type { IdentityProvider } from '../src/users/identity.ts';
 
 const PASSWORD = 'Corr3ct-horse!';
 const newEmail = () => `core-${randomUUID().slice(0, 12)}@example.com`;

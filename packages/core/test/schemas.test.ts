@@ -10,6 +10,7 @@ import {
   createProductInputSchema,
   descriptionSchema,
   emailSchema,
+  foldName,
   idSchema,
   listOrdersInputSchema,
   listProductsInputSchema,
@@ -655,5 +656,63 @@ describe('order status', () => {
 
   it.each(moves)('%s %s → %s', (_verb, from, to, allowed) => {
     expect(allowedTransitions[from].includes(to)).toBe(allowed);
+  });
+});
+
+describe('folded search keys and image URLs', () => {
+  // DynamoDB's sort-key limit, as the contract states it: 1,024 bytes of UTF-8.
+  const folding = (bytes: 1024 | 1025) => '\uFDFA'.repeat(31) + 'a'.repeat(bytes - 1023);
+
+  it('refuses a name or search query that folds to nothing', () => {
+    for (const name of ['\u0301', '\u0301\u0302 \u0303']) {
+      expect(refusedAt(createProductInputSchema, { ...product, name }, ['name'])[0]).toContain(
+        'at least one character',
+      );
+      expect(refusedAt(updateProductInputSchema, { id: 'p1', name }, ['name'])).toHaveLength(1);
+      expect(refusedAt(searchProductsInputSchema, { query: name }, ['query'])).toHaveLength(1);
+    }
+  });
+
+  it('takes a folded key of 1,024 bytes and refuses 1,025', () => {
+    expect(Buffer.byteLength(foldName(folding(1024)))).toBe(1024);
+    accepted(createProductInputSchema, { ...product, name: folding(1024) });
+    accepted(searchProductsInputSchema, { query: folding(1024) });
+    expect(
+      refusedAt(createProductInputSchema, { ...product, name: folding(1025) }, ['name'])[0],
+    ).toContain('too long for the search index');
+    expect(
+      refusedAt(updateProductInputSchema, { id: 'p1', name: folding(1025) }, ['name']),
+    ).toHaveLength(1);
+    for (const query of [folding(1025), '\uFDFA'.repeat(100), '\u3300'.repeat(100)]) {
+      expect(refusedAt(searchProductsInputSchema, { query }, ['query'])).toHaveLength(1);
+    }
+    expect(
+      refusedAt(createProductInputSchema, { ...product, name: '\u3300'.repeat(200) }, ['name']),
+    ).toHaveLength(1);
+  });
+
+  it('refuses control, bidi-override and lone-surrogate characters in imageUrl', () => {
+    for (const imageUrl of [
+      'https://cdn.example.com/a\u0000.png',
+      'https://cdn.example.com/a\u007f.png',
+      'https://cdn.example.com/\u202egnp.exe',
+      'https://cdn.example.com/\ud800.png',
+      'https://user:pw@cdn.example.com/a.png',
+      'https:',
+    ]) {
+      expect(
+        refusedAt(createProductInputSchema, { ...product, imageUrl }, ['imageUrl']),
+      ).not.toEqual([]);
+    }
+  });
+
+  it('keeps imageUrl in its normalized (WHATWG) form', () => {
+    const parsed = (imageUrl: string) =>
+      createProductInputSchema.parse({ ...product, imageUrl }).imageUrl;
+    expect(parsed('https:evil.example/x')).toBe('https://evil.example/x');
+    expect(parsed('HTTPS://CDN.Example.com/a b/"<x>".png')).toBe(
+      'https://cdn.example.com/a%20b/%22%3Cx%3E%22.png',
+    );
+    expect(parsed('https://cdn.example.com/lamp.png')).toBe('https://cdn.example.com/lamp.png');
   });
 });

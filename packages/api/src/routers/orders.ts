@@ -12,6 +12,7 @@ const byIdInput = z.object({ id: idSchema });
 
 export const ordersRouter = router({
   create: userProcedure
+    .meta({ auth: 'user', account: 'in-write' })
     .input(createOrderInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.orders.create(ctx.user, input)),
   byId: userProcedure

@@ -32,7 +32,7 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(input)),
   logout: userProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.logout(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.logout(ctx.user, input)),
   forgotPassword: publicProcedure
     .input(forgotPasswordInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(input)),
@@ -43,13 +43,14 @@ export const usersRouter = router({
     if (!ctx.accessToken) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });
     }
-    return ctx.deps.services.users.changePassword(ctx.accessToken, input);
+    return ctx.deps.services.users.changePassword(ctx.user, ctx.accessToken, input);
   }),
   me: userProcedure.query(({ ctx }) => ctx.deps.services.users.me(ctx.user)),
   updateMe: userProcedure
     .input(updateMeInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.users.updateMe(ctx.user, input)),
   deleteMe: userProcedure
+    .meta({ auth: 'user', account: 'deleted-ok' })
     .input(deleteMeInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.users.deleteMe(ctx.user, input)),
   byId: userProcedure

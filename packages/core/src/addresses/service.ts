@@ -73,7 +73,7 @@ export class AddressService {
         ...fields,
         isDefault,
       };
-      await this.store.create(address, marker, {
+      await this.store.create(actor, address, marker, {
         count: marker.count + 1,
         defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
       });
@@ -102,7 +102,7 @@ export class AddressService {
       };
       if (Object.keys(changes).length === 0) return next;
       await this.store.update(
-        actor.id,
+        actor,
         id,
         changes,
         marker,
@@ -120,7 +120,7 @@ export class AddressService {
         this.owned(actor, id, true),
         this.store.marker(actor.id),
       ]);
-      await this.store.delete(actor.id, id, marker, {
+      await this.store.delete(actor, id, marker, {
         count: Math.max(0, marker.count - 1),
         defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
       });

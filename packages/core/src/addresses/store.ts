@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { idSchema } from '../common.ts';
-import { CorruptDataError } from '../errors.ts';
+import { AuthenticationError, CorruptDataError, ThrottledError } from '../errors.ts';
+import type { Actor } from '../actor.ts';
+import type { AccountStore } from '../users/account.ts';
 import { mapStoreError, setExpression, type Repository } from '../db/repository.ts';
 import {
   transactWrite,
@@ -29,13 +31,15 @@ export type DefaultMarker = z.infer<typeof markerSchema>;
 
 const markerId = (userId: string) => `default#${userId}`;
 
-type Tag = 'address' | 'marker' | 'previous-default';
+type Tag = 'address' | 'marker' | 'previous-default' | 'account';
 
 /** Every DynamoDB read and write of addresses and their per-user marker. */
 export class AddressStore {
   constructor(
     private readonly repo: Repository<Address>,
     private readonly doc: DynamoDBDocumentClient,
+    /** Puts the account's state check into every address transaction. */
+    private readonly accounts?: Pick<AccountStore, 'guard'>,
   ) {}
 
   private get table() {
@@ -79,8 +83,8 @@ export class AddressStore {
   }
 
   /** The new address and the marker's next state, in one transaction. */
-  create(address: Address, marker: DefaultMarker, next: MarkerState): Promise<void> {
-    return this.write([
+  create(actor: Actor, address: Address, marker: DefaultMarker, next: MarkerState): Promise<void> {
+    return this.write(actor, [
       {
         tag: 'address',
         write: {
@@ -97,14 +101,15 @@ export class AddressStore {
 
   /** Changed fields of an own address, and the marker when the default moves. */
   update(
-    userId: string,
+    actor: Actor,
     id: string,
     changes: Partial<Address>,
     marker: DefaultMarker,
     next: MarkerState | undefined,
   ): Promise<void> {
+    const userId = actor.id;
     const set = setExpression(changes);
-    return this.write([
+    return this.write(actor, [
       {
         tag: 'address',
         write: {
@@ -122,8 +127,9 @@ export class AddressStore {
     ]);
   }
 
-  delete(userId: string, id: string, marker: DefaultMarker, next: MarkerState): Promise<void> {
-    return this.write([
+  delete(actor: Actor, id: string, marker: DefaultMarker, next: MarkerState): Promise<void> {
+    const userId = actor.id;
+    return this.write(actor, [
       {
         tag: 'address',
         write: {
@@ -146,7 +152,17 @@ export class AddressStore {
    * running it again after a partial failure is safe.
    */
   async removeAllOf(userId: string): Promise<number> {
-    const ids = (await this.ofUser(userId)).map((address) => address.id);
+    // The marker's count is exact (strongly consistent, moved in every address transaction);
+    // `userId-index` may lag behind it on real DynamoDB, so it is asked again until it shows them
+    // all (a few hundred milliseconds at most), never trusted on its own.
+    const { count } = await this.marker(userId);
+    let ids: string[] = [];
+    for (let attempt = 0; ; attempt++) {
+      ids = (await this.ofUser(userId)).map((address) => address.id);
+      if (ids.length >= count) break;
+      if (attempt >= 8) throw new ThrottledError('The data store is busy, please retry');
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** Math.min(attempt, 4)));
+    }
     const keys = [...ids, markerId(userId)];
     // A transaction takes at most 100 items; MAX_ADDRESSES_PER_USER keeps this to one.
     for (let start = 0; start < keys.length; start += 100) {
@@ -209,10 +225,17 @@ export class AddressStore {
    * Any failed condition means someone else changed this user's addresses since we read them:
    * reported as a conflict, so the service retries from a fresh read.
    */
-  private async write(writes: TaggedWrite<Tag>[]): Promise<void> {
+  private async write(actor: Actor, writes: TaggedWrite<Tag>[]): Promise<void> {
     try {
-      await transactWrite(this.doc, writes);
+      await transactWrite(this.doc, [...(this.accounts?.guard(actor) ?? []), ...writes]);
     } catch (error) {
+      if (
+        error instanceof TransactionCancelled &&
+        (error as TransactionCancelled<Tag>).failure('account')
+      ) {
+        // The account was deleted or this session ended meanwhile: nothing was written.
+        throw new AuthenticationError('Invalid or expired token', { cause: error });
+      }
       if (error instanceof TransactionCancelled && !error.isConflict) {
         throw new TransactionCancelled(error.failed, true, { cause: error });
       }

@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { CursorCodec } from './cursor.ts';
-import { keyOf, type KeyDefinition, type TableDefinition } from './tables.ts';
+import { keyOf, keySizeProblems, type KeyDefinition, type TableDefinition } from './tables.ts';
 
 export interface PageRequest {
   limit?: number | undefined;
@@ -135,6 +135,7 @@ export class Repository<T extends { id: string }> {
 
   /** Writes a new item; an item with the same id is a `ConflictError`. */
   async create(item: T & Record<string, unknown>): Promise<T> {
+    this.checkKeys(item);
     await this.doc
       .send(
         new PutCommand({
@@ -157,6 +158,7 @@ export class Repository<T extends { id: string }> {
    * item is a `NotFoundError`; an existing one failing `condition` is a `ConflictError`.
    */
   async update(id: string, changes: Partial<T>, condition?: Condition): Promise<T> {
+    this.checkKeys(changes);
     const set = setExpression(changes);
     const { Attributes } = await this.doc
       .send(
@@ -242,13 +244,19 @@ export class Repository<T extends { id: string }> {
    * is sparse: it holds only the rows that have its key attributes, so scanning one leaves out
    * the bookkeeping rows some tables keep beside their entities with no filter and no short page.
    */
-  async scan(page: PageRequest & { indexName?: string } = {}): Promise<Page<T>> {
+  async scan(
+    page: PageRequest & { indexName?: string; filter?: Condition } = {},
+  ): Promise<Page<T>> {
     const scope = `${this.tableName}/${page.indexName ? `${page.indexName}/` : ''}scan`;
     const { Items = [], LastEvaluatedKey } = await this.doc
       .send(
         new ScanCommand({
           TableName: this.tableName,
           IndexName: page.indexName,
+          // A filter may leave a page short of `limit`; the cursor still goes on from there.
+          FilterExpression: page.filter?.expression,
+          ExpressionAttributeNames: page.filter?.names,
+          ExpressionAttributeValues: page.filter?.values,
           Limit: page.limit ?? DEFAULT_PAGE_SIZE,
           ExclusiveStartKey: this.startKey(page.cursor, scope, page.indexName),
         }),
@@ -300,6 +308,12 @@ export class Repository<T extends { id: string }> {
       startKey = LastEvaluatedKey;
     } while (startKey && items.length < limit && read < page.maxRead);
     return { items, nextCursor: this.cursors.encode(startKey, scope) };
+  }
+
+  /** Key attributes DynamoDB would refuse (see `keySizeProblems`) are a `ValidationError`. */
+  checkKeys(item: object): void {
+    const problems = keySizeProblems(this.definition, item as Record<string, unknown>);
+    if (problems.length > 0) throw new ValidationError(problems.join('; '));
   }
 
   private conditionFailed(id: string, error: unknown): never {

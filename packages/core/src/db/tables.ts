@@ -105,3 +105,26 @@ export function keyAttributes(table: TableDefinition): KeyDefinition[] {
   for (const k of all) if (k) seen.set(k.name, k);
   return [...seen.values()];
 }
+
+/** DynamoDB's limits on key values, in UTF-8 bytes (and a string key may not be empty). */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * Every key attribute of `item` (the table's or one of its indexes') that DynamoDB would refuse:
+ * an empty string, or one longer than its limit. Checked before a write is sent, so a bad key is
+ * a clear `BAD_REQUEST` and never a `ValidationException` (a 500).
+ */
+export function keySizeProblems(table: TableDefinition, item: Record<string, unknown>): string[] {
+  const sortKeys = new Set(table.indexes.flatMap((i) => (i.sortKey ? [i.sortKey.name] : [])));
+  const problems: string[] = [];
+  for (const key of keyAttributes(table)) {
+    const value = item[key.name];
+    if (key.type !== 'S' || typeof value !== 'string') continue;
+    const limit = sortKeys.has(key.name) ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+    const bytes = Buffer.byteLength(value);
+    if (bytes === 0) problems.push(`${key.name} must not be empty`);
+    else if (bytes > limit) problems.push(`${key.name} is ${bytes} bytes, at most ${limit}`);
+  }
+  return problems;
+}

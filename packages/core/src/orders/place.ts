@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../common.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { AuthenticationError, ConflictError, NotFoundError } from '../errors.ts';
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
@@ -40,7 +40,7 @@ export function placeOrder(
     if (read.existing) return replay(read.existing);
     const { order, items } = buildOrder(actor, input, read, orderId, requestHash, clock);
     try {
-      await store.place(order, items);
+      await store.place(order, items, actor);
     } catch (error) {
       if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
       const failed = error as TransactionCancelled<OrderWriteTag>;
@@ -109,6 +109,10 @@ function buildOrder(
 
 /** The contract's error for the first failed write, by what the write was for. */
 function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[]): Error {
+  // The account was deleted or this session ended meanwhile: nothing was written.
+  if (error.failure('account')) {
+    return new AuthenticationError('Invalid or expired token', { cause: error });
+  }
   for (const item of items) {
     const failed = error.failure(`stock:${item.productId}`);
     if (!failed) continue;

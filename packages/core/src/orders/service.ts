@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../common.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { AuthenticationError, ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import { placeOrder } from './place.ts';
@@ -57,7 +57,7 @@ export class OrderService {
             : `Only pending orders can be cancelled; this one is ${order.status}`,
         );
       }
-      return this.move(order, 'CANCELLED');
+      return this.move(order, 'CANCELLED', actor);
     });
   }
 
@@ -77,16 +77,19 @@ export class OrderService {
    * Cancelling restores every line's stock in the same transaction; lines of products deleted
    * since are skipped (a restore whose product is gone fails its condition: we drop it and retry).
    */
-  private async move(order: OrderRow, status: OrderStatus): Promise<Order> {
+  private async move(order: OrderRow, status: OrderStatus, owner?: Actor): Promise<Order> {
     const updatedAt = this.clock.now().toISOString();
     let restores = status === 'CANCELLED' ? order.lines : [];
     for (;;) {
       try {
-        await this.store.move(order, status, updatedAt, restores);
+        await this.store.move(order, status, updatedAt, restores, owner);
         return toOrder({ ...order, status, updatedAt });
       } catch (error) {
         if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
         const failed = error as TransactionCancelled<OrderWriteTag>;
+        if (failed.failure('account')) {
+          throw new AuthenticationError('Invalid or expired token', { cause: error });
+        }
         if (failed.failure('status')) {
           throw new ConflictError('The order changed meanwhile, please reload it', {
             cause: error,

@@ -11,6 +11,8 @@ import {
 import { transactWrite, type TaggedWrite } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
+import type { Actor } from '../actor.ts';
+import type { AccountStore } from '../users/account.ts';
 import {
   orderStatusSchema,
   type Order,
@@ -21,7 +23,13 @@ import {
 
 /** What a failed write of `place` or `move` was for. */
 export type OrderWriteTag =
-  'order' | 'address' | `stock:${string}` | `item:${string}` | 'status' | `restore:${string}`;
+  | 'order'
+  | 'address'
+  | 'account'
+  | `stock:${string}`
+  | `item:${string}`
+  | 'status'
+  | `restore:${string}`;
 
 export interface OrderTables {
   orders: Repository<OrderRow>;
@@ -49,6 +57,8 @@ export class OrderStore {
     private readonly tables: OrderTables,
     private readonly doc: DynamoDBDocumentClient,
     private readonly cursors: CursorCodec,
+    /** Puts the account's state check into the transactions written for a user. */
+    private readonly accounts?: Pick<AccountStore, 'guard'>,
   ) {}
 
   /** Strongly consistent: status moves must start from the latest status. */
@@ -208,9 +218,10 @@ export class OrderStore {
 
   /**
    * One transaction: the order, every stock decrement (stock and price still as read), a check that
-   * the address is still the caller's, and the items.
+   * the address is still the caller's, that the caller's account still accepts their token
+   * (`account`: not deleted, session not ended), and the items.
    */
-  async place(order: OrderRow, items: OrderItem[]): Promise<void> {
+  async place(order: OrderRow, items: OrderItem[], actor?: Actor): Promise<void> {
     const { orders, products, addresses, items: itemsTable } = this.tables;
     const writes: TaggedWrite<OrderWriteTag>[] = [
       {
@@ -251,6 +262,7 @@ export class OrderStore {
           },
         },
       },
+      ...((actor && this.accounts?.guard(actor)) ?? []),
       ...items.map((item): TaggedWrite<OrderWriteTag> => ({
         tag: `item:${item.id}`,
         write: {
@@ -275,9 +287,12 @@ export class OrderStore {
     status: OrderStatus,
     updatedAt: string,
     restores: { productId: string; quantity: number }[],
+    /** The owner moving their own order: their account must still accept their token. */
+    actor?: Actor,
   ): Promise<void> {
     const { orders, products } = this.tables;
     await transactWrite<OrderWriteTag>(this.doc, [
+      ...((actor && this.accounts?.guard(actor)) ?? []),
       {
         tag: 'status',
         write: {

@@ -8,6 +8,7 @@ import {
   timestampSchema,
 } from '../common.ts';
 import * as z from 'zod/mini';
+import { MAX_SORT_KEY_BYTES } from '../db/tables.ts';
 
 export const MAX_PRODUCT_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 5000;
@@ -17,14 +18,64 @@ export const MAX_IMAGE_URL_LENGTH = 2048;
 export const MAX_SEARCH_QUERY_LENGTH = 100;
 
 export const productNameSchema = text(1, MAX_PRODUCT_NAME_LENGTH);
+
+/**
+ * The folded form (`foldName`) is the sort key of the search indexes: it must keep at least one
+ * character, and fit DynamoDB's 1,024 bytes for a sort key (folding can grow a name: U+FDFA is
+ * one character and 33 bytes once folded).
+ */
+const foldsIntoIndex = (what: string) =>
+  z.superRefine<string>((value, ctx) => {
+    if (value === '') return; // the length check says so already
+    const folded = foldName(value);
+    if (folded === '') {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must keep at least one character once case and accents are ignored`,
+      });
+    } else if (Buffer.byteLength(folded) > MAX_SORT_KEY_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `is too long for the search index once case and accents are ignored (${what} of at most ${MAX_SORT_KEY_BYTES} bytes of UTF-8)`,
+      });
+    }
+  });
+
+/** A product name as clients send it: the text rules, and a folded form the indexes can hold. */
+export const productNameInputSchema = productNameSchema.check(foldsIntoIndex('a name'));
 export const descriptionSchema = z
   .string()
   .check(z.maxLength(MAX_DESCRIPTION_LENGTH), safeText(true));
 export const categorySchema = text(1, MAX_CATEGORY_LENGTH);
 export const stockSchema = integer(0, MAX_STOCK);
-export const imageUrlSchema = z
-  .url({ protocol: /^https$/, error: 'Must be an https URL' })
-  .check(z.maxLength(MAX_IMAGE_URL_LENGTH));
+/**
+ * An https URL, kept to the text rules, stored in its normalized form (WHATWG `new URL(…).href`:
+ * `https:evil.example/x` becomes `https://evil.example/x`, `"` and `<` are percent-encoded).
+ */
+export const imageUrlSchema = z.string().check(
+  z.maxLength(MAX_IMAGE_URL_LENGTH),
+  safeText(),
+  z.refine((value) => normalizeHttpsUrl(value) !== undefined, 'Must be an https URL'),
+  z.overwrite((value) => normalizeHttpsUrl(value) ?? value),
+  z.maxLength(
+    MAX_IMAGE_URL_LENGTH,
+    `must have at most ${MAX_IMAGE_URL_LENGTH} characters once normalized`,
+  ),
+);
+
+/** `value` as a normalized https URL with a host, or `undefined`. */
+export function normalizeHttpsUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || !url.hostname || url.username || url.password) return undefined;
+  return url.href;
+}
 
 export const productSchema = z.object({
   id: idSchema,
@@ -40,7 +91,7 @@ export const productSchema = z.object({
 export type Product = z.infer<typeof productSchema>;
 
 export const createProductInputSchema = z.object({
-  name: productNameSchema,
+  name: productNameInputSchema,
   description: descriptionSchema,
   price: centsSchema,
   imageUrl: z.optional(z.nullable(imageUrlSchema)),
@@ -55,7 +106,7 @@ export type CreateProductInput = z.infer<typeof createProductInputSchema>;
  */
 export const updateProductInputSchema = z.strictObject({
   id: idSchema,
-  name: z.optional(productNameSchema),
+  name: z.optional(productNameInputSchema),
   description: z.optional(descriptionSchema),
   price: z.optional(centsSchema),
   imageUrl: z.optional(z.nullable(imageUrlSchema)),
@@ -79,7 +130,7 @@ export const adjustStockInputSchema = z.object({
 export type AdjustStockInput = z.infer<typeof adjustStockInputSchema>;
 
 export const searchProductsInputSchema = z.extend(pageInputSchema, {
-  query: text(1, MAX_SEARCH_QUERY_LENGTH),
+  query: text(1, MAX_SEARCH_QUERY_LENGTH).check(foldsIntoIndex('a prefix')),
   category: z.optional(categorySchema),
 });
 export type SearchProductsInput = z.infer<typeof searchProductsInputSchema>;

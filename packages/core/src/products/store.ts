@@ -84,6 +84,7 @@ export class ProductStore {
   async create(input: Product): Promise<Product> {
     const filing = await this.filing(input.category);
     const product = { ...input, category: filing.category };
+    this.repo.checkKeys(withSearchKeys(product));
     await this.write(
       [
         {
@@ -115,6 +116,7 @@ export class ProductStore {
       ...changes,
       ...(changes.name === undefined ? {} : searchKeys(changes.name)),
     });
+    this.repo.checkKeys(withSearchKeys(after));
     const moved = after.category !== before.category;
     await this.write([
       {
@@ -254,6 +256,9 @@ export class ProductStore {
         const product = this.repo.parse(row);
         counts.set(product.category, (counts.get(product.category) ?? 0) + 1);
         if (row.nameKey !== undefined) continue;
+        // A name whose folded form no index could hold keeps no search keys (it was never
+        // searchable); the input schemas refuse such names since.
+        if (keySizeProblemsOf(this.repo, product)) continue;
         const keys = setExpression(searchKeys(product.name));
         await this.doc
           .send(
@@ -377,4 +382,13 @@ function searchKeys(name: string) {
 
 function withSearchKeys(product: Product) {
   return { ...product, ...searchKeys(product.name) };
+}
+
+function keySizeProblemsOf(repo: Repository<Product>, product: Product): boolean {
+  try {
+    repo.checkKeys(withSearchKeys(product));
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -1,12 +1,8 @@
 import type * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
-import {
-  AuthenticationError,
-  ConflictError,
-  NotFoundError,
-  ThrottledError,
-  ValidationError,
-} from '../errors.ts';
+import { AuthenticationError, NotFoundError } from '../errors.ts';
 import { budgetOptions, LOCAL_BUDGET, LOCAL_CREDENTIALS, type CallBudget } from '../db/client.ts';
+import { LOGIN_FAILED, REFRESH_FAILED, lifetime, translate } from './cognito-errors.ts';
+import type { IdentityProvider } from './identity.ts';
 
 /**
  * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 750 ms per attempt,
@@ -20,73 +16,6 @@ export const COGNITO_BUDGET: CallBudget = {
 };
 export const COGNITO_MAX_ATTEMPTS = 3;
 
-export interface Tokens {
-  accessToken: string;
-  idToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  tokenType: 'Bearer';
-}
-
-/** Sign-up and sessions, as the `users` procedures need them. */
-export interface IdentityProvider {
-  signUp(input: {
-    email: string;
-    password: string;
-    firstName: string;
-    lastName: string;
-  }): Promise<{ sub: string; confirmed: boolean }>;
-  confirmSignUp(email: string, code: string): Promise<void>;
-  login(email: string, password: string): Promise<Tokens>;
-  refresh(refreshToken: string): Promise<Omit<Tokens, 'refreshToken'>>;
-  logout(refreshToken: string): Promise<void>;
-  /**
-   * For a sign-up that found its email taken: whether `password` opens that account, checked with
-   * a login (whose session is revoked at once). `undefined` when it does not (wrong password,
-   * disabled, a challenge), which the caller answers like any taken email. An unconfirmed account
-   * is confirmed here on stages that auto-confirm, as its own sign-up would have done.
-   */
-  resumeSignUp(email: string, password: string): Promise<{ confirmed: boolean } | undefined>;
-  /** Deletes the account (by email or Cognito username); already gone is fine. */
-  deleteUser(username: string): Promise<void>;
-  /** Sends a reset code; an unknown or unusable account is answered the same (nothing happens). */
-  forgotPassword(email: string): Promise<void>;
-  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
-  /** Changes the password of the user the access token belongs to. */
-  changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
-  /** The account by Cognito username (= `sub` in an email-username pool), or `undefined`. */
-  getUser(username: string): Promise<IdentityUser | undefined>;
-  /** Adds the user to or removes them from `group`; an unknown user is a `NotFoundError`. */
-  setGroupMembership(username: string, group: string, member: boolean): Promise<void>;
-  /** The `sub` of every member of `group`. */
-  groupMembers(group: string): Promise<Set<string>>;
-}
-
-/**
- * For a process built without Cognito (see `ServicesConfig.identity`): every call fails, naming
- * the call. (`then` stays undefined, so the object is never mistaken for a promise.)
- */
-export const NO_IDENTITY_PROVIDER: IdentityProvider = new Proxy({} as IdentityProvider, {
-  get: (_, method) =>
-    method === 'then'
-      ? undefined
-      : () =>
-          Promise.reject(
-            new Error(`${String(method)} needs Cognito, and these services were built without it`),
-          ),
-});
-
-/** What the pool knows about an account. */
-export interface IdentityUser {
-  sub: string;
-  username: string;
-  email: string | undefined;
-  firstName: string | undefined;
-  lastName: string | undefined;
-  /** Confirmed (or reset-required) and enabled: someone who can hold a valid token. */
-  active: boolean;
-}
-
 export interface CognitoConfig {
   region: string;
   /** cognito-local only. */
@@ -95,100 +24,6 @@ export interface CognitoConfig {
   clientId: string;
   /** Confirm new users at once (the `local` stage has no email delivery). */
   autoConfirm: boolean;
-}
-
-const LOGIN_FAILED = 'Incorrect email or password';
-const CODE_FAILED = 'Invalid or expired code';
-const THROTTLING = [
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'TooManyFailedAttemptsException',
-];
-const REFRESH_FAILED = 'Invalid refresh token';
-
-/** Seconds the access token lives, read from its own claims when Cognito does not say. */
-function lifetime(accessToken: string): number | undefined {
-  try {
-    const payload = JSON.parse(
-      Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString(),
-    ) as { exp?: unknown; iat?: unknown };
-    const { exp, iat } = payload;
-    return typeof exp === 'number' && typeof iat === 'number' && exp > iat ? exp - iat : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Cognito's own messages never reach clients: each known failure becomes a domain error. */
-function translate(
-  error: unknown,
-  context: 'signUp' | 'confirm' | 'login' | 'refresh' | 'reset' | 'change' | 'admin',
-): never {
-  const name = error instanceof Error ? error.name : '';
-  const cause = { cause: error };
-  // An admin API failing is our problem, not the caller's: only throttling has a meaning.
-  if (context === 'admin' && !THROTTLING.includes(name)) throw error;
-  if (
-    context === 'change' &&
-    (name === 'NotAuthorizedException' || name === 'InvalidPasswordException')
-  ) {
-    // Real Cognito says NotAuthorized for a wrong current password; cognito-local says
-    // InvalidPassword. The new password already passed the pool's policy in our schema.
-    throw new ValidationError('Incorrect current password', ['currentPassword'], cause);
-  }
-  if (context === 'reset') {
-    if (name === 'InvalidPasswordException') {
-      throw new ValidationError('Password does not meet the policy', ['newPassword'], cause);
-    }
-    // Unknown email, unconfirmed account and a wrong code look the same: no enumeration.
-    if (
-      [
-        'CodeMismatchException',
-        'ExpiredCodeException',
-        'UserNotFoundException',
-        'NotAuthorizedException',
-        'UserNotConfirmedException',
-      ].includes(name)
-    ) {
-      throw new ValidationError(CODE_FAILED, ['code'], cause);
-    }
-  }
-  switch (name) {
-    case 'UsernameExistsException':
-    case 'AliasExistsException':
-      throw new ConflictError('Email already registered', cause);
-    case 'InvalidPasswordException':
-      // cognito-local answers a wrong login password with this too; only sign-up means policy.
-      if (context === 'signUp') {
-        throw new ValidationError('Password does not meet the policy', ['password'], cause);
-      }
-      if (context === 'refresh') throw new AuthenticationError(REFRESH_FAILED, cause);
-      throw new AuthenticationError(LOGIN_FAILED, cause);
-    case 'CodeMismatchException':
-    case 'ExpiredCodeException':
-      throw new ValidationError('Invalid or expired confirmation code', ['code'], cause);
-    case 'TooManyRequestsException':
-    case 'ThrottlingException':
-    case 'LimitExceededException':
-    case 'TooManyFailedAttemptsException':
-      throw new ThrottledError('Too many attempts, please wait and retry', cause);
-    case 'UnsupportedTokenTypeException':
-      // RevokeToken given something that is not a refresh token.
-      if (context === 'refresh') throw new AuthenticationError(REFRESH_FAILED, cause);
-      throw error;
-    case 'NotAuthorizedException':
-    case 'UserNotFoundException':
-    case 'UserNotConfirmedException':
-    case 'PasswordResetRequiredException':
-      if (context === 'refresh') throw new AuthenticationError(REFRESH_FAILED, cause);
-      if (context === 'confirm') {
-        throw new ValidationError('Invalid or expired confirmation code', ['code'], cause);
-      }
-      // Unknown email, wrong password and unconfirmed account look the same: no enumeration.
-      throw new AuthenticationError(LOGIN_FAILED, cause);
-    default:
-      throw error;
-  }
 }
 
 /**
@@ -428,6 +263,23 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
           }),
         )
         .catch((error: unknown) => translate(error, 'change'));
+    },
+
+    async globalSignOut(username) {
+      const { client, mod } = await load();
+      await client
+        .send(
+          new mod.AdminUserGlobalSignOutCommand({
+            UserPoolId: config.userPoolId,
+            Username: username,
+          }),
+        )
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'UserNotFoundException') return;
+          // cognito-local answers an unknown API with an error of its own: nothing to revoke there.
+          if (config.endpoint) return;
+          translate(error, 'admin');
+        });
     },
 
     async getUser(username) {

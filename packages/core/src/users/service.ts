@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../common.ts';
 import type { Actor } from '../actor.ts';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
-import type { IdentityProvider, IdentityUser, Tokens } from './cognito.ts';
+import type { IdentityProvider, IdentityUser, Tokens } from './identity.ts';
 import {
   userSchema,
   type AdminUser,
@@ -13,6 +13,14 @@ import {
   type User,
 } from './schema.ts';
 import type { UserStore } from './store.ts';
+import { accountCondition, sessionOfToken, type AccountStore } from './account.ts';
+
+/** Epoch seconds on the clock Cognito's tokens use (real time, never a test's clock). */
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Resolves once real time reaches `epochSecond`: a sign-in after that has `auth_time >= it`. */
+const reach = (epochSecond: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, epochSecond * 1000 - Date.now())));
 
 /** The Cognito group whose members are admins (`api/src/auth.ts` reads it from the tokens). */
 const ADMIN_GROUP = 'admin';
@@ -67,6 +75,7 @@ export class UserService {
     readonly store: UserStore,
     private readonly addresses: AddressRemover,
     private readonly identity: IdentityProvider,
+    private readonly accounts: AccountStore,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -138,13 +147,64 @@ export class UserService {
     return this.identity.login(input.email, input.password);
   }
 
-  refresh(input: { refreshToken: string }): Promise<Omit<Tokens, 'refreshToken'>> {
-    return this.identity.refresh(input.refreshToken);
+  /**
+   * New tokens for a session the account still accepts. Cognito refuses revoked refresh tokens
+   * itself; a session ended by a password change is refused here too (one more GetItem), also
+   * where Cognito's global sign-out did not run (cognito-local has none).
+   */
+  async refresh(input: { refreshToken: string }): Promise<Omit<Tokens, 'refreshToken'>> {
+    const tokens = await this.identity.refresh(input.refreshToken);
+    const session = sessionOfToken(tokens.accessToken);
+    if (!session) throw new AuthenticationError('Invalid refresh token');
+    // Real Cognito keeps `auth_time` (the sign-in) across refreshes; cognito-local resets it, but
+    // its refresh token is a readable JWT whose `iat` is the sign-in. The earlier of the two.
+    const signedInAt = Math.min(session.startedAt, sessionOfRefreshToken(input.refreshToken));
+    try {
+      await this.accounts.authorize({
+        id: session.sub,
+        isAdmin: false,
+        session: { ...session, startedAt: signedInAt },
+      });
+    } catch (error) {
+      throw new AuthenticationError('Invalid refresh token', { cause: error });
+    }
+    return tokens;
   }
 
-  async logout(input: { refreshToken: string }): Promise<{ ok: true }> {
-    await this.identity.logout(input.refreshToken);
+  /**
+   * Revokes the refresh token and ends the caller's session: its access tokens (every one
+   * refreshed from the same sign-in, by `origin_jti`) are refused from now on.
+   */
+  async logout(actor: Actor, input: { refreshToken: string }): Promise<{ ok: true }> {
+    await Promise.all([
+      this.identity.logout(input.refreshToken),
+      actor.session
+        ? this.accounts.revokeSession(
+            actor.id,
+            actor.session.id,
+            actor.session.expiresAt,
+            epochSeconds(),
+          )
+        : undefined,
+    ]);
     return { ok: true };
+  }
+
+  /**
+   * After a password change or reset: every session that signed in before now ends. The cut-off
+   * is the next whole second (tokens count in seconds, so a sign-in of this very second with the
+   * old password ends too), and the call returns only once it is reached, so a sign-in made after
+   * the answer always counts as new. Cognito's refresh tokens of the account are revoked too.
+   */
+  private async endSessions(id: string, username: string): Promise<void> {
+    const after = epochSeconds() + 1;
+    await Promise.all([
+      this.accounts.endSessionsBefore(id, after),
+      // The account state refuses those sessions for this API anyway; a failed global sign-out
+      // must not turn a password change that happened into an error.
+      this.identity.globalSignOut(username).catch(() => undefined),
+      reach(after),
+    ]);
   }
 
   /** The same answer whether or not the account exists. */
@@ -153,15 +213,29 @@ export class UserService {
     return { ok: true };
   }
 
+  /** The password is reset: every session of the account ends (see `endSessions`). */
   async confirmForgotPassword(input: ConfirmForgotPasswordInput): Promise<{ ok: true }> {
     await this.identity.confirmForgotPassword(input.email, input.code, input.newPassword);
+    const account = await this.identity.getUser(input.email);
+    if (account) await this.endSessions(account.sub, account.username);
     return { ok: true };
   }
 
-  /** `accessToken` is the caller's own, as verified for this request. */
-  async changePassword(accessToken: string, input: ChangePasswordInput): Promise<{ ok: true }> {
-    await this.identity.changePassword(accessToken, input.currentPassword, input.newPassword);
-    return { ok: true };
+  /**
+   * `accessToken` is the caller's own, as verified for this request. Every session ends, the
+   * caller's too; the caller gets the tokens of a new one.
+   */
+  async changePassword(
+    actor: Actor & { username?: string },
+    accessToken: string,
+    input: ChangePasswordInput,
+  ): Promise<Tokens> {
+    const [profile] = await Promise.all([
+      this.ensureProfile(actor.id),
+      this.identity.changePassword(accessToken, input.currentPassword, input.newPassword),
+    ]);
+    await this.endSessions(actor.id, actor.username ?? actor.id);
+    return this.identity.login(profile.email, input.newPassword);
   }
 
   /** The caller's profile, created from the pool account when no trigger wrote it. */
@@ -181,12 +255,25 @@ export class UserService {
     if (changes.firstName === undefined && changes.lastName === undefined) {
       return this.me(actor);
     }
+    // Conditioned on the account's state: a deletion or sign-out racing this call wins.
+    const guard = actor.session ? accountCondition(actor.session) : undefined;
     const update = () =>
-      this.store.update(actor.id, { ...changes, updatedAt: this.clock.now().toISOString() });
+      this.store.update(
+        actor.id,
+        { ...changes, updatedAt: this.clock.now().toISOString() },
+        guard && {
+          expression: guard.ConditionExpression,
+          names: guard.ExpressionAttributeNames,
+          values: guard.ExpressionAttributeValues,
+        },
+      );
     try {
       return await update();
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (error instanceof ConflictError) {
+        // The row refused the guard (account state), or holds state but no profile yet.
+        await this.accounts.authorize(actor);
+      } else if (!(error instanceof NotFoundError)) throw error;
     }
     // No profile yet (an account made outside sign-up): create it, then change it.
     await this.ensureProfile(actor.id);
@@ -196,6 +283,7 @@ export class UserService {
       if (error instanceof NotFoundError) {
         throw new NotFoundError('User not found', { cause: error });
       }
+      if (error instanceof ConflictError) await this.accounts.authorize(actor);
       throw error;
     }
   }
@@ -207,7 +295,10 @@ export class UserService {
    */
   async deleteMe(actor: Actor, input: { password: string }): Promise<{ ok: true }> {
     const account = await this.identity.getUser(actor.id);
-    if (!account?.email || account.sub !== actor.id) throw new NotFoundError('User not found');
+    // Gone already: a token from before the deletion is refused like any other.
+    if (!account?.email || account.sub !== actor.id) {
+      throw new AuthenticationError('Invalid or expired token');
+    }
     let refreshToken: string;
     try {
       ({ refreshToken } = await this.identity.login(account.email, input.password));
@@ -219,20 +310,14 @@ export class UserService {
     }
     // The check's own session is not needed; the account is about to go anyway.
     await this.identity.logout(refreshToken).catch(() => undefined);
-    // Data first, so a failure here leaves an account that can sign in and try again.
-    await this.removeDataOf(actor.id);
+    // The tombstone first: from here on every token of the account is refused and every guarded
+    // write (addresses, orders, profile) fails in its own transaction, so the sweep below is the
+    // last word. A failure later leaves an account that can sign in and call `deleteMe` again
+    // (the one procedure a deleted account's token may still call). Orders stay, as records.
+    await this.accounts.markDeleted(actor.id, this.clock.now().toISOString());
+    await this.addresses.removeAllOf(actor.id);
     await this.identity.deleteUser(account.username);
-    // A request of this account running meanwhile (its access token still verifies) may have
-    // written again: `users.me` recreates a missing profile while the pool account exists. Now
-    // it does not, so one more sweep leaves nothing behind.
-    await this.removeDataOf(actor.id);
     return { ok: true };
-  }
-
-  /** The addresses and the profile; orders stay, as records of what was sold. */
-  private async removeDataOf(userId: string): Promise<void> {
-    await this.addresses.removeAllOf(userId);
-    await this.store.remove(userId);
   }
 
   /** One page of every profile, each with whether the account is in the admin group. */
@@ -259,6 +344,8 @@ export class UserService {
       throw new ConflictError('You cannot remove your own admin right');
     }
     const profile = await this.ensureProfile(input.id);
+    // The row decides at once, for tokens issued before too; the group, for the next tokens.
+    await this.accounts.setAdmin(input.id, input.isAdmin);
     await this.identity.setGroupMembership(input.id, ADMIN_GROUP, input.isAdmin);
     return { ...profile, isAdmin: input.isAdmin };
   }
@@ -280,9 +367,24 @@ export class UserService {
    * it after a lost answer. Either way it belongs to the same `sub`.
    */
   private async writeProfile(profile: User): Promise<User> {
-    if (await this.store.createIfAbsent(profile)) return profile;
+    // A row may exist without a profile (account state written first): then fill it in.
+    if ((await this.store.createIfAbsent(profile)) || (await this.store.fill(profile))) {
+      return profile;
+    }
     const written = await this.store.get(profile.id, { consistent: true });
     if (!written) throw new NotFoundError('User not found');
     return written;
+  }
+}
+
+/** The sign-in time a readable (cognito-local) refresh token carries; real ones are opaque. */
+function sessionOfRefreshToken(refreshToken: string): number {
+  try {
+    const payload = JSON.parse(
+      Buffer.from(refreshToken.split('.')[1] ?? '', 'base64url').toString(),
+    ) as { iat?: unknown };
+    return typeof payload.iat === 'number' ? payload.iat : Infinity;
+  } catch {
+    return Infinity;
   }
 }

@@ -361,7 +361,13 @@ function ChangePassword() {
         onValues={(v, form) =>
           change.mutate(
             { currentPassword: v.currentPassword ?? '', newPassword: v.newPassword ?? '' },
-            { onSuccess: () => form.reset() },
+            {
+              // Every session ended with the change; the answer is this one's new tokens.
+              onSuccess: (tokens) => {
+                session.signIn(tokens);
+                form.reset();
+              },
+            },
           )
         }
         error={change.error}
