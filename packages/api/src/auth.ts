@@ -1,4 +1,5 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { ADMIN_GROUP } from '@shop/core/browser';
 import type { Config } from './config.ts';
 
 /** The verified caller, from a Cognito access token. */
@@ -22,7 +23,7 @@ export class InvalidTokenError extends Error {
   }
 }
 
-export const ADMIN_GROUP = 'admin';
+export { ADMIN_GROUP };
 
 type VerifierConfig = Pick<
   Config,

@@ -41,6 +41,7 @@ export class AddressService {
       await this.store.create(address, marker, {
         count: marker.count + 1,
         defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
+        addressIds: [...(await this.store.idsOf(actor.id, marker)), address.id],
       });
       return address;
     });
@@ -72,7 +73,11 @@ export class AddressService {
         changes,
         marker,
         movesDefault
-          ? { count: marker.count, defaultAddressId: becomesDefault ? id : undefined }
+          ? {
+              count: marker.count,
+              defaultAddressId: becomesDefault ? id : undefined,
+              addressIds: await this.store.idsOf(actor.id, marker),
+            }
           : undefined,
       );
       return next;
@@ -88,6 +93,7 @@ export class AddressService {
       await this.store.delete(actor.id, id, marker, {
         count: Math.max(0, marker.count - 1),
         defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
+        addressIds: (await this.store.idsOf(actor.id, marker)).filter((other) => other !== id),
       });
       return { id };
     });
