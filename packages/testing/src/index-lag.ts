@@ -105,7 +105,12 @@ export class IndexLag {
         const keys = ((input.TransactItems ?? []) as Item[]).flatMap((entry) => {
           const [kind, body] = Object.entries(entry)[0] as [string, Item];
           if (kind === 'ConditionCheck') return [];
-          return [{ table: body.TableName as string, key: (body.Key ?? body.Item) as Item }];
+          // A Put on the condition that the item does not exist had no previous version: no read.
+          const absent =
+            kind === 'Put' && /attribute_not_exists\(/.test(String(body.ConditionExpression));
+          return [
+            { table: body.TableName as string, key: (body.Key ?? body.Item) as Item, absent },
+          ];
         });
         return this.many(keys, args, next);
       }
@@ -115,7 +120,7 @@ export class IndexLag {
           list.map((r) => {
             const put = r.PutRequest as { Item: Item } | undefined;
             const del = r.DeleteRequest as { Key: Item } | undefined;
-            return { table, key: put ? put.Item : del!.Key };
+            return { table, key: put ? put.Item : del!.Key, absent: false };
           }),
         );
         return this.many(keys, args, next);
@@ -161,15 +166,19 @@ export class IndexLag {
     return result;
   }
 
-  private async many(keys: { table: string; key: Item }[], args: Args, next: Handler) {
-    const known = keys.flatMap(({ table, key }) => {
+  private async many(
+    keys: { table: string; key: Item; absent: boolean }[],
+    args: Args,
+    next: Handler,
+  ) {
+    const known = keys.flatMap(({ table, key, absent }) => {
       const definition = definitionOf(table);
-      return definition ? [{ table, definition, key: this.keyOf(definition, key) }] : [];
+      return definition ? [{ table, definition, key: this.keyOf(definition, key), absent }] : [];
     });
     const before = new Map<string, Item>();
     let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {};
-    for (const { table, key } of known) {
-      (request[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
+    for (const { table, key, absent } of known) {
+      if (!absent) (request[table] ??= { Keys: [], ConsistentRead: true }).Keys.push(key);
     }
     while (Object.keys(request).length > 0) {
       const read = await this.doc!.send(new BatchGetCommand({ RequestItems: request }));
