@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Function, use, type StackContext } from 'sst/constructs';
 import { tableDefinitions } from '@shop/core';
+import { ADMIN_GROUP, PASSWORD_POLICY } from '@shop/core/browser';
 import { API_NODEJS_BUNDLING } from './bundling.ts';
 import { Database } from './Database.ts';
 
@@ -31,11 +32,11 @@ export function Auth({ stack, app }: StackContext) {
       familyName: { required: false, mutable: true },
     },
     passwordPolicy: {
-      minLength: 8,
-      requireLowercase: true,
-      requireUppercase: true,
-      requireDigits: true,
-      requireSymbols: true,
+      minLength: PASSWORD_POLICY.minLength,
+      requireLowercase: PASSWORD_POLICY.requireLowercase,
+      requireUppercase: PASSWORD_POLICY.requireUppercase,
+      requireDigits: PASSWORD_POLICY.requireDigits,
+      requireSymbols: PASSWORD_POLICY.requireSymbols,
     },
     accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -82,7 +83,7 @@ export function Auth({ stack, app }: StackContext) {
 
   new cognito.CfnUserPoolGroup(stack, 'AdminGroup', {
     userPoolId: userPool.userPoolId,
-    groupName: 'admin',
+    groupName: ADMIN_GROUP,
     description: 'May manage the catalogue and move orders through their lifecycle',
   });
   return { userPool, client };

@@ -1,5 +1,6 @@
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { sessionOfClaims, type Session } from '@shop/core';
+import { ADMIN_GROUP } from '@shop/core/browser';
 import type { Config } from './config.ts';
 
 /** The verified caller, from a Cognito access token. */
@@ -26,7 +27,7 @@ export class InvalidTokenError extends Error {
   }
 }
 
-export const ADMIN_GROUP = 'admin';
+export { ADMIN_GROUP };
 
 type VerifierConfig = Pick<
   Config,

@@ -40,7 +40,9 @@ export const integer = (min: number, max: number) => z.int().check(z.gte(min), z
 export const MAX_CENTS = 100_000_000;
 export const centsSchema = integer(0, MAX_CENTS);
 
-export const MAX_PAGE_LIMIT = 100;
+import { MAX_PAGE_LIMIT } from './browser.ts';
+
+export { MAX_PAGE_LIMIT };
 export const MAX_CURSOR_LENGTH = 2048;
 export const pageInputSchema = z.object({
   limit: z.optional(integer(1, MAX_PAGE_LIMIT)),

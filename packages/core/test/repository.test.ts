@@ -180,6 +180,8 @@ describe.each(cases)(
       await Promise.all(items.map((item) => repo().create(item)));
       // Another partition's items must not leak into the pages.
       await repo().create(make(partition(), 99));
+      // A GSI is eventually consistent (as on AWS): page once the index has caught up.
+      db.lag.settle();
 
       const seen: string[] = [];
       let cursor: string | undefined;

@@ -25,12 +25,9 @@ import {
   MAX_ID_LENGTH,
   MAX_IDEMPOTENCY_KEY_LENGTH,
   MAX_IMAGE_URL_LENGTH,
-  MAX_ORDER_LINES,
-  MAX_PAGE_LIMIT,
   MAX_PASSWORD_LENGTH,
   MAX_PERSON_NAME_LENGTH,
   MAX_PRODUCT_NAME_LENGTH,
-  MAX_QUANTITY,
   MAX_REFRESH_TOKEN_LENGTH,
   MAX_SEARCH_QUERY_LENGTH,
   MAX_STATE_LENGTH,
@@ -302,7 +299,7 @@ describe('paging', () => {
   });
 
   testBounds([
-    { field: 'limit', path: ['limit'], in: pages, ...integers(1, MAX_PAGE_LIMIT) },
+    { field: 'limit', path: ['limit'], in: pages, ...integers(1, 100) },
     {
       field: 'cursor',
       path: ['cursor'],
@@ -587,20 +584,20 @@ describe('orders', () => {
       field: 'items',
       path: ['items'],
       in: [[createOrderInputSchema, order]],
-      inside: [1, MAX_ORDER_LINES].map((n): Case => [plural(n, 'line'), lines(n)]),
-      outside: [0, MAX_ORDER_LINES + 1].map((n): Case => [plural(n, 'line'), lines(n)]),
+      inside: [1, 25].map((n): Case => [plural(n, 'line'), lines(n)]),
+      outside: [0, 26].map((n): Case => [plural(n, 'line'), lines(n)]),
     },
     {
       field: 'quantity on the first line',
       path: ['items', 0, 'quantity'],
       in: [[createOrderInputSchema, order]],
-      ...integers(1, MAX_QUANTITY),
+      ...integers(1, 100),
     },
     {
       field: 'quantity on a later line',
       path: ['items', 1, 'quantity'],
       in: [[createOrderInputSchema, { ...order, items: lines(2) }]],
-      ...integers(1, MAX_QUANTITY),
+      ...integers(1, 100),
     },
     {
       field: 'idempotencyKey',

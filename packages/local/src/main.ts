@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { corsPolicy } from '@shop/core';
-import { LOCAL_ADMIN, parseAccessTokenTtl, portInUse } from '@shop/testing';
+import { indexLagMsFrom, LOCAL_ADMIN, parseAccessTokenTtl, portInUse } from '@shop/testing';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
 import { chooseWebPort, startWeb, webOrigins, type WebServer } from './web.ts';
@@ -38,6 +38,7 @@ if (args.help) {
   (defaults admin@shop.local / Admin123!)
   Access tokens live $SHOP_LOCAL_ACCESS_TOKEN_TTL_SECONDS seconds (default 24 h; a new
   app client only, so not a --persist data folder made before)
+  Indexes answer as they were $SHOP_TEST_INDEX_LAG_MS ms ago, as on AWS (default 1000; 0: off)
 
   No e-mail is sent: codes (e.g. a password reset) are printed as
   [local] <Operation> code for <email>: <code>`);
@@ -103,6 +104,7 @@ async function main() {
     region: process.env.AWS_REGION ?? 'us-east-1',
     cors,
     accessTokenTtlSeconds: ttl,
+    indexLagMs: indexLagMsFrom(),
     log,
     onChildExit: (name) => {
       if (stopping) return;

@@ -4,10 +4,17 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createDeps, createHandler, type Config } from '@shop/api';
-import { ConflictError, LOCAL_CREDENTIALS, type CorsPolicy } from '@shop/core';
+import {
+  ADMIN_GROUP,
+  ConflictError,
+  createDocumentClient,
+  LOCAL_CREDENTIALS,
+  type CorsPolicy,
+} from '@shop/core';
 import {
   createLocalTables,
   ensureUserPool,
+  IndexLag,
   startCognitoLocal,
   startDynamoDbLocal,
 } from '@shop/testing';
@@ -39,6 +46,8 @@ export async function startLocalStack(opts: {
   cors: CorsPolicy;
   /** Lifetime of access tokens of a new app client; cognito-local's 24 h when undefined. */
   accessTokenTtlSeconds?: number | undefined;
+  /** AWS-like GSI lag in ms (`IndexLag`); 0 for DynamoDB Local's immediate indexes. */
+  indexLagMs: number;
   log: (message: string) => void;
   onChildExit?: (name: string) => void;
 }): Promise<LocalStack> {
@@ -96,7 +105,15 @@ export async function startLocalStack(opts: {
       version: 'local',
       logLevel: 'INFO',
     };
-    const deps = createDeps(config);
+    // Like AWS, an index answers as it was a moment ago, so a screen that reads its own write
+    // through a GSI shows the bug here rather than only once deployed.
+    const doc = createDocumentClient({
+      region: config.region,
+      endpoint: config.dynamoEndpoint,
+      maxAttempts: 3,
+    });
+    const deps = createDeps(config, new IndexLag(opts.indexLagMs).attach(doc));
+    if (opts.indexLagMs > 0) log(`index lag ${opts.indexLagMs} ms (SHOP_TEST_INDEX_LAG_MS)`);
     const handler = createHandler(deps);
 
     const migrated = await deps.services.migrate();
@@ -127,7 +144,7 @@ export async function startLocalStack(opts: {
       new AdminAddUserToGroupCommand({
         UserPoolId: pool.userPoolId,
         Username: email,
-        GroupName: 'admin',
+        GroupName: ADMIN_GROUP,
       }),
     );
     cognitoAdmin.destroy();

@@ -11,5 +11,6 @@ export * from './jwt.ts';
 export * from './faults.ts';
 export * from './local-cli.ts';
 export * from './clock.ts';
+export * from './index-lag.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
 export * from './record.ts';

@@ -5,6 +5,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useSyncExternalStore } from 'react';
+import { ADMIN_GROUP, ORDER_STATUSES as CORE_ORDER_STATUSES } from '@shop/core/browser';
 import {
   createSession,
   createShopClient,
@@ -23,13 +24,7 @@ export type OrderSummary = RouterOutputs['orders']['list']['items'][number];
 export type Address = RouterOutputs['addresses']['list'][number];
 export type User = RouterOutputs['users']['me'];
 export type OrderStatus = Order['status'];
-export const ORDER_STATUSES: OrderStatus[] = [
-  'PENDING',
-  'PAID',
-  'SHIPPED',
-  'DELIVERED',
-  'CANCELLED',
-];
+export const ORDER_STATUSES: readonly OrderStatus[] = CORE_ORDER_STATUSES;
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
@@ -94,7 +89,7 @@ function authSnapshot(): Auth {
     lastAuth = {
       signedIn: tokens !== null,
       userId: typeof claims?.sub === 'string' ? claims.sub : null,
-      isAdmin: Array.isArray(groups) && groups.includes('admin'),
+      isAdmin: Array.isArray(groups) && groups.includes(ADMIN_GROUP),
       tokens,
     };
   }

@@ -76,6 +76,7 @@ export class AddressService {
       await this.store.create(actor, address, marker, {
         count: marker.count + 1,
         defaultAddressId: isDefault ? address.id : marker.defaultAddressId,
+        addressIds: [...(await this.store.idsOf(actor.id, marker)), address.id],
       });
       return address;
     });
@@ -107,7 +108,11 @@ export class AddressService {
         changes,
         marker,
         movesDefault
-          ? { count: marker.count, defaultAddressId: becomesDefault ? id : undefined }
+          ? {
+              count: marker.count,
+              defaultAddressId: becomesDefault ? id : undefined,
+              addressIds: await this.store.idsOf(actor.id, marker),
+            }
           : undefined,
       );
       return next;
@@ -123,6 +128,7 @@ export class AddressService {
       await this.store.delete(actor, id, marker, {
         count: Math.max(0, marker.count - 1),
         defaultAddressId: marker.defaultAddressId === id ? undefined : marker.defaultAddressId,
+        addressIds: (await this.store.idsOf(actor.id, marker)).filter((other) => other !== id),
       });
       return { id };
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { idSchema } from '../common.ts';
 import { AuthenticationError, CorruptDataError, ThrottledError } from '../errors.ts';
@@ -19,13 +19,17 @@ import { MAX_ADDRESSES_PER_USER, type Address } from './schema.ts';
  * `userId-index`) holding which address is the default and how many addresses exist. Every create
  * and delete, and every change of the default, rewrites the marker under a version condition in
  * the same transaction as the addresses, so concurrent requests serialize per user: at most one
- * default, always, and a count that the address limit can trust.
+ * default, always, and a count that the address limit can trust. The marker also lists the
+ * user's address ids, so the address book is read by key, strongly consistent, right after a
+ * change (`userId-index`, a GSI, may not have it yet); markers written before that list existed
+ * fall back to the index.
  */
 const markerSchema = z.object({
   id: z.string(),
   version: z.int().check(z.gte(0)),
   count: z.int().check(z.gte(0)),
   defaultAddressId: z.optional(idSchema),
+  addressIds: z.optional(z.array(idSchema)),
 });
 export type DefaultMarker = z.infer<typeof markerSchema>;
 
@@ -46,11 +50,46 @@ export class AddressStore {
     return this.repo.tableName;
   }
 
+  /** The user's addresses in the order they were added. */
   async ofUser(userId: string): Promise<Address[]> {
+    const marker = await this.marker(userId);
+    if (!marker.addressIds) return marker.count === 0 ? [] : this.fromIndex(userId);
+    const byId = new Map((await this.byKeys(marker.addressIds)).map((a) => [a.id, a] as const));
+    return marker.addressIds.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** The ids the marker's next state starts from (a marker without the list: from the index). */
+  async idsOf(userId: string, marker: DefaultMarker): Promise<string[]> {
+    if (marker.addressIds) return marker.addressIds;
+    if (marker.count === 0) return [];
+    return (await this.fromIndex(userId)).map((a) => a.id);
+  }
+
+  private async fromIndex(userId: string): Promise<Address[]> {
     const page = await this.repo.queryIndex('userId-index', 'userId', userId, {
       limit: MAX_ADDRESSES_PER_USER,
     });
     return page.items;
+  }
+
+  /** One consistent BatchGetItem (at most 50 keys), unprocessed keys asked again up to 4 times. */
+  private async byKeys(ids: string[]): Promise<Address[]> {
+    const found: Address[] = [];
+    let keys = ids.map((id) => ({ id }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt >= 4) throw new ThrottledError('The data store is busy, please retry');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      const result = await this.doc
+        .send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } },
+          }),
+        )
+        .catch(mapStoreError);
+      found.push(...(result.Responses?.[this.table] ?? []).map((row) => this.repo.parse(row)));
+      keys = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as { id: string }[];
+    }
+    return found;
   }
 
   get(id: string, consistent = false): Promise<Address | undefined> {
@@ -247,4 +286,5 @@ export class AddressStore {
 export interface MarkerState {
   count: number;
   defaultAddressId: string | undefined;
+  addressIds: string[];
 }

@@ -16,6 +16,7 @@ import {
   ThrottledError,
   ValidationError,
 } from '../errors.ts';
+import { DEFAULT_PAGE_SIZE } from '../browser.ts';
 import type { CursorCodec } from './cursor.ts';
 import { keyOf, keySizeProblems, type KeyDefinition, type TableDefinition } from './tables.ts';
 
@@ -29,7 +30,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const DEFAULT_PAGE_SIZE = 20;
+export { DEFAULT_PAGE_SIZE };
 
 /** A condition expression with its placeholders, ANDed onto the repository's own. */
 export interface Condition {

@@ -6,7 +6,7 @@ import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
 import type { CreateOrderInput, OrderItem, OrderRow, OrderWithItems } from './schema.ts';
-import { toOrder, type OrderStore, type OrderWriteTag } from './store.ts';
+import { orderItemId, toOrder, type OrderStore, type OrderWriteTag } from './store.ts';
 
 /**
  * Places an order in at most two sequential round trips: one BatchGetItem (products, address and,
@@ -22,12 +22,12 @@ export function placeOrder(
 ): Promise<OrderWithItems> {
   const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
   const orderId = orderIdFor(actor, input);
-  const replay = async (existing: OrderRow, items?: OrderItem[]) => {
+  const replay = async (existing: OrderRow) => {
     if (existing.userId !== actor.id) throw new ConflictError('Idempotency key already used');
     if (existing.requestHash !== requestHash) {
       throw new ConflictError('This idempotency key was used for a different order');
     }
-    return { ...toOrder(existing), items: items ?? (await store.itemsOf(existing.id)) };
+    return { ...toOrder(existing), items: await store.itemsOf(existing) };
   };
 
   return retryOnConflict(async () => {
@@ -45,13 +45,10 @@ export function placeOrder(
       if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
       const failed = error as TransactionCancelled<OrderWriteTag>;
       if (failed.failure('order')) {
-        // The same idempotent request won the race a moment ago: answer with its order (the
-        // order and its items in one round trip, to keep the worst case short).
-        const [existing, existingItems] = await Promise.all([
-          store.get(orderId),
-          store.itemsOf(orderId),
-        ]);
-        if (existing) return replay(existing, existingItems);
+        // The same idempotent request won the race a moment ago: answer with its order, read
+        // by key (its lines too), so it is whole although the indexes may not have it yet.
+        const existing = await store.get(orderId);
+        if (existing) return replay(existing);
       }
       throw explain(failed, items);
     }
@@ -70,12 +67,12 @@ function buildOrder(
   const address = read.address;
   if (!address || address.userId !== actor.id)
     throw new NotFoundError('Shipping address not found');
-  const items = input.items.map((line): OrderItem => {
+  const items = input.items.map((line, index): OrderItem => {
     const product = read.products.get(line.productId);
     if (!product) throw new NotFoundError(`Product ${line.productId} not found`);
     if (product.stock < line.quantity) throw notEnoughStock(product.name);
     return {
-      id: randomUUID(),
+      id: orderItemId(orderId, index + 1),
       orderId,
       productId: product.id,
       productName: product.name,

@@ -1,19 +1,23 @@
 import { centsSchema, idSchema, integer, pageInputSchema, timestampSchema } from '../common.ts';
 import * as z from 'zod/mini';
+import {
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_ORDER_LINES,
+  MAX_QUANTITY,
+  MIN_IDEMPOTENCY_KEY_LENGTH,
+  ORDER_STATUSES,
+  ORDER_TRANSITIONS,
+} from '../browser.ts';
 
-export const orderStatusSchema = z.enum(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED']);
+export { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_ORDER_LINES, MAX_QUANTITY, MIN_IDEMPOTENCY_KEY_LENGTH };
+
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
 /** The only status moves the contract allows. */
-export const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
-  PENDING: ['PAID', 'CANCELLED'],
-  PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED'],
-  DELIVERED: [],
-  CANCELLED: [],
-};
+export const allowedTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> =
+  ORDER_TRANSITIONS;
 
-export const MAX_QUANTITY = 100;
 export const quantitySchema = integer(1, MAX_QUANTITY);
 
 export const orderItemSchema = z.object({
@@ -72,10 +76,6 @@ export const orderRowSchema = z.extend(orderSchema, {
 });
 export type OrderRow = z.infer<typeof orderRowSchema>;
 export type OrderWithItems = Order & { items: OrderItem[] };
-
-export const MAX_ORDER_LINES = 25;
-export const MIN_IDEMPOTENCY_KEY_LENGTH = 8;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 
 export const createOrderInputSchema = z.object({
   items: z.array(z.object({ productId: idSchema, quantity: quantitySchema })).check(

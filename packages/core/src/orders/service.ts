@@ -26,13 +26,17 @@ export class OrderService {
     return placeOrder(this.store, this.clock, actor, input);
   }
 
-  /** Own order, or any order for an admin; `NotFoundError` otherwise. One round trip. */
+  /**
+   * Own order, or any order for an admin; `NotFoundError` otherwise. Two round trips, both by key
+   * and strongly consistent: the order, then its lines (never through a GSI, so a fresh order is
+   * whole).
+   */
   async byId(actor: Actor, id: string): Promise<OrderWithItems> {
-    const [row, items] = await Promise.all([this.store.get(id), this.store.itemsOf(id)]);
+    const row = await this.store.get(id);
     if (!row || (row.userId !== actor.id && !actor.isAdmin)) {
       throw new NotFoundError('Order not found');
     }
-    return { ...toOrder(row), items };
+    return { ...toOrder(row), items: await this.store.itemsOf(row) };
   }
 
   /** The caller's orders, newest first. */

@@ -45,6 +45,14 @@ export const BATCH_GET_BUDGET_MS = 750;
 
 const STATUSES = orderStatusSchema.options;
 
+/**
+ * The id of an order's n-th line (1-based): derived from the order, so the lines are read by key,
+ * strongly consistent, right after the order is written (a GSI may not have them yet).
+ */
+export const orderItemId = (orderId: string, line: number) => `${orderId}_${line}`;
+
+type BatchRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
+
 /** The public shape of an Orders row. */
 export function toOrder(row: OrderRow): Order {
   const { lines: _lines, requestHash: _hash, ...order } = row;
@@ -66,10 +74,26 @@ export class OrderStore {
     return this.tables.orders.get(id, { consistent: true });
   }
 
-  async itemsOf(orderId: string): Promise<OrderItem[]> {
-    const page = await this.tables.items.queryIndex('orderId-index', 'orderId', orderId, {
-      limit: 100,
+  /**
+   * The order's lines, by key (one consistent BatchGetItem). Orders placed before line ids were
+   * derived from the order have other ids: their lines come from `orderId-index`, which has long
+   * caught up with writes that old.
+   */
+  async itemsOf(order: OrderRow): Promise<OrderItem[]> {
+    const { items } = this.tables;
+    const ids = order.lines.map((_, i) => orderItemId(order.id, i + 1));
+    if (ids.length === 0) return [];
+    const found = await this.batchGet({
+      [items.tableName]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true },
     });
+    const byId = new Map(
+      (found[items.tableName] ?? []).map((row) => {
+        const item = items.parse(row);
+        return [item.id, item] as const;
+      }),
+    );
+    if (byId.size === ids.length) return ids.map((id) => byId.get(id)!);
+    const page = await items.queryIndex('orderId-index', 'orderId', order.id, { limit: 100 });
     return page.items;
   }
 
@@ -181,11 +205,27 @@ export class OrderStore {
    */
   async readForCreate(productIds: string[], addressId: string, orderId: string | undefined) {
     const { orders, products, addresses } = this.tables;
-    let request: Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }> = {
+    const found = await this.batchGet({
       [products.tableName]: { Keys: productIds.map((id) => ({ id })), ConsistentRead: true },
       [addresses.tableName]: { Keys: [{ id: addressId }], ConsistentRead: true },
       ...(orderId ? { [orders.tableName]: { Keys: [{ id: orderId }], ConsistentRead: true } } : {}),
+    });
+    const existing = found[orders.tableName]?.[0];
+    const address = found[addresses.tableName]?.[0];
+    return {
+      existing: existing ? orders.parse(existing) : undefined,
+      address: address ? addresses.parse(address) : undefined,
+      products: new Map(
+        (found[products.tableName] ?? []).map((row) => {
+          const product = products.parse(row);
+          return [product.id, product] as const;
+        }),
+      ),
     };
+  }
+
+  /** One BatchGetItem, unprocessed keys asked again within the attempts and budget above. */
+  private async batchGet(request: BatchRequest) {
     const found: Record<string, Record<string, unknown>[]> = {};
     const started = Date.now();
     for (let attempt = 0; Object.keys(request).length > 0; attempt++) {
@@ -200,20 +240,9 @@ export class OrderStore {
       for (const [table, rows] of Object.entries(result.Responses ?? {})) {
         (found[table] ??= []).push(...rows);
       }
-      request = (result.UnprocessedKeys ?? {}) as typeof request;
+      request = (result.UnprocessedKeys ?? {}) as BatchRequest;
     }
-    const existing = found[orders.tableName]?.[0];
-    const address = found[addresses.tableName]?.[0];
-    return {
-      existing: existing ? orders.parse(existing) : undefined,
-      address: address ? addresses.parse(address) : undefined,
-      products: new Map(
-        (found[products.tableName] ?? []).map((row) => {
-          const product = products.parse(row);
-          return [product.id, product] as const;
-        }),
-      ),
-    };
+    return found;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { idSchema, pageInputSchema, safeText, text, timestampSchema } from '../common.ts';
 import * as z from 'zod/mini';
+import { PASSWORD_POLICY, PASSWORD_RULES } from '../browser.ts';
 
 /** RFC-valid address, stored and compared lower-cased. */
 export const MAX_EMAIL_LENGTH = 254;
@@ -9,17 +10,14 @@ export const emailSchema = z.pipe(
 );
 
 /** The user pool's policy; cognito-local does not enforce it, so this schema is the gate. */
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
+export const MIN_PASSWORD_LENGTH = PASSWORD_POLICY.minLength;
+export const MAX_PASSWORD_LENGTH = PASSWORD_POLICY.maxLength;
 export const passwordSchema = z
   .string()
   .check(
     z.minLength(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`),
     z.maxLength(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`),
-    z.regex(/[A-Z]/, 'Password must contain an upper-case letter'),
-    z.regex(/[a-z]/, 'Password must contain a lower-case letter'),
-    z.regex(/[0-9]/, 'Password must contain a digit'),
-    z.regex(/[^A-Za-z0-9]/, 'Password must contain a symbol'),
+    ...PASSWORD_RULES.map((rule) => z.regex(rule.pattern, rule.message)),
   );
 
 export const MAX_PERSON_NAME_LENGTH = 100;

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../common.ts';
 import type { Actor } from '../actor.ts';
+import { ADMIN_GROUP } from '../browser.ts';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
 import type { IdentityProvider, IdentityUser, Tokens } from './identity.ts';
@@ -23,7 +24,6 @@ const reach = (epochSecond: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, epochSecond * 1000 - Date.now())));
 
 /** The Cognito group whose members are admins (`api/src/auth.ts` reads it from the tokens). */
-const ADMIN_GROUP = 'admin';
 
 /** Only what account deletion needs from the addresses. */
 interface AddressRemover {

@@ -11,7 +11,7 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { LOCAL_CREDENTIALS } from '@shop/core';
+import { ADMIN_GROUP, LOCAL_CREDENTIALS } from '@shop/core';
 import { freePort, spawnTied, waitUntilReady } from './process.ts';
 
 /** A message cognito-local "sent" (it prints them instead): a code or a temporary password. */
@@ -189,7 +189,7 @@ export async function ensureUserPool(
       if (!clientId) throw new Error('cognito-local returned no client id');
     }
     await cognito
-      .send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: 'admin' }))
+      .send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP }))
       .catch((error: unknown) => {
         if (!(error instanceof GroupExistsException)) throw error;
       });

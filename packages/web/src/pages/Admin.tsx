@@ -1,6 +1,7 @@
 /** Admin pages, loaded on demand (a separate chunk): shoppers never download them. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ORDER_TRANSITIONS } from '@shop/core/browser';
 import {
   Link,
   NavLink,
@@ -293,13 +294,7 @@ function StockAdjuster({
 }
 
 /** The moves the queue offers from each status (the API refuses any other). */
-const NEXT: Record<OrderStatus, OrderStatus[]> = {
-  PENDING: ['PAID', 'CANCELLED'],
-  PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED'],
-  DELIVERED: [],
-  CANCELLED: [],
-};
+const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = ORDER_TRANSITIONS;
 const ACTION: Record<OrderStatus, string> = {
   PENDING: 'Mark pending',
   PAID: 'Mark paid',

@@ -1,0 +1,30 @@
+// @ts-check
+/**
+ * Mutation testing of the code where a bug costs money or trust (`pnpm mutation`, not in CI: a run
+ * takes long on a small machine). Incremental: `reports/stryker-incremental.json` keeps the
+ * results of unchanged code and tests, so a second run only tests what changed.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'packages/core/src/orders/place.ts',
+    'packages/core/src/orders/service.ts',
+    'packages/core/src/db/transactions.ts',
+    'packages/core/src/db/cursor.ts',
+    'packages/core/src/db/repository.ts',
+    'packages/api/src/context.ts',
+    'packages/api/src/errors.ts',
+  ],
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  concurrency: 1,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation.json' },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
