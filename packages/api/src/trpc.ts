@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
+import { toTRPCError } from './errors.ts';
 
 /** `meta.auth`: who may call a procedure; set by the builders below, read by `pnpm run docs`. */
 const withMeta = initTRPC.context<Context>().meta<{ auth: 'public' | 'user' | 'admin' }>();
@@ -37,8 +38,22 @@ const t = withMeta.create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-// Domain errors become their tRPC codes in the services the context hands out (`withTRPCErrors`).
-export const publicProcedure = t.procedure.meta({ auth: 'public' });
+/**
+ * The one place domain errors become their tRPC codes: every procedure is built on this
+ * middleware, so however a service method is written (prototype method, arrow-function property,
+ * a plain function), a `NotFoundError` it throws reaches the caller as NOT_FOUND, not a 500.
+ * Anything else stays as tRPC made it (an unexpected error: the generic 500).
+ */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).meta({ auth: 'public' });
 
 export const userProcedure = publicProcedure.meta({ auth: 'user' }).use(({ ctx, next }) => {
   if (!ctx.user) {
