@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, lazy, TRPCError } from '@trpc/server';
 import { SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -36,6 +36,7 @@ const t = withMeta.create({
 });
 
 export const router = t.router;
+export { lazy };
 export const createCallerFactory = t.createCallerFactory;
 
 /**
