@@ -20,7 +20,7 @@ import * as prettier from 'prettier';
 import ts from 'typescript';
 import * as z from 'zod/mini';
 import { MAX_BATCH_SIZE } from '../src/app.ts';
-import { loadAllRouters } from '../src/root.ts';
+import { loadAllRouters } from './all-routers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const rootModule = path.resolve(import.meta.dirname, '../src/root.ts');

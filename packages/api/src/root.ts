@@ -18,15 +18,3 @@ export type AppRouter = typeof appRouter;
 
 /** `createCaller(ctx)` runs procedures in-process, as tests and scripts do. */
 export const createCaller = createCallerFactory(appRouter);
-
-/**
- * `appRouter` with every lazy router loaded, for what walks the whole procedure table (the API
- * docs, the validation test). Never called on the request path.
- */
-export async function loadAllRouters(): Promise<AppRouter> {
-  for (let pending = Object.values(appRouter._def.lazy); pending.length > 0;) {
-    await Promise.all(pending.map((loader) => loader.load()));
-    pending = Object.values(appRouter._def.lazy);
-  }
-  return appRouter;
-}

@@ -3,7 +3,7 @@ import { MAX_CENTS, MAX_ID_LENGTH, MAX_PAGE_LIMIT } from '@shop/core';
 import { jsonEvent, lambdaContext } from '@shop/testing';
 import { createHandler } from '../src/app.ts';
 import type { AuthUser, TokenVerifier } from '../src/auth.ts';
-import { loadAllRouters } from '../src/root.ts';
+import { loadAllRouters } from '../scripts/all-routers.ts';
 import {
   createHarness,
   validAddress,
