@@ -6,7 +6,9 @@ import { appRouter, type AppRouter } from '../src/root.ts';
  */
 export async function loadAllRouters(): Promise<AppRouter> {
   for (let pending = Object.values(appRouter._def.lazy); pending.length > 0;) {
-    await Promise.all(pending.map((loader) => loader.load()));
+    // One at a time, in declaration order: each router joins `_def.record` as it loads, and the
+    // docs list them in that order.
+    for (const loader of pending) await loader.load();
     pending = Object.values(appRouter._def.lazy);
   }
   return appRouter;
