@@ -134,12 +134,10 @@ export function renderMarkdown(r: Results): string {
     `| target | result |`,
     `| --- | --- |`,
     `| cold start ≤ 1.10× bare | ${check(c.shop.medianTotalMs <= 1.1 * c.bare.medianTotalMs)} ${round(c.shop.medianTotalMs / c.bare.medianTotalMs, 2)}× |`,
-    `| cold start ≤ 0.75× typical-trpc | ${check(c.shop.medianTotalMs <= 0.75 * c['typical-trpc'].medianTotalMs)} ${round(c.shop.medianTotalMs / c['typical-trpc'].medianTotalMs, 2)}× |`,
-    `| products.byId warm overhead ≤ 30 µs (the shipping request path) | ${check((w['products.byId']?.shop ?? Infinity) <= 30)} ${w['products.byId']?.shop} µs |`,
-    ...Object.entries(r.httpLoad).map(([p, byVariant]) => {
-      const ratio = byVariant.shop.reqPerSec / byVariant.bare.reqPerSec;
-      return `| HTTP ${p} ≥ 0.8× bare | ${check(ratio >= 0.8)} ${round(ratio, 2)}× (${byVariant.shop.reqPerSec} vs ${byVariant.bare.reqPerSec} req/s) |`;
-    }),
+    `| cold start ≤ 0.70× typical-trpc | ${check(c.shop.medianTotalMs <= 0.7 * c['typical-trpc'].medianTotalMs)} ${round(c.shop.medianTotalMs / c['typical-trpc'].medianTotalMs, 2)}× |`,
+    // No target on warm time per call nor on HTTP throughput: both measured the fast path, now
+    // deleted (bench/README.md, "Targets"). They stay reported in their tables, beside the baselines.
+    `| warm products.byId (report; typical-trpc beside it) | ${w['products.byId']?.shop} µs (typical-trpc ${w['products.byId']?.['typical-trpc']} µs) |`,
     `| reads: 1 sequential round trip | ${check(['products.list', 'products.byId', 'users.me', 'orders.byId', 'orders.list', 'addresses.list'].every((p) => rt[p]?.sequential === 1))} |`,
     `| orders.create ≤ 2, orders.cancel ≤ 2 | ${check((rt['orders.create']?.sequential ?? 9) <= 2 && (rt['orders.cancel']?.sequential ?? 9) <= 2)} ${rt['orders.create']?.sequential} / ${rt['orders.cancel']?.sequential} |`,
     `| main chunk (report) | ${round(b.shop.mainBytes / b.bare.mainBytes, 2)}× bare (loaded at start: ${round(b.shop.startupBytes / b.bare.startupBytes, 2)}×) |`,

@@ -18,7 +18,7 @@ export interface ColdStartResult {
   medianRssMb: number;
 }
 
-function coldStart(bundle: string, env: NodeJS.ProcessEnv): ColdSample {
+export function coldStart(bundle: string, env: NodeJS.ProcessEnv): ColdSample {
   const result = spawnSync(process.execPath, [join(ROOT, 'bench/cold-start.mjs'), bundle], {
     env,
     encoding: 'utf8',

@@ -20,7 +20,7 @@ import * as prettier from 'prettier';
 import ts from 'typescript';
 import * as z from 'zod/mini';
 import { MAX_BATCH_SIZE } from '../src/app.ts';
-import { appRouter } from '../src/root.ts';
+import { loadAllRouters } from './all-routers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const rootModule = path.resolve(import.meta.dirname, '../src/root.ts');
@@ -144,7 +144,8 @@ function collect(record: Record<string, unknown>, prefix: string[], into: Proced
 }
 
 /** One group per top-level entry: a router with its procedures, or a top-level procedure. */
-function groups(): Group[] {
+async function groups(): Promise<Group[]> {
+  const appRouter = await loadAllRouters();
   const record = (appRouter as unknown as { _def: { record: Record<string, unknown> } })._def
     .record;
   return Object.entries(record).map(([name, value]) => {
@@ -419,7 +420,7 @@ function renderProcedure(procedure: ProcedureInfo, output: string): string {
 /** The full content of `docs/API.md`, formatted with the repository's Prettier config. */
 export async function renderApiDocs(): Promise<string> {
   const output = outputTypes();
-  const all = groups();
+  const all = await groups();
   const parts = [INTRO, '## Procedures', ''];
   parts.push('| Procedure | Kind | Auth |', '| --- | --- | --- |');
   for (const group of all) {

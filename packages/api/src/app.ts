@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { TRPCError } from '@trpc/server';
+import { awsLambdaRequestHandler } from '@trpc/server/adapters/aws-lambda';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -7,8 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { LogLevel } from './config.ts';
 import { createContext, type Context, type Deps } from './context.ts';
-import { createFastPath } from './fast-path.ts';
-import { appRouter } from './root.ts';
+import { appRouter, type AppRouter } from './root.ts';
 
 /** The most calls one batched request may carry; `@shop/client` sends at most this many. */
 export const MAX_BATCH_SIZE = 10;
@@ -68,66 +67,31 @@ export function powertoolsLog(logLevel: LogLevel = 'INFO'): Log {
 const responseHeaders = (ctx: Context | undefined): Record<string, string> =>
   ctx?.user || ctx?.tokenRejected ? { 'cache-control': 'no-store' } : {};
 
-/**
- * The two ways a request can be answered: the fast path, and tRPC's stock adapter for everything
- * the fast path declines. Exposed so a test can check they answer alike.
- */
-export function createHandlers(deps: Deps, logger: Log = powertoolsLog(deps.config.logLevel)) {
-  const contextFor = (event: APIGatewayProxyEventV2, context: LambdaContext) =>
-    createContext(event, deps, context.awsRequestId);
-
-  /** One structured log line per failed call; details of 500s stay here, never in the answer. */
-  const onError = (opts: {
-    error: TRPCError;
-    path: string | undefined;
-    ctx: Context | undefined;
-    type: string;
-  }) => {
-    const { error, path, ctx, type } = opts;
-    const entry = { requestId: ctx?.requestId, path, type, code: error.code };
-    // A 500's cause (with its stack) goes to the log only; a refusal logs its one-line message,
-    // which names fields but never echoes the input.
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      logger.error('request failed', { ...entry, error: error.cause ?? error });
-    } else {
-      logger.info('request refused', { ...entry, error: error.message });
-    }
-  };
-
-  // The stock adapter is loaded only for the requests the fast path declines.
-  let stockHandler:
-    | Promise<(event: APIGatewayProxyEventV2, context: LambdaContext) => Promise<unknown>>
-    | undefined;
-  const stock = async (event: APIGatewayProxyEventV2, context: LambdaContext) => {
-    stockHandler ??= import('@trpc/server/adapters/aws-lambda').then(
-      ({ awsLambdaRequestHandler }) =>
-        awsLambdaRequestHandler({
-          router: appRouter,
-          maxBatchSize: MAX_BATCH_SIZE,
-          createContext: ({ event: e, context: c }) => contextFor(e, c),
-          responseMeta: ({ ctx }) => ({ headers: responseHeaders(ctx) }),
-          onError,
-        }),
-    );
-    return (await stockHandler)(event, context) as Promise<APIGatewayProxyStructuredResultV2>;
-  };
-  const fast = createFastPath({
+/** The function-URL handler for a set of dependencies (tests inject their own): tRPC's own adapter. */
+export function createHandler(deps: Deps, logger: Log = powertoolsLog(deps.config.logLevel)) {
+  const trpc = awsLambdaRequestHandler<AppRouter, APIGatewayProxyEventV2>({
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: contextFor,
-    onError,
-    headers: responseHeaders,
+    createContext: ({ event, context }) => createContext(event, deps, context.awsRequestId),
+    responseMeta: ({ ctx }) => ({ headers: responseHeaders(ctx) }),
+    /** One structured log line per failed call; details of 500s stay here, never in the answer. */
+    onError: ({ error, path, ctx, type }) => {
+      const entry = { requestId: ctx?.requestId, path, type, code: error.code };
+      // A 500's cause (with its stack) goes to the log only; a refusal logs its one-line message,
+      // which names fields but never echoes the input.
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error('request failed', { ...entry, error: error.cause ?? error });
+      } else {
+        logger.info('request refused', { ...entry, error: error.message });
+      }
+    },
   });
-
-  return { fast, stock };
-}
-
-/** The function-URL handler for a set of dependencies (tests inject their own). */
-export function createHandler(deps: Deps, logger: Log = powertoolsLog(deps.config.logLevel)) {
-  const { fast, stock } = createHandlers(deps, logger);
-  return async (event: APIGatewayProxyEventV2, context: LambdaContext) => {
+  return async (
+    event: APIGatewayProxyEventV2,
+    context: LambdaContext,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     logger.invocation?.(context);
-    const result = (await fast(event, context)) ?? (await stock(withoutGetBody(event), context));
+    const result = await trpc(withoutGetBody(event), context);
     await logger.flush?.();
     return result;
   };

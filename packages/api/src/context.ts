@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Services } from '@shop/core';
 import type { AuthUser, TokenVerifier } from './auth.ts';
 import type { Config } from './config.ts';
-import { withTRPCErrors } from './errors.ts';
 
 /** Everything a procedure needs from outside; tests build their own. */
 export interface Deps {
@@ -21,17 +20,6 @@ export interface Context {
   deps: Deps;
 }
 
-/** Each `Deps` as procedures see it (services that throw `TRPCError`s), built once per `Deps`. */
-const procedureDeps = new WeakMap<Deps, Deps>();
-function depsForProcedures(deps: Deps): Deps {
-  let mapped = procedureDeps.get(deps);
-  if (!mapped) {
-    mapped = { ...deps, services: withTRPCErrors(deps.services) };
-    procedureDeps.set(deps, mapped);
-  }
-  return mapped;
-}
-
 /** The pure part of the context; router tests call this with the user they want. */
 export function createContextInner(opts: {
   user: AuthUser | null;
@@ -43,7 +31,7 @@ export function createContextInner(opts: {
   return {
     user: opts.user,
     accessToken: opts.user ? (opts.accessToken ?? null) : null,
-    deps: depsForProcedures(opts.deps),
+    deps: opts.deps,
     tokenRejected: opts.tokenRejected ?? false,
     requestId: opts.requestId,
   };

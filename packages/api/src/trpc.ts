@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, lazy, TRPCError } from '@trpc/server';
 import { AccountRefusal, AuthenticationError, SchemaError, summarizeIssues } from '@shop/core';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -43,10 +43,25 @@ const t = withMeta.create({
 });
 
 export const router = t.router;
+export { lazy };
 export const createCallerFactory = t.createCallerFactory;
 
-// Domain errors become their tRPC codes in the services the context hands out (`withTRPCErrors`).
-export const publicProcedure = t.procedure.meta({ auth: 'public' });
+/**
+ * The one place domain errors become their tRPC codes: every procedure is built on this
+ * middleware, so however a service method is written (prototype method, arrow-function property,
+ * a plain function), a `NotFoundError` it throws reaches the caller as NOT_FOUND, not a 500.
+ * Anything else stays as tRPC made it (an unexpected error: the generic 500).
+ */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).meta({ auth: 'public' });
 
 const sessionEnded = (cause: unknown) =>
   new TRPCError({ code: 'UNAUTHORIZED', message: 'Invalid or expired token', cause });

@@ -1,49 +1,86 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, type Services } from '@shop/core';
-import { withTRPCErrors } from '../src/errors.ts';
+import { jsonEvent, lambdaContext } from '@shop/testing';
+import { createHandler } from '../src/app.ts';
+import type { Deps } from '../src/context.ts';
+import { createCaller } from '../src/root.ts';
+import { createContextInner } from '../src/context.ts';
 
-// Router tests see every code through real procedures; this pins the wrapper's own edges.
-class FakeProducts {
-  readonly name = 'products';
-  byId(id: string): Promise<string> {
-    return id === 'gone'
-      ? Promise.reject(new NotFoundError('Product not found'))
-      : Promise.resolve(`${this.name}:${id}`);
-  }
-  check(id: string): string {
-    if (id === 'taken') throw new ConflictError('Taken');
-    if (id === 'boom') throw new RangeError('boom');
-    return id;
-  }
-}
-
-const services = () => {
-  const products = new FakeProducts();
-  const wrapped = withTRPCErrors({
-    users: {},
-    products,
-    addresses: {},
-    orders: {},
-  } as unknown as Services).products as unknown as FakeProducts;
-  return { products, wrapped };
+// Router tests see every code through real services; this pins that the mapping does not depend
+// on how a service method is written: here as arrow-function properties (own properties, no
+// prototype method to wrap), throwing synchronously or rejecting.
+const products = {
+  byId: async (id: string): Promise<never> => {
+    await Promise.resolve();
+    throw new NotFoundError(`No product ${id}`);
+  },
+  list: (): never => {
+    throw new ConflictError('Listing is busy');
+  },
+  categories: (): never => {
+    throw new RangeError('internal detail 42');
+  },
 };
 
-describe('withTRPCErrors', () => {
-  it('keeps results, `this` and fields; maps domain errors thrown sync or async; leaves others', async () => {
-    const { wrapped } = services();
-    expect(wrapped.name).toBe('products');
-    await expect(wrapped.byId('p1')).resolves.toBe('products:p1');
-    expect(wrapped.check('ok')).toBe('ok');
+const deps = {
+  config: { stage: 'test', isLocal: false, version: 'test' },
+  services: { products } as unknown as Services,
+  verifier: { verify: () => Promise.reject(new Error('no tokens here')) },
+} satisfies Deps;
 
-    const notFound = await wrapped.byId('gone').catch((e: unknown) => e);
-    expect(notFound).toBeInstanceOf(TRPCError);
-    expect(notFound).toMatchObject({ code: 'NOT_FOUND', message: 'Product not found' });
-    expect((notFound as TRPCError).cause).toBeInstanceOf(NotFoundError);
+const logged: string[] = [];
+const log = {
+  error: (message: string) => logged.push(`error ${message}`),
+  info: (message: string) => logged.push(`info ${message}`),
+};
+const handler = createHandler(deps, log);
 
-    expect(() => wrapped.check('taken')).toThrow(
-      expect.objectContaining({ code: 'CONFLICT', message: 'Taken' }),
-    );
-    expect(() => wrapped.check('boom')).toThrow(RangeError);
+async function call(path: string, input?: unknown) {
+  const result = await handler(
+    jsonEvent({
+      method: 'GET',
+      path: `/${path}`,
+      ...(input === undefined ? {} : { query: { input: JSON.stringify(input) } }),
+    }),
+    lambdaContext(),
+  );
+  const body = JSON.parse(result.body ?? 'null') as {
+    error: { message: string; data: { code: string; httpStatus: number } };
+  };
+  return { status: result.statusCode, error: body.error };
+}
+
+describe('domain errors, whatever shape the service method has', () => {
+  it('reach the HTTP caller as their tRPC code: an async arrow property rejecting NotFoundError is 404', async () => {
+    const res = await call('products.byId', { id: 'p-404' });
+    expect(res.status).toBe(404);
+    expect(res.error.data.code).toBe('NOT_FOUND');
+    expect(res.error.message).toBe('No product p-404');
+  });
+
+  it('map a synchronous throw from an arrow property too (409), and log it as a refusal', async () => {
+    logged.length = 0;
+    const res = await call('products.list', {});
+    expect(res.status).toBe(409);
+    expect(res.error.data.code).toBe('CONFLICT');
+    expect(logged).toEqual(['info request refused']);
+  });
+
+  it('leave anything else a generic 500 that says nothing of the cause', async () => {
+    logged.length = 0;
+    const res = await call('products.categories');
+    expect(res.status).toBe(500);
+    expect(res.error.data.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(JSON.stringify(res.error)).not.toContain('42');
+    expect(logged).toEqual(['error request failed']);
+  });
+
+  it('map the same way for in-process callers (createCaller)', async () => {
+    const caller = createCaller(createContextInner({ user: null, deps }));
+    await expect(caller.products.byId({ id: 'p-1' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'No product p-1',
+      cause: expect.any(NotFoundError) as unknown,
+    });
   });
 });

@@ -3,7 +3,7 @@ import { MAX_CENTS, MAX_ID_LENGTH, MAX_PAGE_LIMIT } from '@shop/core';
 import { jsonEvent, lambdaContext } from '@shop/testing';
 import { createHandler } from '../src/app.ts';
 import type { AuthUser, TokenVerifier } from '../src/auth.ts';
-import { appRouter } from '../src/root.ts';
+import { loadAllRouters } from '../scripts/all-routers.ts';
 import {
   createHarness,
   validAddress,
@@ -60,7 +60,7 @@ interface ErrorAnswer {
 }
 
 /** The router's procedures by path ('users.signUp'), as tRPC keeps them at run time. */
-const procedures = appRouter._def.procedures as unknown as Record<
+const procedures = (await loadAllRouters())._def.procedures as unknown as Record<
   string,
   { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: unknown[] } }
 >;
