@@ -4,6 +4,7 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  PreconditionFailedError,
   ThrottledError,
   ValidationError,
   type Services,
@@ -18,6 +19,7 @@ const codes: [new (...args: never[]) => DomainError, Code][] = [
   [ValidationError, 'BAD_REQUEST'],
   [AuthenticationError, 'UNAUTHORIZED'],
   [ThrottledError, 'TOO_MANY_REQUESTS'],
+  [PreconditionFailedError, 'PRECONDITION_FAILED'],
 ];
 
 /** A `TRPCError` for a domain error, or `undefined` for anything unexpected (it stays a 500). */
@@ -70,5 +72,6 @@ export function withTRPCErrors(services: Services): Services {
     products: mapErrorsOf(services.products),
     addresses: mapErrorsOf(services.addresses),
     orders: mapErrorsOf(services.orders),
+    payments: mapErrorsOf(services.payments),
   };
 }

@@ -8,7 +8,9 @@ import { Repository } from './db/repository.ts';
 import { tables as definitions, type TableNames } from './db/tables.ts';
 import { OrderService } from './orders/service.ts';
 import { orderItemSchema, orderRowSchema } from './orders/schema.ts';
-import { OrderStore } from './orders/store.ts';
+import { OrderPaymentStore, OrderStore } from './orders/store.ts';
+import { NO_PAYMENTS, type PaymentSettings } from './payments/config.ts';
+import { PaymentService } from './payments/service.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { ProductStore } from './products/store.ts';
@@ -29,6 +31,8 @@ export interface ServicesConfig {
    * data script) may leave it out; every call that needs it then fails saying so.
    */
   identity?: IdentityProvider;
+  /** The payment provider and its settings; without it every payment call fails saying so. */
+  payments?: PaymentSettings;
 }
 
 /** Every store and service of the shop, wired to one DocumentClient. */
@@ -38,6 +42,7 @@ export function createServices({
   cursorSecret,
   clock = systemClock,
   identity = NO_IDENTITY_PROVIDER,
+  payments = NO_PAYMENTS,
 }: ServicesConfig) {
   const cursors = createCursorCodec(cursorSecret);
   const repos = {
@@ -49,12 +54,16 @@ export function createServices({
   };
   const products = new ProductStore(repos.products, doc);
   const addresses = new AddressService(new AddressStore(repos.addresses, doc));
+  const orderStore = new OrderStore(repos, doc, cursors);
+  const paymentStore = new OrderPaymentStore(repos.orders, doc);
+  const orders = new OrderService(orderStore, clock, payments, paymentStore);
   return {
     repos,
     users: new UserService(new UserStore(repos.users), addresses, identity, clock),
     products: new ProductService(products, clock),
     addresses,
-    orders: new OrderService(new OrderStore(repos, doc, cursors), clock),
+    orders,
+    payments: new PaymentService(orderStore, paymentStore, orders, payments, clock),
     /** Brings data written by an earlier release up to this one (see README, "Upgrading data"). */
     migrate: () => products.migrate(),
   };

@@ -103,6 +103,7 @@ async function main() {
     region: process.env.AWS_REGION ?? 'us-east-1',
     cors,
     accessTokenTtlSeconds: ttl,
+    webUrl: webPort === null ? undefined : `http://localhost:${webPort}`,
     log,
     onChildExit: (name) => {
       if (stopping) return;

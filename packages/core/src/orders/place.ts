@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../common.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.ts';
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
@@ -19,6 +19,7 @@ export function placeOrder(
   clock: Clock,
   actor: Actor,
   input: CreateOrderInput,
+  currency: string,
 ): Promise<OrderWithItems> {
   const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
   const orderId = orderIdFor(actor, input);
@@ -27,7 +28,7 @@ export function placeOrder(
     if (existing.requestHash !== requestHash) {
       throw new ConflictError('This idempotency key was used for a different order');
     }
-    return { ...toOrder(existing), items: items ?? (await store.itemsOf(existing.id)) };
+    return { ...toOrder(existing, actor.id), items: items ?? (await store.itemsOf(existing.id)) };
   };
 
   return retryOnConflict(async () => {
@@ -38,7 +39,11 @@ export function placeOrder(
       requestHash ? orderId : undefined,
     );
     if (read.existing) return replay(read.existing);
-    const { order, items } = buildOrder(actor, input, read, orderId, requestHash, clock);
+    const { order, items } = buildOrder(actor, input, read, orderId, requestHash, clock, currency);
+    // Nothing is written for a total the shopper did not see.
+    if (input.expectedTotal !== undefined && input.expectedTotal !== order.totalAmount) {
+      throw totalChanged(input.expectedTotal, order.totalAmount);
+    }
     try {
       await store.place(order, items);
     } catch (error) {
@@ -53,9 +58,9 @@ export function placeOrder(
         ]);
         if (existing) return replay(existing, existingItems);
       }
-      throw explain(failed, items);
+      throw explain(failed, items, input.expectedTotal !== undefined);
     }
-    return { ...toOrder(order), items };
+    return { ...toOrder(order, actor.id), items };
   });
 }
 
@@ -66,6 +71,7 @@ function buildOrder(
   orderId: string,
   requestHash: string | undefined,
   clock: Clock,
+  currency: string,
 ): { order: OrderRow; items: OrderItem[] } {
   const address = read.address;
   if (!address || address.userId !== actor.id)
@@ -90,6 +96,7 @@ function buildOrder(
     orderDate: now,
     status: 'PENDING',
     totalAmount: items.reduce((sum, i) => sum + i.price * i.quantity, 0),
+    currency,
     shippingAddressId: address.id,
     shippingAddress: {
       street: address.street,
@@ -107,13 +114,23 @@ function buildOrder(
 }
 
 /** The contract's error for the first failed write, by what the write was for. */
-function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[]): Error {
+function explain(
+  error: TransactionCancelled<OrderWriteTag>,
+  items: OrderItem[],
+  totalExpected: boolean,
+): Error {
   for (const item of items) {
     const failed = error.failure(`stock:${item.productId}`);
     if (!failed) continue;
     if (!failed.item)
       return new NotFoundError(`Product ${item.productId} not found`, { cause: error });
     if (failed.item.price !== item.price) {
+      if (totalExpected) {
+        return new PreconditionFailedError(
+          `The price of "${item.productName}" changed, please review the total`,
+          { cause: error },
+        );
+      }
       return new ConflictError(`The price of "${item.productName}" changed, please review`, {
         cause: error,
       });
@@ -124,6 +141,12 @@ function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[])
     return new NotFoundError('Shipping address not found', { cause: error });
   }
   return error;
+}
+
+function totalChanged(expected: number, actual: number) {
+  return new PreconditionFailedError(
+    `The total is now ${actual} cents, not ${expected}: prices changed, please review`,
+  );
 }
 
 function notEnoughStock(productName: string, cause?: unknown) {
