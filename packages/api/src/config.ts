@@ -23,7 +23,9 @@ const envSchema = z
     SHOP_VERSION: z.optional(z.string()),
     SHOP_LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])),
     /** ISO 4217 code of every order (contract: default USD). */
-    SHOP_CURRENCY: z.optional(z.string().check(z.regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code'))),
+    SHOP_CURRENCY: z.optional(
+      z.string().check(z.regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code')),
+    ),
     /** Minutes an order may stay unpaid before the sweep cancels it (default 30). */
     SHOP_PAYMENT_TIMEOUT_MINUTES: z.optional(
       z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, 'must be a whole number of minutes, 1–9999')),

@@ -1,8 +1,4 @@
-import {
-  NO_PAYMENT_PROVIDER,
-  type PaymentProvider,
-  type PaymentSettings,
-} from '@shop/core';
+import { NO_PAYMENT_PROVIDER, type PaymentProvider, type PaymentSettings } from '@shop/core';
 import type { Config } from './config.ts';
 import type { PaymentSecrets } from './secrets.ts';
 

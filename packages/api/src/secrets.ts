@@ -63,7 +63,10 @@ async function fetchFromSsm(
     const wanted = names.filter((n) => !found.has(n));
     if (wanted.length === 0) break;
     const { Parameters = [] } = await ssm.send(
-      new GetParametersCommand({ Names: paths(base).filter((_, i) => wanted.includes(names[i]!)), WithDecryption: true }),
+      new GetParametersCommand({
+        Names: paths(base).filter((_, i) => wanted.includes(names[i]!)),
+        WithDecryption: true,
+      }),
     );
     for (const p of Parameters) {
       const name = names.find((n) => p.Name === `${base}Secret/${n}/value`);

@@ -71,10 +71,20 @@ async function handle(
   }
   try {
     const outcome = await deps.services.payments.handleEvent(parsed);
-    logger.info('webhook applied', { requestId, eventId: parsed.eventId, type: parsed.type, outcome });
+    logger.info('webhook applied', {
+      requestId,
+      eventId: parsed.eventId,
+      type: parsed.type,
+      outcome,
+    });
     return json(200, { received: true });
   } catch (error) {
-    logger.error('webhook failed', { requestId, eventId: parsed.eventId, type: parsed.type, error });
+    logger.error('webhook failed', {
+      requestId,
+      eventId: parsed.eventId,
+      type: parsed.type,
+      error,
+    });
     return json(500, { message: 'Internal server error' });
   }
 }

@@ -139,7 +139,8 @@ export async function startLocalStack(opts: {
           ({ cancelled }) => {
             if (cancelled.length > 0) log(`sweep: cancelled ${cancelled.length} unpaid orders`);
           },
-          (error: unknown) => log(`sweep failed: ${error instanceof Error ? error.message : 'error'}`),
+          (error: unknown) =>
+            log(`sweep failed: ${error instanceof Error ? error.message : 'error'}`),
         );
       }, sweepMs);
       timer.unref();

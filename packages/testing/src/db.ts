@@ -4,6 +4,7 @@ import {
   type Clock,
   createDocumentClient,
   type IdentityProvider,
+  type PaymentSettings,
   createServices,
   tableNamesFor,
   type Services,
@@ -26,7 +27,7 @@ export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789';
  * reach Cognito through `identity` when given.
  */
 export async function createTestDb(
-  options: { clock?: Clock; identity?: IdentityProvider } = {},
+  options: { clock?: Clock; identity?: IdentityProvider; payments?: PaymentSettings } = {},
 ): Promise<TestDb> {
   const endpoint = inject('dynamoEndpoint');
   const prefix = `t${randomUUID().slice(0, 8)}-`;
@@ -43,6 +44,7 @@ export async function createTestDb(
       cursorSecret: TEST_CURSOR_SECRET,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
+      ...(options.payments ? { payments: options.payments } : {}),
     }),
   };
 }

@@ -13,3 +13,4 @@ export * from './local-cli.ts';
 export * from './clock.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
 export * from './record.ts';
+export * from './payments/recording-provider.ts';

@@ -32,7 +32,9 @@ export const ordersRouter = router({
     .mutation(({ ctx, input }) => ctx.deps.services.orders.cancel(ctx.user, input.id)),
   updateStatus: adminProcedure
     .input(updateOrderStatusInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.orders.updateStatus(ctx.user, input.id, input.status)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.orders.updateStatus(ctx.user, input.id, input.status),
+    ),
   adminList: adminProcedure
     .input(z.optional(adminListOrdersInputSchema))
     .query(({ ctx, input }) => ctx.deps.services.orders.adminList(ctx.user, input ?? {})),

@@ -23,7 +23,11 @@ export interface Quote {
  * BatchGetItem (what `orders.create` will read). `total` is what `orders.create` will charge for
  * the lines that exist, at the quantities asked: the `expectedTotal` to send.
  */
-export async function quote(store: OrderStore, currency: string, input: QuoteInput): Promise<Quote> {
+export async function quote(
+  store: OrderStore,
+  currency: string,
+  input: QuoteInput,
+): Promise<Quote> {
   const products = await store.products(input.items.map((l) => l.productId));
   const lines: QuoteLine[] = [];
   const problems: Quote['problems'] = [];

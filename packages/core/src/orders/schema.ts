@@ -79,7 +79,9 @@ export type OrderWithItems = Order & { items: OrderItem[] };
 
 export const MAX_ORDER_LINES = 25;
 /** The most an order can total: 25 lines of 100 units at the highest price. */
-const centsTotalSchema = z.int().check(z.gte(0), z.lte(MAX_ORDER_LINES * MAX_QUANTITY * 100_000_000));
+const centsTotalSchema = z
+  .int()
+  .check(z.gte(0), z.lte(MAX_ORDER_LINES * MAX_QUANTITY * 100_000_000));
 export const MIN_IDEMPOTENCY_KEY_LENGTH = 8;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 

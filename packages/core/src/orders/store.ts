@@ -369,9 +369,7 @@ export interface PaymentChange {
 export function paymentCondition(from: PaymentStatus) {
   return {
     expression:
-      from === 'UNPAID'
-        ? '(attribute_not_exists(#ps) OR #ps = :psFrom)'
-        : '#ps = :psFrom',
+      from === 'UNPAID' ? '(attribute_not_exists(#ps) OR #ps = :psFrom)' : '#ps = :psFrom',
     names: { '#ps': 'paymentStatus' },
     values: { ':psFrom': from },
   };
@@ -393,7 +391,11 @@ export class OrderPaymentStore {
   async update(
     id: string,
     set: Partial<OrderRow>,
-    condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+    condition: {
+      expression: string;
+      names?: Record<string, string>;
+      values?: Record<string, unknown>;
+    },
     remove: (keyof OrderRow)[] = [],
   ): Promise<boolean> {
     const s = setExpression(set);

@@ -26,6 +26,10 @@ export async function refundRecorded(
   await store.update(
     row.id,
     { refundId },
-    { expression: '#pid = :pid', names: { '#pid': 'paymentId' }, values: { ':pid': row.paymentId } },
+    {
+      expression: '#pid = :pid',
+      names: { '#pid': 'paymentId' },
+      values: { ':pid': row.paymentId },
+    },
   );
 }

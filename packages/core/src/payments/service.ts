@@ -58,7 +58,9 @@ export class PaymentService {
       const row = await this.orders.get(id);
       if (!row || row.userId !== actor.id) throw new NotFoundError('Order not found');
       if (row.status !== 'PENDING' || (row.paymentStatus ?? 'UNPAID') !== 'UNPAID') {
-        throw new ConflictError(`Only pending unpaid orders can be paid; this one is ${row.status}`);
+        throw new ConflictError(
+          `Only pending unpaid orders can be paid; this one is ${row.status}`,
+        );
       }
       const now = this.clock.now().getTime();
       const open = row.checkoutExpiresAt && Date.parse(row.checkoutExpiresAt) > now;
@@ -73,7 +75,11 @@ export class PaymentService {
         expiresAt = this.checkoutExpiry(row, now);
         const taken = await this.store.update(
           id,
-          { checkoutCount: count + 1, checkoutExpiresAt: expiresAt, updatedAt: new Date(now).toISOString() },
+          {
+            checkoutCount: count + 1,
+            checkoutExpiresAt: expiresAt,
+            updatedAt: new Date(now).toISOString(),
+          },
           countIs(count),
           ['checkoutSessionId', 'checkoutUrl'],
         );
@@ -94,7 +100,11 @@ export class PaymentService {
   }
 
   /** The order's lines for the hosted page; one line for the whole order if the index lags. */
-  private async checkoutRequest(row: OrderRow, expiresAt: Date, count: number): Promise<CheckoutRequest> {
+  private async checkoutRequest(
+    row: OrderRow,
+    expiresAt: Date,
+    count: number,
+  ): Promise<CheckoutRequest> {
     const items = await this.orders.itemsOf(row.id);
     const complete = items.length === row.lines.length;
     return {
@@ -185,7 +195,12 @@ export class PaymentService {
       if (row.status === 'PENDING' && unpaid) {
         try {
           await this.orderService.transition(row, 'PAID', {
-            set: { paymentStatus: 'PAID', paymentProvider: 'stripe', paidAt: now, paymentId: event.paymentId },
+            set: {
+              paymentStatus: 'PAID',
+              paymentProvider: 'stripe',
+              paidAt: now,
+              paymentId: event.paymentId,
+            },
             from: 'UNPAID',
           });
           return 'paid';
@@ -246,7 +261,9 @@ export class PaymentService {
    * acting: the index lags the table on AWS. An order whose checkout is still open is left until
    * it expires; a failed provider call leaves the order for the next run.
    */
-  async sweep(limit = SWEEP_BATCH): Promise<{ cancelled: string[]; skipped: string[]; refunded: string[] }> {
+  async sweep(
+    limit = SWEEP_BATCH,
+  ): Promise<{ cancelled: string[]; skipped: string[]; refunded: string[] }> {
     const now = this.clock.now();
     const cutoff = new Date(now.getTime() - this.settings.timeoutMinutes * 60_000).toISOString();
     const candidates = await this.store.pendingBefore(cutoff, limit);
@@ -277,7 +294,8 @@ export class PaymentService {
 
   private async expireOne(id: string, cutoff: string, now: number): Promise<boolean> {
     const row = await this.orders.get(id);
-    if (!row || row.status !== 'PENDING' || (row.paymentStatus ?? 'UNPAID') !== 'UNPAID') return false;
+    if (!row || row.status !== 'PENDING' || (row.paymentStatus ?? 'UNPAID') !== 'UNPAID')
+      return false;
     if (row.orderDate >= cutoff) return false;
     if (row.checkoutExpiresAt && Date.parse(row.checkoutExpiresAt) > now) return false;
     if (row.checkoutSessionId) await this.settings.provider.expireCheckout(row.checkoutSessionId);
