@@ -9,7 +9,8 @@
  */
 export interface PaymentSecrets {
   secretKey: string;
-  webhookSecret: string;
+  /** Only the webhook's function is given it; elsewhere `undefined` (no event is accepted). */
+  webhookSecret: string | undefined;
 }
 
 export const PAYMENT_SECRET_NAMES = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
@@ -23,13 +24,14 @@ export function paymentSecretsFrom(
 ): (() => Promise<PaymentSecrets>) | undefined {
   const direct = (name: SecretName) => env[name] || undefined;
   const fromSsm = (name: SecretName) => env[`SST_Secret_value_${name}`] === SSM_MARKER;
-  const available = PAYMENT_SECRET_NAMES.every((n) => direct(n) || fromSsm(n));
-  if (!available) return undefined;
+  const has = (n: SecretName) => Boolean(direct(n) || fromSsm(n));
+  if (!has('STRIPE_SECRET_KEY')) return undefined;
+  const wanted = PAYMENT_SECRET_NAMES.filter(has);
   let loaded: Promise<PaymentSecrets> | undefined;
   return () => {
     loaded ??= (async () => {
       const values = new Map<SecretName, string>();
-      const missing = PAYMENT_SECRET_NAMES.filter((n) => {
+      const missing = wanted.filter((n) => {
         const value = direct(n);
         if (value) values.set(n, value);
         return !value;
@@ -39,7 +41,7 @@ export function paymentSecretsFrom(
       }
       return {
         secretKey: values.get('STRIPE_SECRET_KEY')!,
-        webhookSecret: values.get('STRIPE_WEBHOOK_SECRET')!,
+        webhookSecret: values.get('STRIPE_WEBHOOK_SECRET'),
       };
     })().catch((error: unknown) => {
       loaded = undefined; // the next call tries again

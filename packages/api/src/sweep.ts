@@ -2,7 +2,7 @@ import { depsFromEnvironment } from './environment.ts';
 import { powertoolsLog } from './app.ts';
 
 // Reads `process.env` once per container, like `handler.ts`; no network call at import.
-const deps = depsFromEnvironment(process.env);
+const deps = depsFromEnvironment(process.env, { signsCursors: false });
 const logger = powertoolsLog(deps.config.logLevel);
 
 /**
