@@ -2,6 +2,7 @@ import type { SSTConfig } from 'sst';
 import { Api } from './stacks/Api.ts';
 import { Auth } from './stacks/Auth.ts';
 import { Database } from './stacks/Database.ts';
+import { Payments } from './stacks/Payments.ts';
 import { Web } from './stacks/Web.ts';
 
 export default {
@@ -11,6 +12,6 @@ export default {
   stacks(app) {
     // Only production keeps its data when a stage is removed.
     if (app.stage !== 'prod') app.setDefaultRemovalPolicy('destroy');
-    app.stack(Database).stack(Auth).stack(Api).stack(Web);
+    app.stack(Database).stack(Auth).stack(Api).stack(Web).stack(Payments);
   },
 } satisfies SSTConfig;

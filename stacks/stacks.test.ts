@@ -44,6 +44,8 @@ const GRANTED_COGNITO_ACTIONS = [
   'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:ListUsersInGroup',
 ];
+// The payment secret key's SSM parameter, bound by the Payments stack.
+const GRANTED_SSM_ACTIONS = ['ssm:GetParameters'];
 
 /**
  * Synthesizes the app exactly as `sst.config.ts` defines it, offline. Without `build`, SST's
@@ -282,7 +284,7 @@ describe.each(['prod', 'dev'])('the %s stage', (stage) => {
 
     const granted = statementsOf(t().api);
     expect(granted.flatMap((s) => list(s.Action)).sort()).toEqual(
-      [...GRANTED_COGNITO_ACTIONS, ...GRANTED_DYNAMODB_ACTIONS].sort(),
+      [...GRANTED_COGNITO_ACTIONS, ...GRANTED_DYNAMODB_ACTIONS, ...GRANTED_SSM_ACTIONS].sort(),
     );
 
     const [dynamo, ...moreDynamo] = granted.filter((s) =>

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DEFAULT_CURRENCY, DEFAULT_PAYMENT_TIMEOUT_MINUTES } from '@shop/core';
 
 /**
  * The Lambda's settings, parsed once at start-up from the environment that `handler.ts` (the only
@@ -21,6 +22,16 @@ const envSchema = z
     SHOP_CURSOR_SECRET: z.optional(z.string().check(z.minLength(16))),
     SHOP_VERSION: z.optional(z.string()),
     SHOP_LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR'])),
+    /** ISO 4217 code of every order (contract: default USD). */
+    SHOP_CURRENCY: z.optional(
+      z.string().check(z.regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code')),
+    ),
+    /** Minutes an order may stay unpaid before the sweep cancels it (default 30). */
+    SHOP_PAYMENT_TIMEOUT_MINUTES: z.optional(
+      z.string().check(z.regex(/^[1-9][0-9]{0,3}$/, 'must be a whole number of minutes, 1–9999')),
+    ),
+    /** The storefront's origin: the provider's page sends the shopper back to its order page. */
+    SHOP_WEB_URL: z.optional(z.url()),
   })
   .check(
     z.refine(
@@ -47,6 +58,10 @@ export interface Config {
   version: string;
   /** Powertools Logger level; refused requests log at INFO, failures at ERROR. */
   logLevel: LogLevel;
+  currency: string;
+  paymentTimeoutMinutes: number;
+  /** Where shoppers come back from the payment page; `undefined`: the stage takes no payments. */
+  webUrl: string | undefined;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -73,5 +88,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.SHOP_CURSOR_SECRET ?? `shop-cursor:${e.COGNITO_USER_POOL_ID}:${e.SHOP_TABLE_PREFIX}`,
     version: e.SHOP_VERSION ?? '0.1.0',
     logLevel: e.SHOP_LOG_LEVEL ?? 'INFO',
+    currency: (e.SHOP_CURRENCY ?? DEFAULT_CURRENCY).toUpperCase(),
+    paymentTimeoutMinutes: e.SHOP_PAYMENT_TIMEOUT_MINUTES
+      ? Number(e.SHOP_PAYMENT_TIMEOUT_MINUTES)
+      : DEFAULT_PAYMENT_TIMEOUT_MINUTES,
+    webUrl: e.SHOP_WEB_URL ?? (e.SHOP_STAGE === 'local' ? 'http://localhost:5173' : undefined),
   };
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Services } from '@shop/core';
+import type { PaymentProvider, Services } from '@shop/core';
 import type { AuthUser, TokenVerifier } from './auth.ts';
 import type { Config } from './config.ts';
 
@@ -8,6 +8,8 @@ export interface Deps {
   config: Pick<Config, 'stage' | 'isLocal' | 'version'> & { logLevel?: Config['logLevel'] };
   services: Services;
   verifier: TokenVerifier;
+  /** The provider the services use; the webhook entry verifies events with it. */
+  paymentProvider?: PaymentProvider;
 }
 
 export interface Context {

@@ -1,4 +1,5 @@
 import {
+  type PaymentProvider,
   createCognitoIdentityProvider,
   createDocumentClient,
   createServices,
@@ -7,6 +8,20 @@ import {
 import { createTokenVerifier } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
+import { paymentSettingsFor, type ProviderFactory } from './payments.ts';
+import type { PaymentSecrets } from './secrets.ts';
+
+/**
+ * How the payment provider is built: its secrets (from `paymentSecretsFrom(env)`) and the adapter.
+ * The Stripe adapter of `@shop/core` (`payments/stripe.ts`) is the one production factory; a stage
+ * without secrets takes no payments (every payment call fails saying so).
+ */
+export interface PaymentWiring {
+  secrets: (() => Promise<PaymentSecrets>) | undefined;
+  factory: ProviderFactory | undefined;
+  /** Replaces the provider outright (tests inject a recording provider here). */
+  provider?: PaymentProvider;
+}
 
 /**
  * Wires the real dependencies from config. Makes no network call. `doc` replaces the
@@ -20,7 +35,9 @@ export function createDeps(
     // The SDK's default (3) with backoff; a request gives up well inside the Lambda timeout.
     maxAttempts: 3,
   }),
+  payments: PaymentWiring = { secrets: undefined, factory: undefined },
 ): Deps {
+  const settings = paymentSettingsFor(config, payments.secrets, payments.factory);
   return {
     config,
     services: createServices({
@@ -34,7 +51,9 @@ export function createDeps(
         clientId: config.clientId,
         autoConfirm: config.isLocal,
       }),
+      payments: payments.provider ? { ...settings, provider: payments.provider } : settings,
     }),
+    paymentProvider: payments.provider ?? settings.provider,
     verifier: createTokenVerifier(config),
   };
 }

@@ -4,6 +4,7 @@ import {
   ConflictError,
   DomainError,
   NotFoundError,
+  PreconditionFailedError,
   ThrottledError,
   ValidationError,
 } from '@shop/core';
@@ -17,6 +18,7 @@ const codes: [new (...args: never[]) => DomainError, Code][] = [
   [ValidationError, 'BAD_REQUEST'],
   [AuthenticationError, 'UNAUTHORIZED'],
   [ThrottledError, 'TOO_MANY_REQUESTS'],
+  [PreconditionFailedError, 'PRECONDITION_FAILED'],
 ];
 
 /** A `TRPCError` for a domain error, or `undefined` for anything unexpected (it stays a 500). */

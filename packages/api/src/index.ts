@@ -4,3 +4,7 @@ export { createContextInner, type Context, type Deps } from './context.ts';
 export { createHandler, MAX_BATCH_SIZE } from './app.ts';
 export { createDeps } from './deps.ts';
 export { loadConfig, type Config } from './config.ts';
+export { createWebhookHandler, WEBHOOK_PATH } from './webhook-handler.ts';
+export { LazyPaymentProvider, paymentSettingsFor, type ProviderFactory } from './payments.ts';
+export { paymentSecretsFrom, type PaymentSecrets } from './secrets.ts';
+export type { PaymentWiring } from './deps.ts';

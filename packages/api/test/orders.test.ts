@@ -339,15 +339,30 @@ describe('orders.cancel', () => {
     expect(await stockOf(product.id)).toBe(10);
   });
 
-  it('refuses to cancel an order that is no longer pending', async () => {
+  it('refuses to cancel an order once it has shipped', async () => {
     const { caller, address, product } = await shopperAndProduct(10);
     const order = await caller.orders.create({
       items: [{ productId: product.id, quantity: 1 }],
       shippingAddressId: address.id,
     });
     await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
+    await admin.orders.updateStatus({ id: order.id, status: 'SHIPPED' });
     await expectTRPCError(caller.orders.cancel({ id: order.id }), 'CONFLICT');
     expect(await stockOf(product.id)).toBe(9);
+  });
+
+  it('cancels an order paid by hand, restoring stock; the manual payment is refunded outside the shop', async () => {
+    const { caller, address, product } = await shopperAndProduct(10);
+    const order = await caller.orders.create({
+      items: [{ productId: product.id, quantity: 1 }],
+      shippingAddressId: address.id,
+    });
+    const paid = await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
+    expect(paid.payment).toMatchObject({ status: 'PAID', provider: 'manual' });
+    const cancelled = await caller.orders.cancel({ id: order.id });
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', actions: [] });
+    expect(cancelled.payment).toMatchObject({ status: 'PAID', provider: 'manual' });
+    expect(await stockOf(product.id)).toBe(10);
   });
 
   it("is NOT_FOUND for another user's order", async () => {

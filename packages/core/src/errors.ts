@@ -31,3 +31,6 @@ export class CorruptDataError extends DomainError {}
 
 /** Credentials or tokens were refused. One message for every cause, so nothing is revealed. */
 export class AuthenticationError extends DomainError {}
+
+/** The caller's view of the data is stale (an `expectedTotal` that no longer matches). */
+export class PreconditionFailedError extends DomainError {}

@@ -8,7 +8,9 @@ import { Repository } from './db/repository.ts';
 import { tables as definitions, type TableNames } from './db/tables.ts';
 import { OrderService } from './orders/service.ts';
 import { orderItemSchema, orderRowSchema } from './orders/schema.ts';
-import { OrderStore } from './orders/store.ts';
+import { OrderPaymentStore, OrderStore } from './orders/store.ts';
+import { NO_PAYMENTS, type PaymentSettings } from './payments/config.ts';
+import { PaymentService } from './payments/service.ts';
 import { ProductService } from './products/service.ts';
 import { productSchema } from './products/schema.ts';
 import { ProductStore } from './products/store.ts';
@@ -30,6 +32,8 @@ export interface ServicesConfig {
    * data script) may leave it out; every call that needs it then fails saying so.
    */
   identity?: IdentityProvider;
+  /** The payment provider and its settings; without it every payment call fails saying so. */
+  payments?: PaymentSettings;
 }
 
 /** Every store and service of the shop, wired to one DocumentClient. */
@@ -39,6 +43,7 @@ export function createServices({
   cursorSecret,
   clock = systemClock,
   identity = NO_IDENTITY_PROVIDER,
+  payments = NO_PAYMENTS,
 }: ServicesConfig) {
   const cursors = createCursorCodec(cursorSecret);
   const repos = {
@@ -61,6 +66,9 @@ export function createServices({
   };
   const accounts = new AccountStore(doc, tables.Users);
   const addresses = new AddressService(new AddressStore(repos.addresses, doc, accounts), accountName);
+  const orderStore = new OrderStore(repos, doc, cursors, accounts);
+  const paymentStore = new OrderPaymentStore(repos.orders, doc);
+  const orders = new OrderService(orderStore, clock, payments, paymentStore);
   return {
     repos,
     /** Account state: what a token may still do (checked on every call by the API). */
@@ -68,7 +76,8 @@ export function createServices({
     users: new UserService(new UserStore(repos.users), addresses, identity, accounts, clock),
     products: new ProductService(products, clock),
     addresses,
-    orders: new OrderService(new OrderStore(repos, doc, cursors, accounts), clock),
+    orders,
+    payments: new PaymentService(orderStore, paymentStore, orders, payments, clock),
     /** Brings data written by an earlier release up to this one (see README, Quickstart, "Data kept with --persist"). */
     migrate: () => products.migrate(),
   };

@@ -105,6 +105,7 @@ async function main() {
     cors,
     accessTokenTtlSeconds: ttl,
     indexLagMs: indexLagMsFrom(),
+    webUrl: webPort === null ? undefined : `http://localhost:${webPort}`,
     log,
     onChildExit: (name) => {
       if (stopping) return;

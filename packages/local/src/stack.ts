@@ -3,11 +3,21 @@ import {
   AdminAddUserToGroupCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createDeps, createHandler, type Config } from '@shop/api';
+import {
+  createDeps,
+  createHandler,
+  createWebhookHandler,
+  paymentSecretsFrom,
+  WEBHOOK_PATH,
+  type Config,
+  type PaymentWiring,
+} from '@shop/api';
 import {
   ADMIN_GROUP,
   ConflictError,
   createDocumentClient,
+  DEFAULT_CURRENCY,
+  DEFAULT_PAYMENT_TIMEOUT_MINUTES,
   LOCAL_CREDENTIALS,
   type CorsPolicy,
 } from '@shop/core';
@@ -50,6 +60,12 @@ export async function startLocalStack(opts: {
   indexLagMs: number;
   log: (message: string) => void;
   onChildExit?: (name: string) => void;
+  /** The storefront's origin (return page of the payment page); default http://localhost:5173. */
+  webUrl?: string | undefined;
+  /** The payment provider and its secrets; default: from STRIPE_* in the environment. */
+  payments?: PaymentWiring;
+  /** How often unpaid orders are swept (ms); default one minute; 0: never. */
+  sweepIntervalMs?: number;
 }): Promise<LocalStack> {
   const { log } = opts;
   const stops: (() => Promise<void>)[] = [];
@@ -104,6 +120,10 @@ export async function startLocalStack(opts: {
       cursorSecret: `shop-cursor:local:${pool.userPoolId}`,
       version: 'local',
       logLevel: 'INFO',
+      currency: (process.env.SHOP_CURRENCY ?? DEFAULT_CURRENCY).toUpperCase(),
+      paymentTimeoutMinutes:
+        Number(process.env.SHOP_PAYMENT_TIMEOUT_MINUTES) || DEFAULT_PAYMENT_TIMEOUT_MINUTES,
+      webUrl: opts.webUrl ?? 'http://localhost:5173',
     };
     // Like AWS, an index answers as it was a moment ago, so a screen that reads its own write
     // through a GSI shows the bug here rather than only once deployed.
@@ -112,9 +132,33 @@ export async function startLocalStack(opts: {
       endpoint: config.dynamoEndpoint,
       maxAttempts: 3,
     });
-    const deps = createDeps(config, new IndexLag(opts.indexLagMs).attach(doc));
     if (opts.indexLagMs > 0) log(`index lag ${opts.indexLagMs} ms (SHOP_TEST_INDEX_LAG_MS)`);
-    const handler = createHandler(deps);
+    const deps = createDeps(
+      config,
+      new IndexLag(opts.indexLagMs).attach(doc),
+      opts.payments ?? { secrets: paymentSecretsFrom(process.env), factory: undefined },
+    );
+    const api = createHandler(deps);
+    // The payments webhook is served beside the procedures, as its own function is deployed.
+    const webhook = createWebhookHandler(deps);
+    const handler: typeof api = (event, context) =>
+      event.rawPath === WEBHOOK_PATH ? webhook(event, context) : api(event, context);
+
+    // Deployed, EventBridge runs the sweep every 5 minutes; here an interval does.
+    const sweepMs = opts.sweepIntervalMs ?? 60_000;
+    if (sweepMs > 0) {
+      const timer = setInterval(() => {
+        deps.services.payments.sweep().then(
+          ({ cancelled }) => {
+            if (cancelled.length > 0) log(`sweep: cancelled ${cancelled.length} unpaid orders`);
+          },
+          (error: unknown) =>
+            log(`sweep failed: ${error instanceof Error ? error.message : 'error'}`),
+        );
+      }, sweepMs);
+      timer.unref();
+      stops.push(() => Promise.resolve(clearInterval(timer)));
+    }
 
     const migrated = await deps.services.migrate();
     if (migrated.searchKeys > 0 || migrated.categories) {

@@ -4,6 +4,7 @@ import {
   type Clock,
   createDocumentClient,
   type IdentityProvider,
+  type PaymentSettings,
   createServices,
   tableNamesFor,
   type Services,
@@ -29,7 +30,12 @@ export const TEST_CURSOR_SECRET = 'test-cursor-secret-0123456789';
  * reach Cognito through `identity` when given. Every GSI read lags like AWS's (see `IndexLag`).
  */
 export async function createTestDb(
-  options: { clock?: Clock; identity?: IdentityProvider; indexLagMs?: number } = {},
+  options: {
+    clock?: Clock;
+    identity?: IdentityProvider;
+    indexLagMs?: number;
+    payments?: PaymentSettings;
+  } = {},
 ): Promise<TestDb> {
   const endpoint = inject('dynamoEndpoint');
   const prefix = `t${randomUUID().slice(0, 8)}-`;
@@ -48,6 +54,7 @@ export async function createTestDb(
       cursorSecret: TEST_CURSOR_SECRET,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
+      ...(options.payments ? { payments: options.payments } : {}),
     }),
   };
 }

@@ -4,13 +4,17 @@ import {
   createOrderInputSchema,
   idSchema,
   listOrdersInputSchema,
+  quoteInputSchema,
   updateOrderStatusInputSchema,
 } from '@shop/core';
-import { adminProcedure, router, userProcedure } from '../trpc.ts';
+import { adminProcedure, publicProcedure, router, userProcedure } from '../trpc.ts';
 
 const byIdInput = z.object({ id: idSchema });
 
 export const ordersRouter = router({
+  quote: publicProcedure
+    .input(quoteInputSchema)
+    .query(({ ctx, input }) => ctx.deps.services.orders.quote(input)),
   create: userProcedure
     .meta({ auth: 'user', account: 'in-write' })
     .input(createOrderInputSchema)
@@ -21,13 +25,18 @@ export const ordersRouter = router({
   list: userProcedure
     .input(z.optional(listOrdersInputSchema))
     .query(({ ctx, input }) => ctx.deps.services.orders.list(ctx.user, input ?? {})),
+  pay: userProcedure
+    .input(byIdInput)
+    .mutation(({ ctx, input }) => ctx.deps.services.payments.pay(ctx.user, input.id)),
   cancel: userProcedure
     .input(byIdInput)
     .mutation(({ ctx, input }) => ctx.deps.services.orders.cancel(ctx.user, input.id)),
   updateStatus: adminProcedure
     .input(updateOrderStatusInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.orders.updateStatus(input.id, input.status)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.orders.updateStatus(ctx.user, input.id, input.status),
+    ),
   adminList: adminProcedure
     .input(z.optional(adminListOrdersInputSchema))
-    .query(({ ctx, input }) => ctx.deps.services.orders.adminList(input ?? {})),
+    .query(({ ctx, input }) => ctx.deps.services.orders.adminList(ctx.user, input ?? {})),
 });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
-import { NO_IDENTITY_PROVIDER, type Clock, type IdentityProvider } from '@shop/core';
+import {
+  NO_IDENTITY_PROVIDER,
+  type Clock,
+  type IdentityProvider,
+  type PaymentSettings,
+} from '@shop/core';
 import { createTestDb, type TestDb } from '@shop/testing/vitest';
 import type { AuthUser, TokenVerifier } from '../../src/auth.ts';
 import { createContextInner, type Deps } from '../../src/context.ts';
@@ -31,16 +36,24 @@ export interface Harness {
 
 /** `clock`: where the services read the time (`createTestClock` from `@shop/testing`). */
 export async function createHarness(
-  overrides: { identity?: IdentityProvider; stage?: string; clock?: Clock } = {},
+  overrides: {
+    identity?: IdentityProvider;
+    stage?: string;
+    clock?: Clock;
+    /** The payment provider and its settings (`support/payments.ts`). */
+    payments?: PaymentSettings;
+  } = {},
 ): Promise<Harness> {
   const db = await createTestDb({
     identity: overrides.identity ?? noIdentity,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.payments ? { payments: overrides.payments } : {}),
   });
   const deps: Deps = {
     config: { stage: overrides.stage ?? 'test', isLocal: false, version: 'test' },
     services: db.services,
     verifier: noVerifier,
+    ...(overrides.payments ? { paymentProvider: overrides.payments.provider } : {}),
   };
   const callerFor = async (partial: Partial<AuthUser> = {}) => {
     const id = partial.id ?? randomUUID();

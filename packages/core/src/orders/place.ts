@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../common.ts';
-import { AuthenticationError, ConflictError, NotFoundError } from '../errors.ts';
+import {
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../errors.ts';
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
@@ -19,6 +24,7 @@ export function placeOrder(
   clock: Clock,
   actor: Actor,
   input: CreateOrderInput,
+  currency: string,
 ): Promise<OrderWithItems> {
   const requestHash = input.idempotencyKey ? hashRequest(input) : undefined;
   const orderId = orderIdFor(actor, input);
@@ -27,7 +33,7 @@ export function placeOrder(
     if (existing.requestHash !== requestHash) {
       throw new ConflictError('This idempotency key was used for a different order');
     }
-    return { ...toOrder(existing), items: await store.itemsOf(existing) };
+    return { ...toOrder(existing, actor.id), items: await store.itemsOf(existing) };
   };
 
   return retryOnConflict(async () => {
@@ -38,7 +44,11 @@ export function placeOrder(
       requestHash ? orderId : undefined,
     );
     if (read.existing) return replay(read.existing);
-    const { order, items } = buildOrder(actor, input, read, orderId, requestHash, clock);
+    const { order, items } = buildOrder(actor, input, read, orderId, requestHash, clock, currency);
+    // Nothing is written for a total the shopper did not see.
+    if (input.expectedTotal !== undefined && input.expectedTotal !== order.totalAmount) {
+      throw totalChanged(input.expectedTotal, order.totalAmount);
+    }
     try {
       await store.place(order, items, actor);
     } catch (error) {
@@ -50,9 +60,9 @@ export function placeOrder(
         const existing = await store.get(orderId);
         if (existing) return replay(existing);
       }
-      throw explain(failed, items);
+      throw explain(failed, items, input.expectedTotal !== undefined);
     }
-    return { ...toOrder(order), items };
+    return { ...toOrder(order, actor.id), items };
   });
 }
 
@@ -63,6 +73,7 @@ function buildOrder(
   orderId: string,
   requestHash: string | undefined,
   clock: Clock,
+  currency: string,
 ): { order: OrderRow; items: OrderItem[] } {
   const address = read.address;
   if (!address || address.userId !== actor.id)
@@ -87,6 +98,7 @@ function buildOrder(
     orderDate: now,
     status: 'PENDING',
     totalAmount: items.reduce((sum, i) => sum + i.price * i.quantity, 0),
+    currency,
     shippingAddressId: address.id,
     shippingAddress: {
       recipientName: address.recipientName,
@@ -105,7 +117,11 @@ function buildOrder(
 }
 
 /** The contract's error for the first failed write, by what the write was for. */
-function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[]): Error {
+function explain(
+  error: TransactionCancelled<OrderWriteTag>,
+  items: OrderItem[],
+  totalExpected: boolean,
+): Error {
   // The account was deleted or this session ended meanwhile: nothing was written.
   if (error.failure('account')) {
     return new AuthenticationError('Invalid or expired token', { cause: error });
@@ -116,6 +132,12 @@ function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[])
     if (!failed.item)
       return new NotFoundError(`Product ${item.productId} not found`, { cause: error });
     if (failed.item.price !== item.price) {
+      if (totalExpected) {
+        return new PreconditionFailedError(
+          `The price of "${item.productName}" changed, please review the total`,
+          { cause: error },
+        );
+      }
       return new ConflictError(`The price of "${item.productName}" changed, please review`, {
         cause: error,
       });
@@ -126,6 +148,12 @@ function explain(error: TransactionCancelled<OrderWriteTag>, items: OrderItem[])
     return new NotFoundError('Shipping address not found', { cause: error });
   }
   return error;
+}
+
+function totalChanged(expected: number, actual: number) {
+  return new PreconditionFailedError(
+    `The total is now ${actual} cents, not ${expected}: prices changed, please review`,
+  );
 }
 
 function notEnoughStock(productName: string, cause?: unknown) {

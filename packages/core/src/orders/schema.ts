@@ -8,6 +8,7 @@ import {
   ORDER_STATUSES,
   ORDER_TRANSITIONS,
 } from '../browser.ts';
+import { orderActionSchema, paymentRowShape, paymentSchema } from '../payments/schema.ts';
 
 export { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_ORDER_LINES, MAX_QUANTITY, MIN_IDEMPOTENCY_KEY_LENGTH };
 
@@ -49,8 +50,11 @@ export const orderSchema = z.object({
   orderDate: timestampSchema,
   status: orderStatusSchema,
   totalAmount: z.int().check(z.gte(0)),
+  currency: z.string(),
   shippingAddressId: idSchema,
   shippingAddress: shippingAddressSchema,
+  payment: paymentSchema,
+  actions: z.array(orderActionSchema),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
@@ -62,7 +66,10 @@ export type Order = z.infer<typeof orderSchema>;
  * requests, a hash of the request. Rows written before snapshots existed have no
  * `shippingAddress`; they read with an empty one (see docs/data.md, "Orders").
  */
-export const orderRowSchema = z.extend(orderSchema, {
+export const orderRowSchema = z.extend(z.omit(orderSchema, { payment: true, actions: true }), {
+  /** Rows written before payments (v3) have no currency: they were placed in the default one. */
+  currency: z._default(z.string(), 'USD'),
+  ...paymentRowShape,
   shippingAddress: z._default(shippingAddressSchema, {
     recipientName: '',
     street: '',
@@ -77,22 +84,37 @@ export const orderRowSchema = z.extend(orderSchema, {
 export type OrderRow = z.infer<typeof orderRowSchema>;
 export type OrderWithItems = Order & { items: OrderItem[] };
 
-export const createOrderInputSchema = z.object({
-  items: z.array(z.object({ productId: idSchema, quantity: quantitySchema })).check(
+/** The most an order can total: 25 lines of 100 units at the highest price. */
+const centsTotalSchema = z
+  .int()
+  .check(z.gte(0), z.lte(MAX_ORDER_LINES * MAX_QUANTITY * 100_000_000));
+
+/** 1–25 lines of distinct products: what `orders.create` and `orders.quote` take. */
+export const orderLinesSchema = z
+  .array(z.object({ productId: idSchema, quantity: quantitySchema }))
+  .check(
     z.minLength(1),
     z.maxLength(MAX_ORDER_LINES),
     z.refine(
       (lines) => new Set(lines.map((l) => l.productId)).size === lines.length,
       'Each product may appear only once',
     ),
-  ),
+  );
+
+export const createOrderInputSchema = z.object({
+  items: orderLinesSchema,
   shippingAddressId: idSchema,
+  /** The total (cents) the shopper was shown; a different one refuses the order. */
+  expectedTotal: z.optional(centsTotalSchema),
   idempotencyKey: z.optional(
     z
       .string()
       .check(z.minLength(MIN_IDEMPOTENCY_KEY_LENGTH), z.maxLength(MAX_IDEMPOTENCY_KEY_LENGTH)),
   ),
 });
+export const quoteInputSchema = z.object({ items: orderLinesSchema });
+export type QuoteInput = z.infer<typeof quoteInputSchema>;
+
 export type CreateOrderInput = z.infer<typeof createOrderInputSchema>;
 
 export const listOrdersInputSchema = pageInputSchema;

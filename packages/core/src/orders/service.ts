@@ -3,7 +3,10 @@ import type { Clock } from '../common.ts';
 import { AuthenticationError, ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
+import type { PaymentSettings } from '../payments/config.ts';
+import { refundRecorded } from '../payments/refunds.ts';
 import { placeOrder } from './place.ts';
+import { quote, type Quote } from './quote.ts';
 import {
   allowedTransitions,
   type AdminListOrdersInput,
@@ -12,18 +15,32 @@ import {
   type OrderRow,
   type OrderStatus,
   type OrderWithItems,
+  type QuoteInput,
 } from './schema.ts';
-import { toOrder, type OrderStore, type OrderWriteTag } from './store.ts';
+import {
+  toOrder,
+  type OrderPaymentStore,
+  type OrderStore,
+  type OrderWriteTag,
+  type PaymentChange,
+} from './store.ts';
 
 export class OrderService {
   constructor(
     private readonly store: OrderStore,
     private readonly clock: Clock,
+    private readonly payments: PaymentSettings,
+    private readonly paymentStore: OrderPaymentStore,
   ) {}
+
+  /** Today's prices and stock for a cart: one BatchGetItem. */
+  quote(input: QuoteInput): Promise<Quote> {
+    return quote(this.store, this.payments.currency, input);
+  }
 
   /** See `place.ts`: two round trips, one transaction, idempotent with a key. */
   create(actor: Actor, input: CreateOrderInput): Promise<OrderWithItems> {
-    return placeOrder(this.store, this.clock, actor, input);
+    return placeOrder(this.store, this.clock, actor, input, this.payments.currency);
   }
 
   /**
@@ -36,7 +53,7 @@ export class OrderService {
     if (!row || (row.userId !== actor.id && !actor.isAdmin)) {
       throw new NotFoundError('Order not found');
     }
-    return { ...toOrder(row), items: await this.store.itemsOf(row) };
+    return { ...toOrder(row, actor.id), items: await this.store.itemsOf(row) };
   }
 
   /** The caller's orders, newest first. */
@@ -45,49 +62,104 @@ export class OrderService {
   }
 
   /** Every user's orders newest first, optionally one status (admins only: see the router). */
-  adminList({ status, ...page }: AdminListOrdersInput): Promise<Page<Order>> {
-    return this.store.adminPage(status, page);
+  adminList(actor: Actor, { status, ...page }: AdminListOrdersInput): Promise<Page<Order>> {
+    return this.store.adminPage(status, page, actor.id);
   }
 
-  /** The owner cancels a `PENDING` order; stock comes back in the same transaction, once. */
-  cancel(actor: Actor, id: string): Promise<Order> {
-    return retryOnConflict(async () => {
+  /**
+   * The owner cancels a `PENDING` or `PAID` order (before shipping); stock comes back in the same
+   * transaction, once; a paid order is refunded through its provider (see `cancelRow`).
+   */
+  async cancel(actor: Actor, id: string): Promise<Order> {
+    const row = await retryOnConflict(async () => {
       const order = await this.store.get(id);
       if (!order || order.userId !== actor.id) throw new NotFoundError('Order not found');
-      if (order.status !== 'PENDING') {
+      if (order.status !== 'PENDING' && order.status !== 'PAID') {
         throw new ConflictError(
           order.status === 'CANCELLED'
             ? 'Order is already cancelled'
-            : `Only pending orders can be cancelled; this one is ${order.status}`,
+            : `Only pending or paid orders can be cancelled; this one is ${order.status}`,
         );
       }
-      return this.move(order, 'CANCELLED', actor);
+      return this.cancelRow(order, actor);
     });
+    return toOrder(await this.afterCancel(row), actor.id);
   }
 
-  /** Admin status moves, only along the contract's transitions. */
-  updateStatus(id: string, status: OrderStatus): Promise<Order> {
-    return retryOnConflict(async () => {
+  /** Admin status moves, only along the contract's transitions; `PAID` here is a manual payment. */
+  async updateStatus(actor: Actor, id: string, status: OrderStatus): Promise<Order> {
+    const row = await retryOnConflict(async () => {
       const order = await this.store.get(id);
       if (!order) throw new NotFoundError('Order not found');
       if (!allowedTransitions[order.status].includes(status)) {
         throw new ConflictError(`An order cannot move from ${order.status} to ${status}`);
       }
-      return this.move(order, status);
+      if (status === 'CANCELLED') return this.cancelRow(order);
+      if (status === 'PAID') {
+        const paidAt = this.clock.now().toISOString();
+        return this.transition(order, 'PAID', {
+          set: { paymentStatus: 'PAID', paymentProvider: 'manual', paidAt },
+          from: 'UNPAID',
+        });
+      }
+      return this.transition(order, status);
     });
+    return toOrder(status === 'CANCELLED' ? await this.afterCancel(row) : row, actor.id);
   }
 
   /**
-   * Cancelling restores every line's stock in the same transaction; lines of products deleted
+   * Cancels in one transaction with the stock restores. A payment taken through the provider moves
+   * to `REFUND_PENDING` in that same write, so however often cancel runs, one refund is asked for
+   * (`afterCancel`); a manual payment is refunded outside the shop and stays as it is.
+   */
+  cancelRow(order: OrderRow, owner?: Actor): Promise<OrderRow> {
+    const paidHere = order.paymentStatus === 'PAID' && order.paymentProvider === 'stripe';
+    return this.transition(
+      order,
+      'CANCELLED',
+      paidHere
+        ? { set: { paymentStatus: 'REFUND_PENDING' }, from: 'PAID' }
+        : { from: order.paymentStatus ?? 'UNPAID' },
+      owner,
+    );
+  }
+
+  /**
+   * After a cancel: refund a provider payment, or expire an open checkout so it can no longer be
+   * paid. A failed refund leaves the order `REFUND_PENDING` and is asked again by the sweep; a
+   * failed expiry is harmless (a payment that still arrives is refunded by the webhook).
+   */
+  private async afterCancel(row: OrderRow): Promise<OrderRow> {
+    const { provider } = this.payments;
+    if (row.paymentStatus === 'REFUND_PENDING' && row.paymentId) {
+      try {
+        await refundRecorded(provider, this.paymentStore, row);
+      } catch {
+        await this.paymentStore.markRefundDue(row.id).catch(() => undefined);
+      }
+    } else if (row.checkoutSessionId) {
+      await provider.expireCheckout(row.checkoutSessionId).catch(() => undefined);
+    }
+    return row;
+  }
+
+  /**
+   * Moves the order's status on the condition that status (and payment) are still as read;
+   * cancelling restores every line's stock in the same transaction. Lines of products deleted
    * since are skipped (a restore whose product is gone fails its condition: we drop it and retry).
    */
-  private async move(order: OrderRow, status: OrderStatus, owner?: Actor): Promise<Order> {
+  async transition(
+    order: OrderRow,
+    status: OrderStatus,
+    payment: PaymentChange = {},
+    owner?: Actor,
+  ): Promise<OrderRow> {
     const updatedAt = this.clock.now().toISOString();
     let restores = status === 'CANCELLED' ? order.lines : [];
     for (;;) {
       try {
-        await this.store.move(order, status, updatedAt, restores, owner);
-        return toOrder({ ...order, status, updatedAt });
+        await this.store.move(order, status, updatedAt, restores, payment, owner);
+        return { ...order, ...payment.set, status, updatedAt };
       } catch (error) {
         if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
         const failed = error as TransactionCancelled<OrderWriteTag>;

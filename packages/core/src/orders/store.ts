@@ -1,18 +1,28 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ThrottledError, ValidationError } from '../errors.ts';
 import type { CursorCodec } from '../db/cursor.ts';
 import {
   DEFAULT_PAGE_SIZE,
   mapStoreError,
+  setExpression,
   type Page,
   type PageRequest,
   type Repository,
 } from '../db/repository.ts';
 import { transactWrite, type TaggedWrite } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
+import { actionsFor, paymentOf } from '../payments/rules.ts';
 import type { Product } from '../products/schema.ts';
 import type { Actor } from '../actor.ts';
 import type { AccountStore } from '../users/account.ts';
+import type { PaymentStatus } from '../payments/schema.ts';
 import {
   orderStatusSchema,
   type Order,
@@ -53,10 +63,22 @@ export const orderItemId = (orderId: string, line: number) => `${orderId}_${line
 
 type BatchRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
 
-/** The public shape of an Orders row. */
-export function toOrder(row: OrderRow): Order {
-  const { lines: _lines, requestHash: _hash, ...order } = row;
-  return order;
+/** The public shape of an Orders row, with what `viewerId` may do with it. */
+export function toOrder(row: OrderRow, viewerId: string | undefined): Order {
+  return {
+    id: row.id,
+    userId: row.userId,
+    orderDate: row.orderDate,
+    status: row.status,
+    totalAmount: row.totalAmount,
+    currency: row.currency,
+    shippingAddressId: row.shippingAddressId,
+    shippingAddress: row.shippingAddress,
+    payment: paymentOf(row),
+    actions: actionsFor(row, viewerId),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** Every DynamoDB read and write of orders: keys, expressions, transactions. */
@@ -102,19 +124,26 @@ export class OrderStore {
       ...page,
       descending: true,
     });
-    return { items: result.items.map(toOrder), nextCursor: result.nextCursor };
+    return { items: result.items.map((r) => toOrder(r, userId)), nextCursor: result.nextCursor };
   }
 
   /** Every user's orders newest first, from `status-index`: one status, or all five merged. */
-  async adminPage(status: OrderStatus | undefined, page: PageRequest): Promise<Page<Order>> {
+  async adminPage(
+    status: OrderStatus | undefined,
+    page: PageRequest,
+    viewerId: string,
+  ): Promise<Page<Order>> {
     if (status) {
       const result = await this.tables.orders.queryIndex('status-index', 'status', status, {
         ...page,
         descending: true,
       });
-      return { items: result.items.map(toOrder), nextCursor: result.nextCursor };
+      return {
+        items: result.items.map((r) => toOrder(r, viewerId)),
+        nextCursor: result.nextCursor,
+      };
     }
-    return this.mergedAdminPage(page);
+    return this.mergedAdminPage(page, viewerId);
   }
 
   /**
@@ -122,7 +151,7 @@ export class OrderStore {
    * stopped (at most `limit` items each, in parallel: one round trip), the newest `limit` are
    * kept, and the cursor records, per status, the key of the last item handed out.
    */
-  private async mergedAdminPage(page: PageRequest): Promise<Page<Order>> {
+  private async mergedAdminPage(page: PageRequest, viewerId: string): Promise<Page<Order>> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     const scope = `${this.tables.orders.tableName}/status-index/*`;
     const positions = this.decodePositions(page.cursor, scope);
@@ -165,7 +194,7 @@ export class OrderStore {
     }
     const done = STATUSES.every((s) => next[s] === null);
     return {
-      items: taken.map((t) => toOrder(t.row)),
+      items: taken.map((t) => toOrder(t.row, viewerId)),
       nextCursor: done ? null : this.cursors.encode({ positions: next }, scope),
     };
   }
@@ -215,13 +244,26 @@ export class OrderStore {
     return {
       existing: existing ? orders.parse(existing) : undefined,
       address: address ? addresses.parse(address) : undefined,
-      products: new Map(
-        (found[products.tableName] ?? []).map((row) => {
-          const product = products.parse(row);
-          return [product.id, product] as const;
-        }),
-      ),
+      products: this.productMap(found[products.tableName]),
     };
+  }
+
+  /** The products of a quote: one BatchGetItem, strongly consistent (what `create` will see). */
+  async products(productIds: string[]): Promise<Map<string, Product>> {
+    const { products } = this.tables;
+    const found = await this.batchGet({
+      [products.tableName]: { Keys: productIds.map((id) => ({ id })), ConsistentRead: true },
+    });
+    return this.productMap(found[products.tableName]);
+  }
+
+  private productMap(rows: Record<string, unknown>[] = []): Map<string, Product> {
+    return new Map(
+      rows.map((row) => {
+        const product = this.tables.products.parse(row);
+        return [product.id, product] as const;
+      }),
+    );
   }
 
   /** One BatchGetItem, unprocessed keys asked again within the attempts and budget above. */
@@ -316,10 +358,13 @@ export class OrderStore {
     status: OrderStatus,
     updatedAt: string,
     restores: { productId: string; quantity: number }[],
+    payment: PaymentChange = {},
     /** The owner moving their own order: their account must still accept their token. */
     actor?: Actor,
   ): Promise<void> {
     const { orders, products } = this.tables;
+    const set = setExpression({ ...payment.set, status, updatedAt });
+    const paymentIs = payment.from ? paymentCondition(payment.from) : undefined;
     await transactWrite<OrderWriteTag>(this.doc, [
       ...((actor && this.accounts?.guard(actor)) ?? []),
       {
@@ -328,10 +373,10 @@ export class OrderStore {
           Update: {
             TableName: orders.tableName,
             Key: { id: order.id },
-            UpdateExpression: 'SET #status = :to, updatedAt = :now',
-            ConditionExpression: '#status = :from',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':to': status, ':from': order.status, ':now': updatedAt },
+            UpdateExpression: set.expression,
+            ConditionExpression: ['#s0 = :s0', paymentIs?.expression].filter(Boolean).join(' AND '),
+            ExpressionAttributeNames: { ...set.names, '#s0': 'status', ...paymentIs?.names },
+            ExpressionAttributeValues: { ...set.values, ':s0': order.status, ...paymentIs?.values },
           },
         },
       },
@@ -348,5 +393,138 @@ export class OrderStore {
         },
       })),
     ]);
+  }
+}
+
+/** Payment attributes a status move sets, and the payment status it requires. */
+export interface PaymentChange {
+  set?: Partial<OrderRow>;
+  from?: PaymentStatus;
+}
+
+/** `paymentStatus = :from`, where a row without one counts as `UNPAID`. */
+export function paymentCondition(from: PaymentStatus) {
+  return {
+    expression:
+      from === 'UNPAID' ? '(attribute_not_exists(#ps) OR #ps = :psFrom)' : '#ps = :psFrom',
+    names: { '#ps': 'paymentStatus' },
+    values: { ':psFrom': from },
+  };
+}
+
+const REFUNDS_DUE_ID = '#refunds-due';
+
+/** The Orders row writes of payments: one conditional UpdateItem each (see `payments/`). */
+export class OrderPaymentStore {
+  constructor(
+    private readonly orders: Repository<OrderRow>,
+    private readonly doc: DynamoDBDocumentClient,
+  ) {}
+
+  /**
+   * Sets `set` and removes `remove` on the order if `condition` holds; `false` if it does not (or
+   * the order is gone): the caller reads the row again and decides anew.
+   */
+  async update(
+    id: string,
+    set: Partial<OrderRow>,
+    condition: {
+      expression: string;
+      names?: Record<string, string>;
+      values?: Record<string, unknown>;
+    },
+    remove: (keyof OrderRow)[] = [],
+  ): Promise<boolean> {
+    const s = setExpression(set);
+    const removeNames = Object.fromEntries(remove.map((name) => [`#r_${name}`, name]));
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.orders.tableName,
+          Key: { id },
+          UpdateExpression: [
+            s.expression,
+            remove.length ? `REMOVE ${Object.keys(removeNames).join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+          ConditionExpression: `attribute_exists(id) AND ${condition.expression}`,
+          ExpressionAttributeNames: { ...s.names, ...removeNames, ...condition.names },
+          ExpressionAttributeValues: { ...s.values, ...condition.values },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      return mapStoreError(error);
+    }
+  }
+
+  /**
+   * Orders whose refund the provider did not confirm asking for (it failed or timed out), kept in
+   * one bookkeeping row of the Orders table (`#refunds-due`, a string set; `#` cannot start an
+   * order id and the row has none of the indexes' keys), so the sweep asks again with one GetItem.
+   * Written only on failure, so it is no hot spot.
+   */
+  async markRefundDue(orderId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.orders.tableName,
+          Key: { id: REFUNDS_DUE_ID },
+          UpdateExpression: 'ADD orderIds :ids',
+          ExpressionAttributeValues: { ':ids': new Set([orderId]) },
+        }),
+      )
+      .catch(mapStoreError);
+  }
+
+  async refundsDue(): Promise<string[]> {
+    const { Item } = await this.doc
+      .send(
+        new GetCommand({
+          TableName: this.orders.tableName,
+          Key: { id: REFUNDS_DUE_ID },
+          ConsistentRead: true,
+        }),
+      )
+      .catch(mapStoreError);
+    const ids = Item?.orderIds as Set<string> | undefined;
+    return ids ? [...ids] : [];
+  }
+
+  async clearRefundDue(orderId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.orders.tableName,
+          Key: { id: REFUNDS_DUE_ID },
+          UpdateExpression: 'DELETE orderIds :ids',
+          ExpressionAttributeValues: { ':ids': new Set([orderId]) },
+        }),
+      )
+      .catch(mapStoreError);
+  }
+
+  /**
+   * Pending orders placed before `cutoff`, oldest first, from the `status-index` PENDING partition
+   * (an index read, never a scan). The index lags the table on AWS: callers re-read each row by
+   * key before acting on it.
+   */
+  async pendingBefore(cutoff: string, limit: number): Promise<{ id: string }[]> {
+    const { Items = [] } = await this.doc
+      .send(
+        new QueryCommand({
+          TableName: this.orders.tableName,
+          IndexName: 'status-index',
+          KeyConditionExpression: '#status = :pending AND orderDate < :cutoff',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':cutoff': cutoff },
+          ProjectionExpression: 'id',
+          Limit: limit,
+        }),
+      )
+      .catch(mapStoreError);
+    return Items.map((item) => ({ id: String(item.id) }));
   }
 }

@@ -1,0 +1,37 @@
+import { jsonEvent } from '@shop/testing';
+import type { PaymentEvent } from '@shop/core';
+import type { Log } from '../../src/app.ts';
+import type { Deps } from '../../src/context.ts';
+import { createWebhookHandler } from '../../src/webhook-handler.ts';
+import type { TestProvider } from './payments.ts';
+
+export const quietLog = (): Log & { lines: { message: string; entry: object }[] } => {
+  const lines: { message: string; entry: object }[] = [];
+  return {
+    lines,
+    error: (message, entry) => lines.push({ message, entry }),
+    info: (message, entry) => lines.push({ message, entry }),
+  };
+};
+
+/** Posts to `POST /webhooks/payments` as the provider does: raw body, signature header. */
+export function webhookPoster(deps: Deps, provider: TestProvider) {
+  const handler = createWebhookHandler(deps, quietLog());
+  const post = (body: string, signature: string | undefined) =>
+    handler(
+      jsonEvent({
+        method: 'POST',
+        path: '/webhooks/payments',
+        body,
+        ...(signature === undefined ? {} : { headers: { 'stripe-signature': signature } }),
+      }),
+    );
+  return {
+    post,
+    /** Delivers an event signed with the provider's secret. */
+    deliver: (event: PaymentEvent) => {
+      const { body, signature } = provider.signed(event);
+      return post(body, signature);
+    },
+  };
+}
