@@ -18,6 +18,9 @@ interface Delivery {
   signature: string | undefined;
 }
 
+const EVENT_ID: unknown = expect.stringMatching(/^evt_/);
+const PAYMENT_ID: unknown = expect.stringMatching(/^pi_/);
+
 let stripe: StripeLocal;
 let provider: PaymentProvider;
 let receiver: Server;
@@ -140,10 +143,10 @@ describe('the Stripe adapter against the local Stripe server', () => {
     expect(completed).toEqual([
       {
         type: 'checkout.completed',
-        eventId: expect.stringMatching(/^evt_/),
+        eventId: EVENT_ID,
         sessionId: session.sessionId,
         orderId: req.orderId,
-        paymentId: expect.stringMatching(/^pi_/),
+        paymentId: PAYMENT_ID,
         amount: 3499,
         currency: 'USD',
       },
@@ -188,7 +191,7 @@ describe('the Stripe adapter against the local Stripe server', () => {
     expect(acted(await events())).toEqual([
       {
         type: 'checkout.expired',
-        eventId: expect.stringMatching(/^evt_/),
+        eventId: EVENT_ID,
         sessionId: session.sessionId,
         orderId: req.orderId,
       },
@@ -252,7 +255,7 @@ describe('the Stripe adapter against the local Stripe server', () => {
     expect(acted(await events())).toEqual([
       {
         type: 'refund.succeeded',
-        eventId: expect.stringMatching(/^evt_/),
+        eventId: EVENT_ID,
         paymentId,
         refundId: refund.refundId,
         orderId: req.orderId,
