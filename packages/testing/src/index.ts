@@ -6,6 +6,7 @@
 export * from './emulators/process.ts';
 export * from './emulators/dynamodb.ts';
 export * from './emulators/cognito.ts';
+export * from './emulators/stripe.ts';
 export * from './events.ts';
 export * from './jwt.ts';
 export * from './faults.ts';
