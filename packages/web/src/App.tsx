@@ -10,7 +10,15 @@ import {
   useLocation,
   useNavigate,
 } from 'react-router';
-import { onSessionEnd, queryClient, signOut, TRPCProvider, trpcClient, useAuth } from './api.ts';
+import {
+  leavingPath,
+  onSessionEnd,
+  queryClient,
+  signOut,
+  TRPCProvider,
+  trpcClient,
+  useAuth,
+} from './api.ts';
 import { cartCount, useCart } from './cart.ts';
 import { PageHeading } from './components/Page.tsx';
 import { CartPage } from './pages/Cart.tsx';
@@ -54,7 +62,7 @@ export function RequireSignIn({ children, admin }: { children: React.ReactNode; 
   const location = useLocation();
   if (!signedIn) {
     const next = encodeURIComponent(location.pathname + location.search);
-    return <Navigate to={`/login?next=${next}`} replace />;
+    return <Navigate to={leavingPath() ?? `/login?next=${next}`} replace />;
   }
   if (admin && !isAdmin) {
     return (

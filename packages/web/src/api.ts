@@ -81,12 +81,21 @@ export interface Auth {
   tokens: SessionTokens | null;
 }
 
+/**
+ * Where a deliberate sign-out (or a deleted account) goes: the route guard sends there instead of
+ * to the sign-in page. Forgotten at the next sign-in.
+ */
+let leavingTo: string | null = null;
+export const leaveTo = (path: string) => void (leavingTo = path);
+export const leavingPath = () => leavingTo;
+
 let lastTokens: SessionTokens | null | undefined;
 let lastAuth: Auth = { signedIn: false, userId: null, isAdmin: false, tokens: null };
 function authSnapshot(): Auth {
   const tokens = session.tokens;
   if (tokens !== lastTokens) {
     lastTokens = tokens;
+    if (tokens) leavingTo = null;
     const claims = tokenClaims(tokens?.accessToken);
     const groups = claims?.['cognito:groups'];
     lastAuth = {
@@ -108,6 +117,7 @@ export function useAuth(): Auth {
 export async function signOut() {
   const refreshToken = session.tokens?.refreshToken;
   if (refreshToken) await trpcClient.users.logout.mutate({ refreshToken }).catch(() => undefined);
+  leaveTo('/');
   session.signOut();
   queryClient.clear();
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { fieldErrors, session, useTRPC } from '../api.ts';
+import { fieldErrors, leaveTo, session, useTRPC } from '../api.ts';
 import { Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
 import { AddressForm, formatAddress } from '../components/address.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
@@ -243,15 +243,13 @@ export function ResetPasswordPage() {
 
 /** Behind the route guard (App.tsx). */
 export function AccountPage() {
-  const navigate = useNavigate();
   return (
     <div className="account">
       <PageHeading title="Your account" />
       <Profile />
       <Addresses />
       <ChangePassword />
-      {/* A deleted account goes to the catalogue, not to the sign-in page the guard offers. */}
-      <DeleteAccount onDeleted={() => void navigate('/', { replace: true })} />
+      <DeleteAccount />
     </div>
   );
 }
@@ -396,14 +394,15 @@ function ChangePassword() {
   );
 }
 
-function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
+function DeleteAccount() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const remove = useMutation(
     trpc.users.deleteMe.mutationOptions({
       onSuccess: () => {
-        // The account, and so its refresh token, is gone: the session is forgotten locally only.
-        onDeleted();
+        // The account, and so its refresh token, is gone: the session is forgotten locally only,
+        // and the shopper lands on the catalogue, not on the sign-in page the guard offers.
+        leaveTo('/');
         session.signOut();
         queryClient.clear();
       },
