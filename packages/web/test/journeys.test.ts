@@ -756,6 +756,7 @@ describe('a designed storefront, on desktop and phone', () => {
     // Signed out, a guarded page sends to sign-in and back to the page asked for.
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('shop.session'))).toBeNull();
     await page.goto('/orders');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(new URL(page.url()).searchParams.get('next')).toBe('/orders');
