@@ -163,6 +163,20 @@ function renderWeb(web: WebResult): string[] {
     `| --- | ---: | ---: |`,
     `| initial JavaScript, gzip (${web.initialJs.length} files) | ${kb(web.initialJsGzipBytes)} | ${kb(web.budgets.initialJsGzipBytes)} |`,
     `| navigation to first product list, median of ${web.firstProductListMs.runs.length} | ${web.firstProductListMs.median} ms | ${web.budgets.firstProductListMs} ms |`,
+    ...renderLighthouse(web),
     ``,
   ];
+}
+
+/** Lighthouse (mobile) scores per page against their budgets, when the bench ran it. */
+function renderLighthouse(web: Exclude<WebResult, { skipped: string }>): string[] {
+  const lh = web.lighthouse;
+  if (!lh) return [];
+  if ('skipped' in lh) return [`| Lighthouse | skipped: ${lh.skipped} | |`];
+  return lh.flatMap((r) =>
+    Object.entries(web.budgets.lighthouse).map(
+      ([category, min]) =>
+        `| Lighthouse ${category}, ${new URL(r.url).pathname} | ${r.scores[category as keyof typeof r.scores]} | ≥ ${min} |`,
+    ),
+  );
 }

@@ -20,7 +20,12 @@ export async function measureWeb(
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const served = await serveBundle(bundle, { ...env, SHOP_CORS_ORIGINS: BUILD_ORIGINS });
   try {
-    return await measureWebBudget({ apiUrl: served.url, runs, executablePath: CHROMIUM });
+    return await measureWebBudget({
+      apiUrl: served.url,
+      runs,
+      executablePath: CHROMIUM,
+      lighthouse: true,
+    });
   } catch (error) {
     // Reported, not fatal: the web tests in `pnpm test` assert the same budgets.
     return {

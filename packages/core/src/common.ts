@@ -40,7 +40,7 @@ export const integer = (min: number, max: number) => z.int().check(z.gte(min), z
 export const MAX_CENTS = 100_000_000;
 export const centsSchema = integer(0, MAX_CENTS);
 
-import { MAX_PAGE_LIMIT } from './browser.ts';
+import { MAX_PAGE_LIMIT } from './rules.ts';
 
 export { MAX_PAGE_LIMIT };
 export const MAX_CURSOR_LENGTH = 2048;

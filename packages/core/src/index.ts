@@ -1,5 +1,5 @@
 export * from './actor.ts';
-export * from './browser.ts';
+export * from './rules.ts';
 export * from './common.ts';
 export * from './cors.ts';
 export * from './zod.ts';

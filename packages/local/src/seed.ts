@@ -51,6 +51,9 @@ const catalogue: Record<string, [name: string, price: number, stock: number][]> 
   ],
 };
 
+/** Where the demo pictures live: the web app's own `/images/products/` (see its productImageSrc). */
+export const SEED_IMAGE_BASE = 'https://localhost/images/products';
+
 /**
  * Writes the demo catalogue once: products have fixed ids, so a restart with `--persist` finds
  * them and writes nothing (stock sold meanwhile is kept).
@@ -65,7 +68,9 @@ export async function seedCatalogue(
         name,
         description: `${name}: demo product in ${category}.\nShips in 2–3 days.`,
         price,
-        imageUrl: `https://picsum.photos/seed/${category}-${n + 1}/480/360`,
+        // Pictures shipped with the web app (public/images/products); the contract wants https, and
+        // the web app loads `https://localhost/images/…` from its own origin.
+        imageUrl: `${SEED_IMAGE_BASE}/${category}-${n + 1}.svg`,
         category,
         stock,
       },

@@ -25,7 +25,15 @@ export const BUDGETS = {
   initialJsGzipBytes: 150 * 1024,
   /** Navigation to the first product list, median of cold loads, local API. */
   firstProductListMs: 1500,
+  /** Lighthouse (mobile preset) scores on the catalogue and a product page, production build. */
+  lighthouse: { performance: 95, accessibility: 100, 'best-practices': 100, seo: 100 },
 } as const;
+
+export type LighthouseCategory = keyof typeof BUDGETS.lighthouse;
+export interface LighthouseResult {
+  url: string;
+  scores: Record<LighthouseCategory, number>;
+}
 
 /** Records when the first product of the list is in the page (`window.__firstList`, ms). */
 const FIRST_LIST_OBSERVER = `
@@ -40,6 +48,8 @@ export interface WebBudgetResult {
   initialJs: { file: string; bytes: number; gzipBytes: number }[];
   initialJsGzipBytes: number;
   firstProductListMs: { median: number; runs: number[] };
+  /** When asked for (`lighthouse: true`): one Lighthouse run per page, or why it was skipped. */
+  lighthouse?: LighthouseResult[] | { skipped: string };
   budgets: typeof BUDGETS;
   withinBudget: boolean;
 }
@@ -53,6 +63,8 @@ export interface WebBudgetOptions {
   server?: StaticServer;
   /** Cold page loads to time (default 5). */
   runs?: number;
+  /** Also run Lighthouse (mobile) on the catalogue and a product page (`pnpm bench`). */
+  lighthouse?: boolean;
   executablePath?: string;
 }
 
@@ -61,6 +73,8 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** The scripts index.html loads up front: module entries and modulepreloads. */
@@ -169,17 +183,109 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
     }
     const sorted = [...times].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
+    const origin = `http://localhost:${server.port}`;
+    const lighthouse = options.lighthouse
+      ? await runLighthouse(
+          [`${origin}/`, `${origin}/products/seed-books-1`],
+          options.executablePath ?? process.env.SHOP_CHROMIUM ?? '/usr/bin/chromium',
+        ).catch((error: unknown) => ({
+          skipped: `Lighthouse failed: ${error instanceof Error ? error.message : String(error)}`,
+        }))
+      : undefined;
+    const lighthouseOk =
+      !lighthouse ||
+      ('skipped' in lighthouse
+        ? true
+        : lighthouse.every((r) =>
+            (Object.keys(BUDGETS.lighthouse) as LighthouseCategory[]).every(
+              (c) => r.scores[c] >= BUDGETS.lighthouse[c],
+            ),
+          ));
     return {
       initialJs: size.files,
       initialJsGzipBytes: size.gzipBytes,
       firstProductListMs: { median, runs: times },
+      ...(lighthouse ? { lighthouse } : {}),
       budgets: BUDGETS,
       withinBudget:
-        size.gzipBytes <= BUDGETS.initialJsGzipBytes && median <= BUDGETS.firstProductListMs,
+        size.gzipBytes <= BUDGETS.initialJsGzipBytes &&
+        median <= BUDGETS.firstProductListMs &&
+        lighthouseOk,
     };
   } finally {
     await browser.close();
     await started?.close();
     rmSync(dist, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Lighthouse's default (mobile, simulated throttling) on each URL, driving Debian's Chromium over
+ * its DevTools port: no browser download, no network beyond the local servers.
+ */
+export async function runLighthouse(
+  urls: string[],
+  executablePath: string,
+): Promise<LighthouseResult[]> {
+  const { spawn } = await import('node:child_process');
+  const { default: lighthouse } = await import('lighthouse');
+  const profile = mkdtempSync(join(tmpdir(), 'shop-lighthouse-'));
+  const chrome = spawn(
+    executablePath,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  try {
+    const port = await new Promise<number>((ok, fail) => {
+      let seen = '';
+      const timer = setTimeout(
+        () => fail(new Error('Chromium did not open a DevTools port')),
+        30_000,
+      );
+      chrome.stderr.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        const match = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(seen);
+        if (match) {
+          clearTimeout(timer);
+          ok(Number(match[1]));
+        }
+      });
+      chrome.once('exit', () => fail(new Error(`Chromium exited: ${seen.slice(-500)}`)));
+    });
+    const results: LighthouseResult[] = [];
+    for (const url of urls) {
+      const run = await lighthouse(url, {
+        port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: Object.keys(BUDGETS.lighthouse),
+      });
+      const categories = run?.lhr.categories ?? {};
+      const score = (c: LighthouseCategory) => Math.round((categories[c]?.score ?? 0) * 100);
+      results.push({
+        url,
+        scores: {
+          performance: score('performance'),
+          accessibility: score('accessibility'),
+          'best-practices': score('best-practices'),
+          seo: score('seo'),
+        },
+      });
+    }
+    return results;
+  } finally {
+    chrome.kill();
+    rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,45 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
-import { BrowserRouter, Link, NavLink, Route, Routes, useNavigate } from 'react-router';
-import { onSessionEnd, queryClient, signOut, TRPCProvider, trpcClient, useAuth } from './api.ts';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import {
+  BrowserRouter,
+  Link,
+  Navigate,
+  NavLink,
+  Route,
+  Routes,
+  useLocation,
+  useNavigate,
+} from 'react-router';
+import {
+  leavingPath,
+  onSessionEnd,
+  queryClient,
+  signOut,
+  TRPCProvider,
+  trpcClient,
+  useAuth,
+} from './api.ts';
 import { cartCount, useCart } from './cart.ts';
-import { AccountPage, LoginPage, ResetPasswordPage, SignUpPage } from './pages/Account.tsx';
+import { PageHeading } from './components/Page.tsx';
 import { CartPage } from './pages/Cart.tsx';
 import { Catalogue } from './pages/Catalogue.tsx';
-import { CheckoutPage } from './pages/Checkout.tsx';
-import { OrderPage, OrdersPage } from './pages/Orders.tsx';
 import { ProductPage } from './pages/Product.tsx';
 import { Loading } from './ui.tsx';
 
+// Pages a first visit rarely needs load on demand: the catalogue's JavaScript stays small.
 const AdminRoutes = lazy(() => import('./pages/Admin.tsx'));
+const CheckoutPage = lazy(() =>
+  import('./pages/Checkout.tsx').then((m) => ({ default: m.CheckoutPage })),
+);
+const OrdersPage = lazy(() =>
+  import('./pages/Orders.tsx').then((m) => ({ default: m.OrdersPage })),
+);
+const OrderPage = lazy(() => import('./pages/Orders.tsx').then((m) => ({ default: m.OrderPage })));
+const account = () => import('./pages/Account.tsx');
+const LoginPage = lazy(() => account().then((m) => ({ default: m.LoginPage })));
+const SignUpPage = lazy(() => account().then((m) => ({ default: m.SignUpPage })));
+const ResetPasswordPage = lazy(() => account().then((m) => ({ default: m.ResetPasswordPage })));
+const AccountPage = lazy(() => account().then((m) => ({ default: m.AccountPage })));
 
 export function App() {
   return (
@@ -25,16 +53,37 @@ export function App() {
   );
 }
 
-function RequireSignIn({ children, next }: { children: React.ReactNode; next: string }) {
-  const { signedIn } = useAuth();
-  if (!signedIn) return <LoginPage key={next} />;
+/**
+ * The one route guard: signed out, it sends to sign-in with the page asked for in `?next=`, and
+ * sign-in (or sign-up) comes back to it.
+ */
+export function RequireSignIn({ children, admin }: { children: React.ReactNode; admin?: boolean }) {
+  const { signedIn, isAdmin } = useAuth();
+  const location = useLocation();
+  if (!signedIn) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={leavingPath() ?? `/login?next=${next}`} replace />;
+  }
+  if (admin && !isAdmin) {
+    return (
+      <section>
+        <PageHeading title="Administrators only" />
+        <p>This area is for the shop&rsquo;s administrators.</p>
+        <p>
+          <Link to="/">Back to the catalogue</Link>
+        </p>
+      </section>
+    );
+  }
   return children;
 }
 
 function Shell() {
   const navigate = useNavigate();
+  const location = useLocation();
   const { signedIn, isAdmin } = useAuth();
   const count = cartCount(useCart());
+  const [menuOpen, setMenuOpen] = useState(false);
 
   useEffect(() => {
     // The refresh token was refused (revoked, expired): the session is over.
@@ -44,6 +93,7 @@ function Shell() {
       void navigate('/login?expired=1');
     });
   }, [navigate]);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
 
   return (
     <>
@@ -54,19 +104,20 @@ function Shell() {
         <Link to="/" className="brand">
           Shop
         </Link>
-        <nav aria-label="Main">
-          <ul>
+        <nav aria-label="Main" className="main-nav">
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-menu"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            Menu
+          </button>
+          <ul id="main-menu" className={menuOpen ? 'open' : undefined}>
             <li>
               <NavLink to="/" end>
                 Catalogue
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to="/cart">
-                Cart{' '}
-                <span className="pill" aria-label={`${count} items`}>
-                  {count}
-                </span>
               </NavLink>
             </li>
             {signedIn && (
@@ -101,6 +152,12 @@ function Shell() {
             )}
           </ul>
         </nav>
+        <NavLink to="/cart" className="cart-link">
+          Cart{' '}
+          <span className="pill" aria-label={`${count} items`}>
+            {count}
+          </span>
+        </NavLink>
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>
@@ -111,7 +168,7 @@ function Shell() {
             <Route
               path="/checkout"
               element={
-                <RequireSignIn next="/checkout">
+                <RequireSignIn>
                   <CheckoutPage />
                 </RequireSignIn>
               }
@@ -119,7 +176,7 @@ function Shell() {
             <Route
               path="/orders"
               element={
-                <RequireSignIn next="/orders">
+                <RequireSignIn>
                   <OrdersPage />
                 </RequireSignIn>
               }
@@ -127,7 +184,7 @@ function Shell() {
             <Route
               path="/orders/:id"
               element={
-                <RequireSignIn next="/orders">
+                <RequireSignIn>
                   <OrderPage />
                 </RequireSignIn>
               }
@@ -135,8 +192,22 @@ function Shell() {
             <Route path="/login" element={<LoginPage />} />
             <Route path="/signup" element={<SignUpPage />} />
             <Route path="/reset-password" element={<ResetPasswordPage />} />
-            <Route path="/account" element={<AccountPage />} />
-            <Route path="/admin/*" element={<AdminRoutes />} />
+            <Route
+              path="/account"
+              element={
+                <RequireSignIn>
+                  <AccountPage />
+                </RequireSignIn>
+              }
+            />
+            <Route
+              path="/admin/*"
+              element={
+                <RequireSignIn admin>
+                  <AdminRoutes />
+                </RequireSignIn>
+              }
+            />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>
@@ -147,10 +218,13 @@ function Shell() {
 
 function NotFound() {
   return (
-    <section>
-      <h1>Page not found</h1>
+    <section className="not-found">
+      <PageHeading title="Page not found" />
+      <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
       <p>
-        <Link to="/">Back to the catalogue</Link>
+        <Link className="button" to="/">
+          Back to the catalogue
+        </Link>
       </p>
     </section>
   );

@@ -4,6 +4,7 @@
  */
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { jwtDecode } from 'jwt-decode';
 import { useSyncExternalStore } from 'react';
 import { ADMIN_GROUP, ORDER_STATUSES as CORE_ORDER_STATUSES } from '@shop/core/browser';
 import {
@@ -59,12 +60,9 @@ export const trpcClient = createShopClient({ url: API_URL, session });
 
 /** The access token's claims, decoded for DISPLAY only: the API checks the signature. */
 function tokenClaims(token: string | null | undefined): Record<string, unknown> | null {
-  const part = token?.split('.')[1];
-  if (!part) return null;
+  if (!token) return null;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    return jwtDecode<Record<string, unknown>>(token);
   } catch {
     return null;
   }
@@ -78,12 +76,21 @@ export interface Auth {
   tokens: SessionTokens | null;
 }
 
+/**
+ * Where a deliberate sign-out (or a deleted account) goes: the route guard sends there instead of
+ * to the sign-in page. Forgotten at the next sign-in.
+ */
+let leavingTo: string | null = null;
+export const leaveTo = (path: string) => void (leavingTo = path);
+export const leavingPath = () => leavingTo;
+
 let lastTokens: SessionTokens | null | undefined;
 let lastAuth: Auth = { signedIn: false, userId: null, isAdmin: false, tokens: null };
 function authSnapshot(): Auth {
   const tokens = session.tokens;
   if (tokens !== lastTokens) {
     lastTokens = tokens;
+    if (tokens) leavingTo = null;
     const claims = tokenClaims(tokens?.accessToken);
     const groups = claims?.['cognito:groups'];
     lastAuth = {
@@ -105,6 +112,7 @@ export function useAuth(): Auth {
 export async function signOut() {
   const refreshToken = session.tokens?.refreshToken;
   if (refreshToken) await trpcClient.users.logout.mutate({ refreshToken }).catch(() => undefined);
+  leaveTo('/');
   session.signOut();
   queryClient.clear();
 }
@@ -126,13 +134,31 @@ export function fieldErrors(error: unknown): Record<string, string> {
   return out;
 }
 
-/** A sentence for an error, for the form's summary. */
+/** A sentence for an error, in plain words: never "Failed to fetch" or a status code. */
 export function errorMessage(error: unknown): string {
   if (isShopClientError(error)) {
-    if (error.data?.validation?.length) return 'Please correct the highlighted fields.';
+    const status = error.data?.httpStatus;
+    if (!status) return 'We could not reach the shop. Check your connection, then try again.';
+    if (error.data?.validation?.length) return 'Please correct the fields marked below.';
     if (error.data?.code === 'UNAUTHORIZED') return error.message || 'Please sign in.';
+    if (status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
     return error.message;
+  }
+  if (error instanceof TypeError) {
+    return 'We could not reach the shop. Check your connection, then try again.';
   }
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
+}
+
+/** True when the API answered "not found" (a deleted product, a mistyped order link). */
+export const isNotFound = (error: unknown) =>
+  isShopClientError(error) && error.data?.code === 'NOT_FOUND';
+
+/** Every failed query on screen, fetched again: one "Try again" recovers the whole page. */
+export function retryFailed() {
+  return queryClient.refetchQueries({
+    type: 'active',
+    predicate: (query) => query.state.status === 'error',
+  });
 }

@@ -1,73 +1,92 @@
-/** The cart, kept in localStorage so it survives reloads (and is shared by open tabs). */
-import { useSyncExternalStore } from 'react';
+/**
+ * The cart: a small zustand store kept in localStorage (it survives reloads and is shared by open
+ * tabs). What comes back from storage is checked against a schema: a line that does not parse is
+ * dropped, never trusted.
+ */
+import * as z from 'zod/mini';
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
 
-export interface CartLine {
-  productId: string;
-  name: string;
-  price: number;
-  imageUrl: string | null;
-  quantity: number;
+const cartLineSchema = z.object({
+  productId: z.string().check(z.minLength(1)),
+  name: z.string(),
+  price: z.int().check(z.gte(0)),
+  imageUrl: z.nullable(z.string()),
+  quantity: z.int().check(z.gte(1)),
+});
+export type CartLine = z.infer<typeof cartLineSchema>;
+
+/** The lines that parse, from whatever storage held (an old shape, a hand edit, garbage). */
+export function parseCartLines(value: unknown): CartLine[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((line) => {
+    const parsed = cartLineSchema.safeParse(line);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+interface CartState {
+  lines: CartLine[];
+  add(line: Omit<CartLine, 'quantity'>, quantity?: number): void;
+  setQuantity(productId: string, quantity: number): void;
+  remove(productId: string): void;
+  clear(): void;
 }
 
 const KEY = 'shop.cart';
-const listeners = new Set<() => void>();
-let cache: { raw: string | null; lines: CartLine[] } = { raw: null, lines: [] };
 
-function read(): CartLine[] {
-  const raw = localStorage.getItem(KEY);
-  if (raw === cache.raw) return cache.lines;
-  let lines: CartLine[] = [];
-  try {
-    const parsed: unknown = raw ? JSON.parse(raw) : [];
-    if (Array.isArray(parsed)) lines = parsed as CartLine[];
-  } catch {
-    lines = [];
-  }
-  cache = { raw, lines };
-  return lines;
-}
+export const useCartStore = create<CartState>()(
+  persist(
+    (set) => ({
+      lines: [],
+      add: (line, quantity = 1) =>
+        set(({ lines }) => ({
+          lines: lines.some((l) => l.productId === line.productId)
+            ? lines.map((l) =>
+                l.productId === line.productId ? { ...l, quantity: l.quantity + quantity } : l,
+              )
+            : [...lines, { ...line, quantity }],
+        })),
+      setQuantity: (productId, quantity) =>
+        set(({ lines }) => ({
+          lines: lines.map((l) =>
+            l.productId === productId ? { ...l, quantity: Math.max(1, quantity) } : l,
+          ),
+        })),
+      remove: (productId) =>
+        set(({ lines }) => ({ lines: lines.filter((l) => l.productId !== productId) })),
+      clear: () => set({ lines: [] }),
+    }),
+    {
+      name: KEY,
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: ({ lines }) => ({ lines }),
+      // Version 0 was the hand-written cart: a bare array under the same key.
+      migrate: (persisted) => ({ lines: parseCartLines(persisted) }),
+      merge: (persisted, current) => ({
+        ...current,
+        lines: parseCartLines((persisted as { lines?: unknown } | undefined)?.lines),
+      }),
+    },
+  ),
+);
 
-function write(lines: CartLine[]) {
-  const kept = lines.filter((l) => l.quantity > 0);
-  if (kept.length) localStorage.setItem(KEY, JSON.stringify(kept));
-  else localStorage.removeItem(KEY);
-  for (const listener of listeners) listener();
-}
-
+// Another tab changed the cart: read it again.
 window.addEventListener('storage', (event) => {
-  if (event.key === KEY) for (const listener of listeners) listener();
+  if (event.key === KEY) void useCartStore.persist.rehydrate();
 });
 
+/** The cart's actions, for event handlers. */
 export const cart = {
-  lines: read,
-  add(line: Omit<CartLine, 'quantity'>, quantity = 1) {
-    const lines = read();
-    const existing = lines.find((l) => l.productId === line.productId);
-    write(
-      existing
-        ? lines.map((l) =>
-            l.productId === line.productId ? { ...l, quantity: l.quantity + quantity } : l,
-          )
-        : [...lines, { ...line, quantity }],
-    );
-  },
-  setQuantity(productId: string, quantity: number) {
-    write(read().map((l) => (l.productId === productId ? { ...l, quantity } : l)));
-  },
-  remove(productId: string) {
-    write(read().filter((l) => l.productId !== productId));
-  },
-  clear() {
-    write([]);
-  },
+  add: (line: Omit<CartLine, 'quantity'>, quantity?: number) =>
+    useCartStore.getState().add(line, quantity),
+  setQuantity: (productId: string, quantity: number) =>
+    useCartStore.getState().setQuantity(productId, quantity),
+  remove: (productId: string) => useCartStore.getState().remove(productId),
+  clear: () => useCartStore.getState().clear(),
 };
 
-export function useCart(): CartLine[] {
-  return useSyncExternalStore((listener) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  }, read);
-}
-
+export const useCart = () => useCartStore((state) => state.lines);
 export const cartCount = (lines: CartLine[]) => lines.reduce((n, l) => n + l.quantity, 0);
 export const cartTotal = (lines: CartLine[]) => lines.reduce((n, l) => n + l.quantity * l.price, 0);

@@ -1,6 +1,6 @@
 /** Small shared pieces: labelled fields with their message, forms, status lines, load-more. */
 import { useId, type FormHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react';
-import { errorMessage } from './api.ts';
+import { errorMessage, retryFailed } from './api.ts';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
@@ -120,18 +120,21 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 }
 
 export function Empty({ children }: { children: ReactNode }) {
-  return <p className="empty">{children}</p>;
+  return <div className="empty">{children}</div>;
 }
 
-export function QueryError({ error, retry }: { error: unknown; retry?: () => void }) {
+/**
+ * A failed query, said in plain words, with "Try again": it fetches every failed query on the
+ * page again (the list, the categories beside it…), so the page recovers without a reload.
+ */
+export function QueryError({ error, title }: { error: unknown; title?: string }) {
   return (
-    <div role="alert" className="form-error">
+    <div role="alert" className="error-state">
+      <p className="error-title">{title ?? 'This did not load.'}</p>
       <p>{errorMessage(error)}</p>
-      {retry && (
-        <button type="button" onClick={retry}>
-          Try again
-        </button>
-      )}
+      <button type="button" onClick={() => void retryFailed()}>
+        Try again
+      </button>
     </div>
   );
 }

@@ -16,7 +16,7 @@ import {
   ThrottledError,
   ValidationError,
 } from '../errors.ts';
-import { DEFAULT_PAGE_SIZE } from '../browser.ts';
+import { DEFAULT_PAGE_SIZE } from '../rules.ts';
 import type { CursorCodec } from './cursor.ts';
 import { keyOf, keySizeProblems, type KeyDefinition, type TableDefinition } from './tables.ts';
 

@@ -7,7 +7,7 @@ import {
   MIN_IDEMPOTENCY_KEY_LENGTH,
   ORDER_STATUSES,
   ORDER_TRANSITIONS,
-} from '../browser.ts';
+} from '../rules.ts';
 import { orderActionSchema, paymentRowShape, paymentSchema } from '../payments/schema.ts';
 
 export { MAX_IDEMPOTENCY_KEY_LENGTH, MAX_ORDER_LINES, MAX_QUANTITY, MIN_IDEMPOTENCY_KEY_LENGTH };

@@ -1,6 +1,6 @@
 import { idSchema, pageInputSchema, safeText, text, timestampSchema } from '../common.ts';
 import * as z from 'zod/mini';
-import { PASSWORD_POLICY, PASSWORD_RULES } from '../browser.ts';
+import { PASSWORD_POLICY, PASSWORD_RULES } from '../rules.ts';
 
 /** RFC-valid address, stored and compared lower-cased. */
 export const MAX_EMAIL_LENGTH = 254;

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../common.ts';
 import type { Actor } from '../actor.ts';
-import { ADMIN_GROUP } from '../browser.ts';
+import { ADMIN_GROUP } from '../rules.ts';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
 import type { IdentityProvider, IdentityUser, Tokens } from './identity.ts';

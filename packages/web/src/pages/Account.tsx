@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { fieldErrors, session, useAuth, useTRPC } from '../api.ts';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { fieldErrors, leaveTo, session, useTRPC } from '../api.ts';
 import { Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
-import { AddressForm, formatAddress } from './Checkout.tsx';
+import { AddressForm, formatAddress } from '../components/address.tsx';
+import { ConfirmButton } from '../components/Confirm.tsx';
+import { PageHeading } from '../components/Page.tsx';
 
 /**
  * No e-mail is sent by `pnpm local`: the codes a user would receive are printed in its terminal.
@@ -23,6 +25,9 @@ const PASSWORD_HINT = 'At least 8 characters with upper and lower case, a digit 
 /** Only relative paths, so `?next=` cannot send the user to another site. */
 const safeNext = (next: string | null) =>
   next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+/** The `?next=` to carry between sign-in and sign-up, so either returns to the page asked for. */
+const nextQuery = (next: string | null) =>
+  next && safeNext(next) !== '/' ? `?next=${encodeURIComponent(safeNext(next))}` : '';
 
 export function LoginPage() {
   const trpc = useTRPC();
@@ -41,7 +46,7 @@ export function LoginPage() {
   const errors = fieldErrors(login.error);
   return (
     <section className="narrow" aria-labelledby="login-heading">
-      <h1 id="login-heading">Sign in</h1>
+      <PageHeading id="login-heading" title="Sign in" />
       {params.get('expired') && (
         <p role="status" className="notice">
           Your session ended. Please sign in again.
@@ -68,7 +73,7 @@ export function LoginPage() {
         />
       </MutationForm>
       <p>
-        New here? <Link to="/signup">Create an account</Link> ·{' '}
+        New here? <Link to={`/signup${nextQuery(params.get('next'))}`}>Create an account</Link> ·{' '}
         <Link to="/reset-password">Forgot your password?</Link>
       </p>
     </section>
@@ -78,12 +83,13 @@ export function LoginPage() {
 export function SignUpPage() {
   const trpc = useTRPC();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
   const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
   const login = useMutation(
     trpc.users.login.mutationOptions({
       onSuccess: async (tokens) => {
         session.signIn(tokens);
-        await navigate('/');
+        await navigate(safeNext(params.get('next')));
       },
     }),
   );
@@ -107,7 +113,7 @@ export function SignUpPage() {
   if (signUp.data?.needsConfirmation && credentials) {
     return (
       <section className="narrow" aria-labelledby="confirm-heading">
-        <h1 id="confirm-heading">Confirm your email</h1>
+        <PageHeading id="confirm-heading" title="Confirm your email" />
         <p>We sent a code to {credentials.email}. Enter it to finish creating your account.</p>
         <LocalCodeHint />
         <MutationForm
@@ -130,7 +136,7 @@ export function SignUpPage() {
 
   return (
     <section className="narrow" aria-labelledby="signup-heading">
-      <h1 id="signup-heading">Create an account</h1>
+      <PageHeading id="signup-heading" title="Create an account" />
       <MutationForm
         onValues={(v) =>
           signUp.mutate({
@@ -169,7 +175,7 @@ export function SignUpPage() {
         />
       </MutationForm>
       <p>
-        Already have an account? <Link to="/login">Sign in</Link>
+        Already have an account? <Link to={`/login${nextQuery(params.get('next'))}`}>Sign in</Link>
       </p>
     </section>
   );
@@ -193,7 +199,7 @@ export function ResetPasswordPage() {
   const confirmErrors = fieldErrors(confirm.error);
   return (
     <section className="narrow" aria-labelledby="reset-heading">
-      <h1 id="reset-heading">Reset your password</h1>
+      <PageHeading id="reset-heading" title="Reset your password" />
       {!email ? (
         <MutationForm
           onValues={(v) => request.mutate({ email: v.email ?? '' })}
@@ -235,19 +241,15 @@ export function ResetPasswordPage() {
   );
 }
 
+/** Behind the route guard (App.tsx). */
 export function AccountPage() {
-  const { signedIn } = useAuth();
-  const [deleted, setDeleted] = useState(false);
-  // A deleted account goes to the catalogue, not to the sign-in page a signed-out visit gets.
-  if (deleted) return <Navigate to="/" replace />;
-  if (!signedIn) return <Navigate to="/login?next=/account" replace />;
   return (
     <div className="account">
-      <h1>Your account</h1>
+      <PageHeading title="Your account" />
       <Profile />
       <Addresses />
       <ChangePassword />
-      <DeleteAccount onDeleted={() => setDeleted(true)} />
+      <DeleteAccount />
     </div>
   );
 }
@@ -318,7 +320,7 @@ function Addresses() {
       ) : addresses.isError ? (
         <QueryError error={addresses.error} />
       ) : addresses.data.length === 0 ? (
-        <p className="empty">No addresses yet.</p>
+        <p className="empty">No addresses yet: add one below, or at checkout.</p>
       ) : (
         <ul className="lines">
           {addresses.data.map((a) => (
@@ -326,14 +328,17 @@ function Addresses() {
               <span>
                 {formatAddress(a)} {a.isDefault && <em>(default)</em>}
               </span>
-              <button
-                type="button"
-                className="link"
-                onClick={() => remove.mutate({ id: a.id })}
-                aria-label={`Delete address ${formatAddress(a)}`}
+              <ConfirmButton
+                className="danger small"
+                label={`Delete address ${formatAddress(a)}`}
+                title="Delete this address?"
+                description={formatAddress(a)}
+                confirmLabel="Delete address"
+                disabled={remove.isPending}
+                onConfirm={() => remove.mutate({ id: a.id })}
               >
                 Delete
-              </button>
+              </ConfirmButton>
             </li>
           ))}
         </ul>
@@ -395,14 +400,15 @@ function ChangePassword() {
   );
 }
 
-function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
+function DeleteAccount() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const remove = useMutation(
     trpc.users.deleteMe.mutationOptions({
       onSuccess: () => {
-        // The account, and so its refresh token, is gone: the session is forgotten locally only.
-        onDeleted();
+        // The account, and so its refresh token, is gone: the session is forgotten locally only,
+        // and the shopper lands on the catalogue, not on the sign-in page the guard offers.
+        leaveTo('/');
         session.signOut();
         queryClient.clear();
       },

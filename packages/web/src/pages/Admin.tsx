@@ -11,6 +11,7 @@ import {
   Routes,
   useNavigate,
   useParams,
+  useSearchParams,
 } from 'react-router';
 import {
   fieldErrors,
@@ -22,14 +23,19 @@ import {
   type Product,
   cursorPaging,
 } from '../api.ts';
-import { Empty, Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
-import { formatAddress } from './Checkout.tsx';
-import { StatusBadge, formatDate } from './Orders.tsx';
+import { useForm } from 'react-hook-form';
+import { createProductInputSchema, updateProductInputSchema } from '@shop/core/browser';
+import { formatAddress } from '../components/address.tsx';
+import { ConfirmButton } from '../components/Confirm.tsx';
+import { messageOf, parseMoney, schemaResolver } from '../components/forms.ts';
+import { ListView } from '../components/ListView.tsx';
+import { formatDate, StatusBadge } from '../components/orders.tsx';
+import { PageHeading } from '../components/Page.tsx';
+import { ProductImage } from '../components/ProductImage.tsx';
+import { Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
 
+/** Behind the route guard (App.tsx: signed in, and an administrator). */
 export default function AdminRoutes() {
-  const { signedIn, isAdmin } = useAuth();
-  if (!signedIn) return <Navigate to="/login?next=/admin" replace />;
-  if (!isAdmin) return <p role="alert">This area is for administrators.</p>;
   return (
     <Routes>
       <Route element={<AdminLayout />}>
@@ -57,69 +63,86 @@ function AdminLayout() {
   );
 }
 
+/** Products, listed or searched (products.search), each linking to its editor. */
 function AdminProducts() {
   const trpc = useTRPC();
-  const products = useInfiniteQuery(
-    trpc.products.list.infiniteQueryOptions({ limit: 20 }, cursorPaging),
-  );
-  const items = products.data?.pages.flatMap((p) => p.items) ?? [];
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q')?.trim() || undefined;
+  const [draft, setDraft] = useState(q ?? '');
+  const list = useInfiniteQuery({
+    ...trpc.products.list.infiniteQueryOptions({ limit: 20 }, cursorPaging),
+    enabled: !q,
+  });
+  const search = useInfiniteQuery({
+    ...trpc.products.search.infiniteQueryOptions({ query: q ?? '', limit: 20 }, cursorPaging),
+    enabled: Boolean(q),
+  });
   return (
     <section aria-labelledby="admin-products-heading">
       <div className="row spread">
-        <h1 id="admin-products-heading">Products</h1>
-        <Link className="button" to="/admin/products/new">
+        <PageHeading id="admin-products-heading" title="Products" />
+        <Link className="button primary" to="/admin/products/new">
           New product
         </Link>
       </div>
-      {products.isPending ? (
-        <Loading />
-      ) : products.isError ? (
-        <QueryError error={products.error} />
-      ) : items.length === 0 ? (
-        <Empty>No products yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Category</th>
-                <th scope="col">Price</th>
-                <th scope="col">Stock</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link to={`/admin/products/${p.id}`}>{p.name}</Link>
-                  </td>
-                  <td>{p.category}</td>
-                  <td>{money(p.price)}</td>
-                  <td>{p.stock}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      {params.get('deleted') && (
+        <p role="status" className="notice success">
+          Deleted {params.get('deleted')}.
+        </p>
+      )}
+      <form
+        role="search"
+        className="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setParams(draft.trim() ? { q: draft.trim() } : {});
+        }}
+      >
+        <label htmlFor="admin-search">Search products</label>
+        <div className="row nowrap">
+          <input
+            id="admin-search"
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <button type="submit">Search</button>
         </div>
-      )}
-      {products.hasNextPage && (
-        <button
-          type="button"
-          className="secondary load-more"
-          onClick={() => void products.fetchNextPage()}
-          disabled={products.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      )}
+      </form>
+      <ListView
+        query={q ? search : list}
+        empty={q ? `No product matches “${q}”.` : 'No products yet.'}
+      >
+        {(items) => (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Category</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Stock</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((p) => (
+                  <tr key={p.id}>
+                    <td>
+                      <Link to={`/admin/products/${p.id}`}>{p.name}</Link>
+                    </td>
+                    <td>{p.category}</td>
+                    <td>{money(p.price)}</td>
+                    <td>{p.stock}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListView>
     </section>
   );
 }
-
-/** Dollars typed by a person ("19.99") to cents (1999); NaN when not a price. */
-const toCents = (text: string) =>
-  /^\d+(\.\d{1,2})?$/.test(text.trim()) ? Math.round(Number(text) * 100) : NaN;
 
 function ProductEditor() {
   const { id } = useParams();
@@ -129,15 +152,58 @@ function ProductEditor() {
     enabled: Boolean(id),
   });
   if (id && product.isPending) return <Loading />;
-  if (id && product.isError) return <QueryError error={product.error} />;
+  if (id && product.isError) {
+    return (
+      <section>
+        <PageHeading title="Edit product" />
+        <QueryError error={product.error} />
+        <p>
+          <Link to="/admin/products">All products</Link>
+        </p>
+      </section>
+    );
+  }
   return <ProductForm key={id ?? 'new'} product={id ? product.data : undefined} />;
 }
+
+interface ProductValues {
+  name: string;
+  description: string;
+  category: string;
+  price: string;
+  imageUrl: string;
+  stock: string;
+}
+
+const productFields = (v: ProductValues) => ({
+  name: v.name,
+  description: v.description,
+  category: v.category.trim(),
+  price: parseMoney(v.price),
+  imageUrl: v.imageUrl.trim() ? v.imageUrl.trim() : null,
+});
+const PRICE_MESSAGE = { price: 'Enter a price such as 34.50 or $34.50.' };
+const createResolver = schemaResolver<ProductValues>(
+  createProductInputSchema,
+  (v) => ({ ...productFields(v), stock: v.stock.trim() === '' ? Number.NaN : Number(v.stock) }),
+  PRICE_MESSAGE,
+);
+// The id is checked by the API; here any placeholder passes its rule.
+const updateResolver = schemaResolver<ProductValues>(
+  updateProductInputSchema,
+  (v) => ({ id: 'x', ...productFields(v) }),
+  PRICE_MESSAGE,
+);
+
+/** Case and accents aside, as the API matches categories ("Kitchen" joins "kitchen"). */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
 
 function ProductForm({ product }: { product?: Product }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [priceError, setPriceError] = useState<string>();
+  const [params] = useSearchParams();
+  const categories = useQuery(trpc.products.categories.queryOptions());
   const refresh = async (p: Product) => {
     queryClient.setQueryData(trpc.products.byId.queryKey({ id: p.id }), p);
     await queryClient.invalidateQueries({ queryKey: trpc.products.pathKey() });
@@ -146,7 +212,7 @@ function ProductForm({ product }: { product?: Product }) {
     trpc.products.create.mutationOptions({
       onSuccess: async (p) => {
         await refresh(p);
-        await navigate(`/admin/products/${p.id}`);
+        await navigate(`/admin/products/${p.id}?created=1`);
       },
     }),
   );
@@ -155,99 +221,144 @@ function ProductForm({ product }: { product?: Product }) {
     trpc.products.delete.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.products.pathKey() });
-        await navigate('/admin/products');
+        await navigate(`/admin/products?deleted=${encodeURIComponent(product?.name ?? '')}`);
       },
     }),
   );
   const save = product ? update : create;
-  const errors = fieldErrors(save.error);
+  const { register, handleSubmit, formState, watch } = useForm<ProductValues>({
+    resolver: product ? updateResolver : createResolver,
+    defaultValues: {
+      name: product?.name ?? '',
+      description: product?.description ?? '',
+      category: product?.category ?? '',
+      price: product ? (product.price / 100).toFixed(2) : '',
+      imageUrl: product?.imageUrl ?? '',
+      stock: '0',
+    },
+  });
+  const server = fieldErrors(save.error);
+  const message = (name: keyof ProductValues) => messageOf(formState.errors, server, name);
+  const typedCategory = watch('category');
+  const existing = categories.data?.find(
+    (c) => fold(c.category) === fold(typedCategory) && c.category !== typedCategory.trim(),
+  );
+  const imageUrl = watch('imageUrl').trim();
 
-  const submit = (v: Record<string, string>) => {
-    const price = toCents(v.price ?? '');
-    setPriceError(Number.isNaN(price) ? 'Enter a price such as 19.99' : undefined);
-    if (Number.isNaN(price)) return;
-    const fields = {
-      name: v.name ?? '',
-      description: v.description ?? '',
-      category: v.category ?? '',
-      price,
-      imageUrl: v.imageUrl?.trim() ? v.imageUrl.trim() : null,
-    };
-    if (product) update.mutate({ id: product.id, ...fields });
-    else create.mutate({ ...fields, stock: Number(v.stock ?? 0) });
+  const submit = (v: ProductValues) => {
+    if (product) update.mutate({ id: product.id, ...productFields(v) });
+    else create.mutate({ ...productFields(v), stock: Number(v.stock) });
   };
 
   return (
     <section aria-labelledby="product-form-heading" className="narrow">
-      <h1 id="product-form-heading">{product ? `Edit ${product.name}` : 'New product'}</h1>
-      <MutationForm
-        onValues={submit}
-        error={save.error}
-        pending={save.isPending}
-        success={update.isSuccess && 'Saved.'}
-        submitLabel={product ? 'Save product' : 'Create product'}
+      <PageHeading
+        id="product-form-heading"
+        title={product ? `Edit ${product.name}` : 'New product'}
+      />
+      {product && params.get('created') && !update.isSuccess && (
+        <p role="status" className="notice success">
+          Created {product.name}.
+        </p>
+      )}
+      <form
+        className="stack"
+        noValidate
+        aria-label={product ? 'Product' : 'New product'}
+        onSubmit={(e) => void handleSubmit(submit)(e)}
       >
-        <Field label="Name" name="name" defaultValue={product?.name} error={errors.name} />
+        <Field label="Name" error={message('name')} {...register('name')} />
         <div className="field">
           <label htmlFor="description">Description</label>
           <textarea
             id="description"
-            name="description"
             rows={4}
-            defaultValue={product?.description}
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={errors.description ? 'description-message' : undefined}
+            aria-invalid={message('description') ? true : undefined}
+            aria-describedby={message('description') ? 'description-message' : undefined}
+            {...register('description')}
           />
-          {errors.description && (
+          {message('description') && (
             <small id="description-message" className="field-error">
-              {errors.description}
+              {message('description')}
             </small>
           )}
         </div>
         <Field
           label="Category"
-          name="category"
-          defaultValue={product?.category}
-          error={errors.category}
+          list="category-options"
+          autoComplete="off"
+          hint={
+            existing
+              ? `Files under the existing category “${existing.category}”.`
+              : 'Pick an existing category or type a new one.'
+          }
+          error={message('category')}
+          {...register('category')}
         />
+        <datalist id="category-options">
+          {categories.data?.map((c) => (
+            <option key={c.category} value={c.category} />
+          ))}
+        </datalist>
         <Field
           label="Price (USD)"
-          name="price"
           inputMode="decimal"
-          defaultValue={product ? (product.price / 100).toFixed(2) : ''}
-          error={priceError ?? errors.price}
+          hint="For example 34.50 or $34.50"
+          error={message('price')}
+          {...register('price')}
         />
         <Field
           label="Image URL"
-          name="imageUrl"
           type="url"
-          defaultValue={product?.imageUrl ?? ''}
-          error={errors.imageUrl}
+          hint="An https address; leave empty for the placeholder."
+          error={message('imageUrl')}
+          {...register('imageUrl')}
         />
+        <figure className="image-preview">
+          <ProductImage
+            name={watch('name') || 'New product'}
+            imageUrl={imageUrl || null}
+            size="card"
+          />
+          <figcaption>Preview</figcaption>
+        </figure>
         {!product && (
           <Field
             label="Initial stock"
-            name="stock"
             type="number"
             min={0}
-            defaultValue="0"
-            error={errors.stock}
+            error={message('stock')}
+            {...register('stock')}
           />
         )}
-      </MutationForm>
+        {Object.keys(formState.errors).length > 0 && (
+          <p role="alert" className="form-error">
+            Please correct the fields marked above.
+          </p>
+        )}
+        <FormError error={save.error} />
+        {update.isSuccess && (
+          <p role="status" className="notice success">
+            Saved.
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {product ? 'Save product' : 'Create product'}
+        </button>
+      </form>
       {product && <StockAdjuster product={product} onAdjusted={refresh} />}
       {product && (
         <div className="panel danger-zone">
           <FormError error={remove.error} />
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              if (window.confirm(`Delete ${product.name}?`)) remove.mutate({ id: product.id });
-            }}
+          <ConfirmButton
+            title={`Delete ${product.name}?`}
+            description="The product leaves the catalogue. Orders already placed keep their lines."
+            confirmLabel="Delete product"
+            disabled={remove.isPending}
+            onConfirm={() => remove.mutate({ id: product.id })}
           >
             Delete product
-          </button>
+          </ConfirmButton>
         </div>
       )}
     </section>
@@ -276,6 +387,7 @@ function StockAdjuster({
       }
       error={adjust.error}
       pending={adjust.isPending}
+      success={adjust.isSuccess && `Stock updated: ${adjust.data.stock} in stock.`}
       submitLabel="Adjust stock"
     >
       <h2 id="stock-heading">Stock</h2>
@@ -302,6 +414,13 @@ const ACTION: Record<OrderStatus, string> = {
   DELIVERED: 'Mark delivered',
   CANCELLED: 'Cancel',
 };
+const DONE: Record<OrderStatus, string> = {
+  PENDING: 'marked pending',
+  PAID: 'marked paid',
+  SHIPPED: 'marked shipped',
+  DELIVERED: 'marked delivered',
+  CANCELLED: 'cancelled',
+};
 
 function OrderQueue() {
   const trpc = useTRPC();
@@ -315,10 +434,9 @@ function OrderQueue() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }),
     }),
   );
-  const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="queue-heading">
-      <h1 id="queue-heading">Order queue</h1>
+      <PageHeading id="queue-heading" title="Order queue" />
       <div role="group" aria-label="Status" className="tabs">
         {ORDER_STATUSES.map((s) => (
           <button
@@ -333,51 +451,60 @@ function OrderQueue() {
         ))}
       </div>
       <FormError error={move.error} />
-      {orders.isPending ? (
-        <Loading label="Loading orders…" />
-      ) : orders.isError ? (
-        <QueryError error={orders.error} />
-      ) : items.length === 0 ? (
-        <Empty>No {status.toLowerCase()} orders.</Empty>
-      ) : (
-        <ul className="lines" aria-label={`${status} orders`}>
-          {items.map((o) => (
-            <li key={o.id} className="line queue-item" data-order-id={o.id}>
-              <span>
-                <Link to={`/orders/${o.id}`}>
-                  <strong>{money(o.totalAmount)}</strong> · {formatDate(o.orderDate)}
-                </Link>
-                <br />
-                <small>{formatAddress(o.shippingAddress)}</small>
-              </span>
-              <StatusBadge status={o.status} />
-              <span className="row">
-                {NEXT[o.status].map((next) => (
-                  <button
-                    key={next}
-                    type="button"
-                    className={next === 'CANCELLED' ? 'danger' : ''}
-                    disabled={move.isPending}
-                    onClick={() => move.mutate({ id: o.id, status: next })}
-                    aria-label={`${ACTION[next]}: order ${o.id.slice(0, 8)}`}
-                  >
-                    {ACTION[next]}
-                  </button>
-                ))}
-              </span>
-            </li>
-          ))}
-        </ul>
+      {move.isSuccess && (
+        <p role="status" className="notice success">
+          Order {move.data.id.slice(0, 8)} {DONE[move.data.status]}.
+        </p>
       )}
-      {orders.hasNextPage && (
-        <button
-          type="button"
-          className="secondary load-more"
-          onClick={() => void orders.fetchNextPage()}
-        >
-          Load more
-        </button>
-      )}
+      <ListView
+        query={orders}
+        loading="Loading orders…"
+        empty={`No ${status.toLowerCase()} orders.`}
+      >
+        {(items) => (
+          <ul className="lines" aria-label={`${status} orders`}>
+            {items.map((o) => (
+              <li key={o.id} className="line queue-item" data-order-id={o.id}>
+                <span>
+                  <Link to={`/orders/${o.id}`}>
+                    <strong>{money(o.totalAmount)}</strong> · {formatDate(o.orderDate)}
+                  </Link>
+                  <br />
+                  <small>{formatAddress(o.shippingAddress)}</small>
+                </span>
+                <StatusBadge status={o.status} />
+                <span className="row">
+                  {NEXT[o.status].map((next) =>
+                    next === 'CANCELLED' ? (
+                      <ConfirmButton
+                        key={next}
+                        label={`${ACTION[next]}: order ${o.id.slice(0, 8)}`}
+                        title="Cancel this order?"
+                        description="Its items go back into stock. This cannot be undone."
+                        confirmLabel="Cancel order"
+                        disabled={move.isPending}
+                        onConfirm={() => move.mutate({ id: o.id, status: next })}
+                      >
+                        {ACTION[next]}
+                      </ConfirmButton>
+                    ) : (
+                      <button
+                        key={next}
+                        type="button"
+                        disabled={move.isPending}
+                        onClick={() => move.mutate({ id: o.id, status: next })}
+                        aria-label={`${ACTION[next]}: order ${o.id.slice(0, 8)}`}
+                      >
+                        {ACTION[next]}
+                      </button>
+                    ),
+                  )}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </ListView>
     </section>
   );
 }
@@ -395,49 +522,63 @@ function AdminUsers() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.users.adminList.pathKey() }),
     }),
   );
-  const items = users.data?.pages.flatMap((p) => p.items) ?? [];
+  const changed = setAdmin.variables;
+  const changedEmail = users.data?.pages
+    .flatMap((p) => p.items)
+    .find((u) => u.id === changed?.id)?.email;
   return (
     <section aria-labelledby="users-heading">
-      <h1 id="users-heading">Users</h1>
+      <PageHeading id="users-heading" title="Users" />
       <FormError error={setAdmin.error} />
-      {users.isPending ? (
-        <Loading />
-      ) : users.isError ? (
-        <QueryError error={users.error} />
-      ) : items.length === 0 ? (
-        <Empty>No users.</Empty>
-      ) : (
-        <ul className="lines" aria-label="Users">
-          {items.map((u) => (
-            <li key={u.id} className="line">
-              <span>
-                {u.firstName} {u.lastName} · {u.email}
-                {u.id === myId && ' (you)'}
-              </span>
-              <label className="choice">
-                <input
-                  type="checkbox"
-                  role="switch"
-                  checked={u.isAdmin}
-                  disabled={setAdmin.isPending || u.id === myId}
-                  aria-label={`Administrator: ${u.email}`}
-                  onChange={(e) => setAdmin.mutate({ id: u.id, isAdmin: e.target.checked })}
-                />
-                Administrator
-              </label>
-            </li>
-          ))}
-        </ul>
+      {setAdmin.isSuccess && changed && (
+        <p role="status" className="notice success">
+          {changedEmail ?? 'The user'}{' '}
+          {changed.isAdmin ? 'is now an administrator' : 'is no longer an administrator'}.
+        </p>
       )}
-      {users.hasNextPage && (
-        <button
-          type="button"
-          className="secondary load-more"
-          onClick={() => void users.fetchNextPage()}
-        >
-          Load more
-        </button>
-      )}
+      <ListView query={users} empty="No users.">
+        {(items) => (
+          <ul className="lines" aria-label="Users">
+            {items.map((u) => {
+              // Shown as it will be while the change is under way (the list refetches after).
+              const isAdmin =
+                setAdmin.isPending && changed?.id === u.id ? changed.isAdmin : u.isAdmin;
+              return (
+                <li key={u.id} className="line">
+                  <span>
+                    {u.firstName} {u.lastName} · {u.email}
+                    {u.id === myId && ' (you)'}
+                  </span>
+                  <span className="row">
+                    {isAdmin && <span className="badge">Administrator</span>}
+                    {u.id !== myId && (
+                      <ConfirmButton
+                        className={isAdmin ? 'danger small' : 'secondary small'}
+                        label={`${isAdmin ? 'Remove admin' : 'Make admin'}: ${u.email}`}
+                        title={
+                          isAdmin
+                            ? 'Remove administrator rights?'
+                            : 'Make this user an administrator?'
+                        }
+                        description={
+                          isAdmin
+                            ? `${u.email} will no longer manage products, orders or users.`
+                            : `${u.email} will manage products, orders and users, from their next sign-in.`
+                        }
+                        confirmLabel={isAdmin ? 'Remove admin' : 'Make admin'}
+                        disabled={setAdmin.isPending}
+                        onConfirm={() => setAdmin.mutate({ id: u.id, isAdmin: !isAdmin })}
+                      >
+                        {isAdmin ? 'Remove admin' : 'Make admin'}
+                      </ConfirmButton>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </ListView>
     </section>
   );
 }

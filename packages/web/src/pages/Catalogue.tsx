@@ -2,7 +2,9 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { money, useTRPC, type Product, cursorPaging } from '../api.ts';
-import { Empty, Loading, QueryError } from '../ui.tsx';
+import { ListView } from '../components/ListView.tsx';
+import { PageHeading } from '../components/Page.tsx';
+import { ProductImage } from '../components/ProductImage.tsx';
 
 const PAGE = 12;
 
@@ -26,7 +28,6 @@ export function Catalogue() {
     enabled: Boolean(q),
   });
   const active = q ? search : list;
-  const items = active.data?.pages.flatMap((p) => p.items) ?? [];
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -35,28 +36,44 @@ export function Catalogue() {
     else next.delete('q');
     setParams(next);
   };
-  const categoryHref = (c?: string) => {
+  const href = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
-    if (c) next.set('category', c);
-    else next.delete('category');
+    for (const [key, value] of Object.entries(change)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     const s = next.toString();
     return s ? `/?${s}` : '/';
   };
+  const title = q ? `Results for “${q}”` : (category ?? 'All products');
 
   return (
     <div className="catalogue">
+      <form role="search" onSubmit={submit} className="search">
+        <label htmlFor="search">{category ? `Search in ${category}` : 'Search products'}</label>
+        <div className="row nowrap">
+          <input
+            id="search"
+            type="search"
+            name="q"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="Name of a product"
+          />
+          <button type="submit">Search</button>
+        </div>
+      </form>
       <nav aria-label="Categories" className="categories">
-        <h2 className="visually-hidden">Categories</h2>
         <ul>
           <li>
-            <Link to={categoryHref()} aria-current={!category ? 'page' : undefined}>
+            <Link to={href({ category: undefined })} aria-current={!category ? 'page' : undefined}>
               All
             </Link>
           </li>
           {categories.data?.map((c) => (
             <li key={c.category}>
               <Link
-                to={categoryHref(c.category)}
+                to={href({ category: c.category })}
                 aria-current={category === c.category ? 'page' : undefined}
               >
                 {c.category} <span className="count">({c.productCount})</span>
@@ -66,79 +83,53 @@ export function Catalogue() {
         </ul>
       </nav>
       <section className="results" aria-labelledby="results-heading">
-        <form role="search" onSubmit={submit} className="search">
-          <label htmlFor="search">Search products</label>
-          <div className="row">
-            <input
-              id="search"
-              type="search"
-              name="q"
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              placeholder="Name of a product"
-            />
-            <button type="submit">Search</button>
-          </div>
-        </form>
-        <h1 id="results-heading">
-          {q ? `Results for “${q}”` : category ? category : 'All products'}
-        </h1>
-        {active.isPending ? (
-          <Loading label="Loading products…" />
-        ) : active.isError ? (
-          <QueryError error={active.error} retry={() => void active.refetch()} />
-        ) : items.length === 0 ? (
-          <Empty>No products found.</Empty>
-        ) : (
-          <ul className="grid" aria-label="Products" data-testid="product-list">
-            {items.map((p) => (
-              <ProductCard key={p.id} product={p} />
-            ))}
-          </ul>
+        <PageHeading id="results-heading" title={title} />
+        {q && category && (
+          <p className="scope" data-testid="search-scope">
+            Only products in <strong>{category}</strong> are searched.{' '}
+            <Link to={href({ category: undefined })}>Search all products for “{q}”</Link>
+          </p>
         )}
-        {active.hasNextPage && (
-          <button
-            type="button"
-            className="secondary load-more"
-            onClick={() => void active.fetchNextPage()}
-            disabled={active.isFetchingNextPage}
-          >
-            {active.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </button>
-        )}
+        <ListView
+          query={active}
+          loading="Loading products…"
+          empty={
+            <>
+              <p className="empty-title">No products found.</p>
+              {q ? (
+                <p>
+                  Try a shorter word, or <Link to={href({ q: undefined })}>clear the search</Link>.
+                </p>
+              ) : (
+                <p>
+                  <Link to="/">See all products</Link>
+                </p>
+              )}
+            </>
+          }
+        >
+          {(items) => (
+            <ul className="grid" aria-label="Products" data-testid="product-list">
+              {items.map((p, i) => (
+                <ProductCard key={p.id} product={p} eager={i < 4} />
+              ))}
+            </ul>
+          )}
+        </ListView>
       </section>
     </div>
   );
 }
 
-function ProductCard({ product }: { product: Product }) {
+function ProductCard({ product, eager }: { product: Product; eager: boolean }) {
   return (
     <li className="card">
-      <Link to={`/products/${product.id}`}>
-        <ProductImage product={product} />
+      <Link to={`/products/${product.id}`} className="card-link">
+        <ProductImage name={product.name} imageUrl={product.imageUrl} eager={eager} />
         <span className="name">{product.name}</span>
       </Link>
       <span className="price">{money(product.price)}</span>
       {product.stock === 0 && <span className="badge">Out of stock</span>}
     </li>
-  );
-}
-
-export function ProductImage({ product, large }: { product: Product; large?: boolean }) {
-  const [width, height] = large ? [480, 360] : [240, 180];
-  return product.imageUrl ? (
-    <img
-      src={product.imageUrl}
-      // In a card the name follows the image: the image is decoration there.
-      alt={large ? product.name : ''}
-      width={width}
-      height={height}
-      loading={large ? 'eager' : 'lazy'}
-      className="product-image"
-    />
-  ) : (
-    <div className="product-image placeholder" aria-hidden="true">
-      {product.name.slice(0, 1)}
-    </div>
   );
 }

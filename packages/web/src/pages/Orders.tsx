@@ -1,55 +1,50 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { money, useAuth, useTRPC, type OrderStatus, cursorPaging } from '../api.ts';
-import { Empty, FormError, Loading, QueryError } from '../ui.tsx';
-import { formatAddress } from './Checkout.tsx';
+import { isNotFound, money, useAuth, useTRPC, type OrderStatus, cursorPaging } from '../api.ts';
+import { formatAddress } from '../components/address.tsx';
+import { ConfirmButton } from '../components/Confirm.tsx';
+import { ListView } from '../components/ListView.tsx';
+import { formatDate, StatusBadge } from '../components/orders.tsx';
+import { PageHeading } from '../components/Page.tsx';
+import { FormError, Loading, QueryError } from '../ui.tsx';
 
-export const CANCELLABLE: OrderStatus[] = ['PENDING', 'PAID'];
-export const formatDate = (iso: string) =>
-  new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
-
-export function StatusBadge({ status }: { status: OrderStatus }) {
-  return <span className={`status status-${status.toLowerCase()}`}>{status}</span>;
-}
+// Round 2: the API's `Order.actions` replaces this copy of the rule (pay, cancel).
+const CANCELLABLE: OrderStatus[] = ['PENDING', 'PAID'];
 
 export function OrdersPage() {
   const trpc = useTRPC();
   const orders = useInfiniteQuery(
     trpc.orders.list.infiniteQueryOptions({ limit: 10 }, cursorPaging),
   );
-  const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="orders-heading">
-      <h1 id="orders-heading">Your orders</h1>
-      {orders.isPending ? (
-        <Loading label="Loading your orders…" />
-      ) : orders.isError ? (
-        <QueryError error={orders.error} retry={() => void orders.refetch()} />
-      ) : items.length === 0 ? (
-        <Empty>
-          No orders yet. <Link to="/">Start shopping</Link>.
-        </Empty>
-      ) : (
-        <ul className="lines" aria-label="Orders">
-          {items.map((o) => (
-            <li key={o.id} className="line">
-              <Link to={`/orders/${o.id}`}>Order of {formatDate(o.orderDate)}</Link>
-              <StatusBadge status={o.status} />
-              <span>{money(o.totalAmount)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      {orders.hasNextPage && (
-        <button
-          type="button"
-          className="secondary load-more"
-          onClick={() => void orders.fetchNextPage()}
-          disabled={orders.isFetchingNextPage}
-        >
-          {orders.isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </button>
-      )}
+      <PageHeading id="orders-heading" title="Your orders" />
+      <ListView
+        query={orders}
+        loading="Loading your orders…"
+        empty={
+          <>
+            <p className="empty-title">No orders yet.</p>
+            <p>
+              <Link className="button" to="/">
+                Start shopping
+              </Link>
+            </p>
+          </>
+        }
+      >
+        {(items) => (
+          <ul className="lines" aria-label="Orders">
+            {items.map((o) => (
+              <li key={o.id} className="line">
+                <Link to={`/orders/${o.id}`}>Order of {formatDate(o.orderDate)}</Link>
+                <StatusBadge status={o.status} />
+                <span>{money(o.totalAmount)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </ListView>
     </section>
   );
 }
@@ -69,46 +64,66 @@ export function OrderPage() {
     }),
   );
   if (order.isPending) return <Loading label="Loading the order…" />;
-  if (order.isError) return <QueryError error={order.error} />;
+  if (order.isError) {
+    return (
+      <section className="not-found">
+        <PageHeading title={isNotFound(order.error) ? 'Order not found' : 'Order'} />
+        {isNotFound(order.error) ? (
+          <p>There is no order of yours at this address.</p>
+        ) : (
+          <QueryError error={order.error} />
+        )}
+        <p>
+          <Link to="/orders">All your orders</Link>
+        </p>
+      </section>
+    );
+  }
   const o = order.data;
   // Admins read any order (from the order queue); only its owner may cancel it.
   const own = o.userId === userId;
   return (
-    <section aria-labelledby="order-heading">
+    <section aria-labelledby="order-heading" className="order">
       {params.get('placed') && (
-        <p role="status" className="notice">
+        <p role="status" className="notice success">
           Thank you! Your order is placed.
         </p>
       )}
-      <h1 id="order-heading">Order of {formatDate(o.orderDate)}</h1>
+      <PageHeading id="order-heading" title={`Order of ${formatDate(o.orderDate)}`} />
       <p>
         Status: <StatusBadge status={o.status} />
       </p>
-      <ul className="lines" aria-label="Order items">
-        {o.items.map((item) => (
-          <li key={item.id} className="line">
-            <Link to={`/products/${item.productId}`}>
-              {item.quantity} × {item.productName}
-            </Link>
-            <span>{money(item.quantity * item.price)}</span>
-          </li>
-        ))}
-      </ul>
-      <p className="total">
-        Total: <strong>{money(o.totalAmount)}</strong>
-      </p>
-      <p>Ships to: {formatAddress(o.shippingAddress)}</p>
-      <FormError error={cancel.error} />
-      {own && CANCELLABLE.includes(o.status) && (
-        <button
-          type="button"
-          className="danger"
-          disabled={cancel.isPending}
-          onClick={() => cancel.mutate({ id: o.id })}
-        >
-          {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
-        </button>
-      )}
+      <div className="with-summary">
+        <ul className="lines" aria-label="Order items">
+          {o.items.map((item) => (
+            <li key={item.id} className="line">
+              <Link to={`/products/${item.productId}`}>
+                {item.quantity} × {item.productName}
+              </Link>
+              <span>{money(item.quantity * item.price)}</span>
+            </li>
+          ))}
+        </ul>
+        {/* Round 2: the pay step (orders.pay, "Pay now") joins the actions here. */}
+        <aside className="summary panel" aria-label="Order total and actions">
+          <p className="total">
+            Total: <strong>{money(o.totalAmount)}</strong>
+          </p>
+          <p>Ships to: {formatAddress(o.shippingAddress)}</p>
+          <FormError error={cancel.error} />
+          {own && CANCELLABLE.includes(o.status) && (
+            <ConfirmButton
+              title="Cancel this order?"
+              description="The order is cancelled and its items go back into stock. This cannot be undone."
+              confirmLabel="Cancel order"
+              disabled={cancel.isPending}
+              onConfirm={() => cancel.mutate({ id: o.id })}
+            >
+              {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
+            </ConfirmButton>
+          )}
+        </aside>
+      </div>
       <p>{own ? <Link to="/orders">All orders</Link> : <Link to="/admin">Order queue</Link>}</p>
     </section>
   );

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { money, useTRPC } from '../api.ts';
+import { isNotFound, money, useTRPC } from '../api.ts';
 import { cart } from '../cart.ts';
+import { PageHeading } from '../components/Page.tsx';
+import { ProductImage } from '../components/ProductImage.tsx';
 import { Loading, QueryError } from '../ui.tsx';
-import { ProductImage } from './Catalogue.tsx';
 
 export function ProductPage() {
   const { id = '' } = useParams();
@@ -13,23 +14,42 @@ export function ProductPage() {
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
 
-  if (product.isPending) return <Loading />;
-  if (product.isError) return <QueryError error={product.error} />;
+  if (product.isPending) return <Loading label="Loading the product…" />;
+  if (product.isError && isNotFound(product.error)) {
+    return (
+      <section className="not-found">
+        <PageHeading title="Product not found" />
+        <p>This product is no longer in the catalogue, or the link is mistyped.</p>
+        <p>
+          <Link className="button" to="/">
+            Back to the catalogue
+          </Link>
+        </p>
+      </section>
+    );
+  }
+  if (product.isError) {
+    return (
+      <section>
+        <PageHeading title="Product" />
+        <QueryError error={product.error} />
+      </section>
+    );
+  }
   const p = product.data;
   return (
     <article className="product">
-      <ProductImage product={p} large />
-      <div>
-        <h1>{p.name}</h1>
-        <p className="price">{money(p.price)}</p>
-        <p>{p.description}</p>
-        <p className="muted">
-          Category: <Link to={`/?category=${encodeURIComponent(p.category)}`}>{p.category}</Link>
-          {' · '}
-          {p.stock > 0 ? `${p.stock} in stock` : 'Out of stock'}
+      <ProductImage name={p.name} imageUrl={p.imageUrl} size="large" />
+      <div className="stack">
+        <p className="breadcrumb">
+          <Link to={`/?category=${encodeURIComponent(p.category)}`}>{p.category}</Link>
         </p>
+        <PageHeading title={p.name} />
+        <p className="price large">{money(p.price)}</p>
+        <p className="description">{p.description}</p>
+        <p className="muted">{p.stock > 0 ? `${p.stock} in stock` : 'Out of stock'}</p>
         <form
-          className="row"
+          className="row add-to-cart"
           onSubmit={(e) => {
             e.preventDefault();
             cart.add(
@@ -50,12 +70,12 @@ export function ProductPage() {
               onChange={(e) => setQuantity(Math.max(1, Number(e.target.value) || 1))}
             />
           </div>
-          <button type="submit" disabled={p.stock === 0}>
+          <button type="submit" className="primary" disabled={p.stock === 0}>
             Add to cart
           </button>
         </form>
         {added && (
-          <p role="status">
+          <p role="status" className="notice">
             Added to your cart. <Link to="/cart">View cart</Link>
           </p>
         )}

@@ -1,0 +1,85 @@
+/**
+ * react-hook-form over the server's own zod schemas (`@shop/core/browser`): the form's strings
+ * become the procedure's input, the schema checks it, and every field's message shows at once.
+ */
+import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
+import type { $ZodRawIssue } from 'zod/v4/core';
+
+/** Plain words for the common rules; a schema's own message (e.g. the https rule) wins. */
+function plainMessage(issue: $ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number' || issue.expected === 'int'
+        ? 'Enter a number.'
+        : 'Please fill this in.';
+    case 'too_small': {
+      const n = Number(issue.minimum);
+      if (issue.origin === 'string')
+        return n <= 1 ? 'Please fill this in.' : `Use at least ${n} characters.`;
+      return `Enter ${n.toLocaleString('en-US')} or more.`;
+    }
+    case 'too_big': {
+      const n = Number(issue.maximum);
+      if (issue.origin === 'string') return `Use at most ${n.toLocaleString('en-US')} characters.`;
+      return `Enter ${n.toLocaleString('en-US')} or less.`;
+    }
+    case 'invalid_format':
+      if (issue.format === 'email') return 'Enter an e-mail address such as name@example.com.';
+      if (issue.format === 'url') return 'Enter a web address starting with https://.';
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+interface Schema {
+  safeParse(
+    input: unknown,
+    params?: { error?: (issue: $ZodRawIssue) => string | undefined },
+  ):
+    | { success: true }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+/**
+ * A resolver checking `toInput(values)` against `schema`; `messages` may reword a field's message
+ * (e.g. "Enter a price such as 34.50." for a price that is not one).
+ */
+export function schemaResolver<V extends FieldValues>(
+  schema: Schema,
+  toInput: (values: V) => unknown,
+  messages: Partial<Record<keyof V & string, string>> = {},
+): Resolver<V> {
+  return (values) => {
+    const result = schema.safeParse(toInput(values), { error: plainMessage });
+    if (result.success) return { values, errors: {} };
+    const errors: Record<string, { type: string; message: string }> = {};
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? 'root');
+      errors[key] ??= {
+        type: 'schema',
+        message: messages[key as keyof V & string] ?? issue.message,
+      };
+    }
+    return { values: {}, errors: errors as FieldErrors<V> };
+  };
+}
+
+/**
+ * Money as people type it: "34.50", "$34.50", "1,299", " 34.5 " → cents; NaN when it is not a
+ * price (the schema then refuses it).
+ */
+export function parseMoney(text: string): number {
+  const match = /^\$?\s*(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match || (match[1] === undefined && match[2] === undefined)) return Number.NaN;
+  const dollars = Number((match[1] ?? '0').replace(/,/g, ''));
+  const cents = Number((match[2] ?? '0').padEnd(2, '0'));
+  return dollars * 100 + cents;
+}
+
+/** The message of a field: the form's own check first, then the API's. */
+export const messageOf = (
+  errors: FieldErrors,
+  server: Record<string, string>,
+  name: string,
+): string | undefined => (errors[name]?.message as string | undefined) ?? server[name];
