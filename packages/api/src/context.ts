@@ -51,13 +51,19 @@ export function createContextInner(opts: {
 
 /**
  * The viewer's `Authorization` value. Behind the edge, origin access control replaced
- * `Authorization` with its own signature and the edge carried the viewer's value in
+ * `Authorization` with its own SigV4 signature and the edge carried the viewer's value in
  * `x-shop-authorization` (having deleted any value a client sent under that name); called
- * directly (`pnpm local`'s API port), `Authorization` is the viewer's. Either way the token is
- * verified below: the header only carries it.
+ * directly (`pnpm local`'s API port), `Authorization` is the viewer's. A signature is never the
+ * viewer's: an anonymous call through the edge has none. Either way the token is verified by
+ * `createContext`: the header only carries it.
  */
-export function viewerAuthorization(headers: APIGatewayProxyEventV2['headers'] | undefined) {
-  return headers?.[SHOP_AUTHORIZATION_HEADER] ?? headers?.authorization ?? headers?.Authorization;
+export function viewerAuthorization(
+  headers: APIGatewayProxyEventV2['headers'] | undefined,
+): string | undefined {
+  const carried = headers?.[SHOP_AUTHORIZATION_HEADER];
+  if (carried !== undefined) return carried;
+  const own = headers?.authorization ?? headers?.Authorization;
+  return own === undefined || /^AWS4-HMAC-SHA256 /.test(own) ? undefined : own;
 }
 
 /** Reads the viewer's `Authorization: Bearer <token>` from a function-URL (payload 2.0) event. */

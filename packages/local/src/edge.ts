@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import {
   createServer,
   request as httpRequest,
-  type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type Server,
@@ -22,6 +21,7 @@ import {
 } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { runInNewContext } from 'node:vm';
 import {
   API_FORWARDED_HEADERS,
   API_PATH_PREFIX,
@@ -41,9 +41,9 @@ interface CloudFrontRequest {
 }
 
 /** The `/api/*` viewer-request function, compiled from the very source the stack deploys. */
-export const apiViewerRequest = new Function(
-  `${API_VIEWER_REQUEST_FUNCTION}\nreturn handler;`,
-)() as (event: { request: CloudFrontRequest }) => CloudFrontRequest;
+export const apiViewerRequest = runInNewContext(
+  `${API_VIEWER_REQUEST_FUNCTION}\nhandler;`,
+) as (event: { request: CloudFrontRequest }) => CloudFrontRequest;
 
 /** What a function URL with `AuthType AWS_IAM` answers a request it cannot authenticate. */
 export const FORBIDDEN_BODY = JSON.stringify({
@@ -68,7 +68,7 @@ export function originRequest(
 ): { path: string; headers: OutgoingHttpHeaders } {
   const url = new URL(req.url ?? '/', 'http://edge.local');
   const headers: Record<string, { value: string }> = {};
-  for (const [name, value] of Object.entries(req.headers as IncomingHttpHeaders)) {
+  for (const [name, value] of Object.entries(req.headers)) {
     const text = single(value);
     if (text !== undefined) headers[name.toLowerCase()] = { value: text };
   }

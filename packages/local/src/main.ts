@@ -139,8 +139,8 @@ async function main() {
   const vitePort = Number(new URL(web.url).port);
   edge = createLocalEdge({ apiPort: port, webPort: vitePort, nonce });
   await new Promise<void>((resolveListen, reject) => {
-    edge!.once('error', reject);
-    edge!.listen(webPort, 'localhost', resolveListen);
+    edge.once('error', reject);
+    edge.listen(webPort, 'localhost', resolveListen);
   });
   console.log(`Web ready at http://localhost:${webPort} (the API under /api, as deployed)`);
 }
