@@ -66,7 +66,11 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 describe('pnpm local: /api/* as the deployed edge answers it', () => {
   it('refuses a POST without the payload hash, or with a wrong one, with 403 like the URL', async () => {
     const body = JSON.stringify({ email: 'ann@example.com' });
-    for (const headers of [{}, { 'x-amz-content-sha256': sha256('something else') }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-amz-content-sha256': sha256('something else') },
+    ];
+    for (const headers of attempts) {
       const response = await post('/api/users.forgotPassword', body, headers);
       expect(response.status).toBe(403);
       expect(await response.text()).toBe(FORBIDDEN_BODY);
