@@ -1,10 +1,13 @@
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Function, use, type StackContext } from 'sst/constructs';
 import { Auth } from './Auth.ts';
 import { API_NODEJS_BUNDLING } from './bundling.ts';
 import { Database } from './Database.ts';
 import { CORS_ALLOW_METHODS, corsPolicy } from '@shop/core';
+import { apiReservedConcurrency, cursorSecretGeneration } from './settings.ts';
 
 export { corsOrigins } from '@shop/core';
 
@@ -42,22 +45,37 @@ export const COGNITO_ACTIONS = [
 
 /**
  * The key that signs page cursors: a random string Secrets Manager generates at deploy time, one
- * per stage. Nobody sets or sees it; rotating it (a new generated value) only invalidates open
- * cursors.
+ * per stage. Nobody sets or sees it. The function reads it through a dynamic reference, which
+ * CloudFormation resolves only when it updates the function, so rotating the value in Secrets
+ * Manager alone would change nothing. Rotation is therefore a deploy: bump
+ * `SHOP_CURSOR_SECRET_GENERATION` and a NEW secret (new logical id, new generated value) replaces
+ * the old one, and the function, whose reference changed, is updated with it. It only invalidates
+ * open cursors (clients start again from the first page).
  */
 function cursorSecret(stack: StackContext['stack']) {
-  return new secretsmanager.Secret(stack, 'CursorSecret', {
-    description: `Signs the shop API's page cursors (${stack.stage})`,
-    generateSecretString: { passwordLength: 64, excludePunctuation: true },
-  });
+  const generation = cursorSecretGeneration();
+  return new secretsmanager.Secret(
+    stack,
+    generation === 1 ? 'CursorSecret' : `CursorSecret${generation}`,
+    {
+      description: `Signs the shop API's page cursors (${stack.stage}, generation ${generation})`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    },
+  );
 }
 
-/** One Lambda behind its function URL; tokens are verified inside, so the URL has no authorizer. */
+/**
+ * One Lambda behind its function URL; tokens are verified inside, so the URL has no authorizer of
+ * its own. Deployed, the URL requires IAM auth (`AWS_IAM`): only the Edge stack's CloudFront
+ * distribution, signing with origin access control, may invoke it. Under `sst dev` (no
+ * distribution is deployed) the URL stays public so that the local web app can call it.
+ */
 export function Api({ stack, app }: StackContext) {
   const { tables, tablePrefix } = use(Database);
   const { userPool, client } = use(Auth);
   const secret = cursorSecret(stack);
   const cors = corsPolicy(app.stage, process.env.SHOP_CORS_ORIGINS);
+  const reserved = apiReservedConcurrency();
 
   const api = new Function(stack, 'ApiFunction', {
     handler: API_HANDLER,
@@ -79,16 +97,20 @@ export function Api({ stack, app }: StackContext) {
       // The Lambda runtime is Node 22: no warning about the AWS SDK's Node 20 deprecation needed.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
-    url: {
-      authorizer: 'none',
-      // The same policy `pnpm local` applies (packages/core/src/cors.ts).
-      cors: {
-        allowOrigins: [...cors.allowOrigins],
-        allowMethods: [...CORS_ALLOW_METHODS],
-        allowHeaders: [...cors.allowHeaders],
-        exposeHeaders: [...cors.exposeHeaders],
-        maxAge: `${cors.maxAgeSeconds} seconds`,
-      },
+    ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+  });
+  // Plain CDK rather than SST's `url` prop, so that the Edge stack gets a typed `IFunctionUrl`.
+  const url = api.addFunctionUrl({
+    authType:
+      app.mode === 'dev' ? lambda.FunctionUrlAuthType.NONE : lambda.FunctionUrlAuthType.AWS_IAM,
+    // For other browser origins (SHOP_CORS_ORIGINS): the site itself calls `/api` on its own
+    // origin and needs none. The same policy `pnpm local` applies (packages/core/src/cors.ts).
+    cors: {
+      allowedOrigins: [...cors.allowOrigins],
+      allowedMethods: CORS_ALLOW_METHODS.map((m) => lambda.HttpMethod[m]),
+      allowedHeaders: [...cors.allowHeaders],
+      exposedHeaders: [...cors.exposeHeaders],
+      maxAge: Duration.seconds(cors.maxAgeSeconds),
     },
   });
 
@@ -102,10 +124,10 @@ export function Api({ stack, app }: StackContext) {
   ]);
 
   stack.addOutputs({
-    ApiUrl: api.url ?? '',
+    // Deployed, only the distribution may call it: use the site's `/api` (the Edge stack's SiteUrl).
+    ApiUrl: url.url,
     UserPoolId: userPool.userPoolId,
     UserPoolClientId: client.userPoolClientId,
   });
-  // The Web stack adds the site's origin to this policy (see stacks/Web.ts).
-  return { api, cors };
+  return { api, url, cors, reservedConcurrency: reserved };
 }

@@ -6,6 +6,7 @@ import { tableDefinitions } from '@shop/core';
 import { ADMIN_GROUP, PASSWORD_POLICY } from '@shop/core/browser';
 import { API_NODEJS_BUNDLING } from './bundling.ts';
 import { Database } from './Database.ts';
+import { emailFrom } from './settings.ts';
 
 /** The post-confirmation trigger, relative to the repository root. */
 export const POST_CONFIRMATION_HANDLER = 'packages/api/src/post-confirmation.handler';
@@ -20,6 +21,9 @@ export const TRIGGER_DYNAMODB_ACTIONS = ['dynamodb:PutItem'];
  */
 export function Auth({ stack, app }: StackContext) {
   const isProd = app.stage === 'prod';
+  // Cognito's own sender allows about 50 e-mails a day for the whole pool: deployed stages send
+  // through SES from a verified identity (required on prod; see docs/deploy.md).
+  const from = app.mode === 'dev' ? undefined : emailFrom(app.stage);
   const userPool = new cognito.UserPool(stack, 'UserPool', {
     userPoolName: app.logicalPrefixedName('users'),
     signInAliases: { email: true },
@@ -39,6 +43,16 @@ export function Auth({ stack, app }: StackContext) {
       requireSymbols: PASSWORD_POLICY.requireSymbols,
     },
     accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+    ...(from
+      ? {
+          email: cognito.UserPoolEmail.withSES({
+            fromEmail: from,
+            fromName: 'Shop',
+            sesRegion: stack.region,
+          }),
+        }
+      : {}),
+    deletionProtection: isProd,
     removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   const client = userPool.addClient('WebClient', {

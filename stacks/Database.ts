@@ -34,6 +34,7 @@ export function Database({ stack, app }: StackContext) {
             // boolean, because SST sets it and CDK refuses it alongside the newer specification.
             billingMode: BillingMode.PAY_PER_REQUEST,
             pointInTimeRecovery: isProd,
+            deletionProtection: isProd,
             removalPolicy: isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
           },
         },

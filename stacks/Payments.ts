@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Config, Cron, Function, use, type StackContext } from 'sst/constructs';
 import { tableDefinitions } from '@shop/core';
 import { Api } from './Api.ts';
@@ -61,8 +62,10 @@ export function Payments({ stack, app }: StackContext) {
     handler: WEBHOOK_HANDLER,
     timeout: 10,
     bind: [secretKey, webhookSecret],
-    url: { authorizer: 'none', cors: false },
   });
+  // Stripe cannot sign for an IAM-auth URL: the signature checked in the handler is its auth. The
+  // edge serves it under /webhooks/* (stacks/Edge.ts); this URL is CloudFront's origin.
+  const webhookUrl = webhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
   // Marking PAID, recording a refund: conditional writes on the order row alone.
   webhook.attachPermissions([
     new iam.PolicyStatement({ actions: WEBHOOK_ORDER_ACTIONS, resources: [orders.tableArn] }),
@@ -87,6 +90,5 @@ export function Payments({ stack, app }: StackContext) {
   // The API opens checkouts and refunds cancelled paid orders: the secret key, not the webhook's.
   api.bind([secretKey]);
 
-  stack.addOutputs({ PaymentsWebhookUrl: `${webhook.url ?? ''}webhooks/payments` });
-  return { webhook, sweep, secrets: { secretKey, webhookSecret } };
+  return { webhook, webhookUrl, sweep, secrets: { secretKey, webhookSecret } };
 }

@@ -5,6 +5,9 @@ import { App, getStack } from 'sst/constructs';
 import { initProject, useProject } from 'sst/project.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  API_FORWARDED_HEADERS,
+  API_VIEWER_REQUEST_FUNCTION,
+  CONTENT_SECURITY_POLICY,
   CORS_ALLOW_HEADERS,
   CORS_EXPOSE_HEADERS,
   keyAttributes,
@@ -14,10 +17,19 @@ import config from '../sst.config.ts';
 import { Api, API_HANDLER, corsOrigins } from './Api.ts';
 import { Auth, POST_CONFIRMATION_HANDLER } from './Auth.ts';
 import { Database } from './Database.ts';
-import { Web } from './Web.ts';
+import { Edge, MANAGED_RULE_GROUPS } from './Edge.ts';
+import { Monitoring } from './Monitoring.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const PROD_ORIGINS = ['https://shop.example.com', 'https://admin.shop.example.com'];
+const EMAIL_FROM = 'no-reply@shop.example.com';
+const ALARM_EMAIL = 'ops@shop.example.com';
+/** What a prod deploy must be given besides its origins. */
+const prodEnv = () => {
+  vi.stubEnv('SHOP_CORS_ORIGINS', PROD_ORIGINS.join(', '));
+  vi.stubEnv('SHOP_EMAIL_FROM', EMAIL_FROM);
+  vi.stubEnv('SHOP_ALARM_EMAIL', ALARM_EMAIL);
+};
 const LOCAL_ORIGINS = [
   'http://localhost:3000',
   'http://localhost:5173',
@@ -53,11 +65,11 @@ const GRANTED_SSM_ACTIONS = ['ssm:GetParameters'];
  * nodejs22.x runtime) and nothing is bundled. With `build`, `app.finish()` runs them as
  * `sst deploy` does: esbuild bundles the handler and the stage's default removal policy is applied.
  */
-async function synth(stage: string, { build = false } = {}) {
+async function synth(stage: string, { build = false, region = 'us-east-1' } = {}) {
   await initProject({ stage });
   const { config: project, paths } = useProject();
   const app = new App(
-    { mode: 'deploy', stage, name: project.name, region: 'us-east-1' },
+    { mode: 'deploy', stage, name: project.name, region },
     // Under the git-ignored .sst, not a new temporary directory per synthesis.
     { outdir: join(paths.out, 'test-cdk.out', `${stage}${build ? '-build' : ''}`) },
   );
@@ -67,7 +79,8 @@ async function synth(stage: string, { build = false } = {}) {
     database: Template.fromStack(getStack(Database)),
     auth: Template.fromStack(getStack(Auth)),
     api: Template.fromStack(getStack(Api)),
-    web: Template.fromStack(getStack(Web)),
+    edge: Template.fromStack(getStack(Edge)),
+    monitoring: Template.fromStack(getStack(Monitoring)),
   };
 }
 
@@ -94,9 +107,9 @@ const statementsOf = (template: Template) =>
 const stages: Record<string, Templates> = {};
 
 beforeAll(async () => {
-  vi.stubEnv('SHOP_CORS_ORIGINS', PROD_ORIGINS.join(', '));
+  prodEnv();
   stages.prod = await synth('prod');
-  vi.stubEnv('SHOP_CORS_ORIGINS', undefined);
+  vi.unstubAllEnvs();
   stages.dev = await synth('dev');
 });
 
@@ -167,11 +180,11 @@ describe.each(['prod', 'dev'])('the %s stage', (stage) => {
     },
   );
 
-  it('serves one arm64 function through one function URL with no authorizer and named origins', () => {
+  it('serves one arm64 function through one IAM-only function URL with named origins', () => {
     const urls = resources(t().api, 'AWS::Lambda::Url');
     expect(urls).toHaveLength(1);
     expect(urls[0]!.Properties).toMatchObject({
-      AuthType: 'NONE',
+      AuthType: 'AWS_IAM',
       Cors: {
         AllowOrigins: isProd ? PROD_ORIGINS : LOCAL_ORIGINS,
         AllowMethods: ['GET', 'POST'],
@@ -350,6 +363,7 @@ describe.each(['prod', 'dev'])('the %s stage', (stage) => {
 
 describe('CORS origins', () => {
   it('refuses to synthesize prod without SHOP_CORS_ORIGINS', async () => {
+    vi.stubEnv('SHOP_EMAIL_FROM', EMAIL_FROM);
     vi.stubEnv('SHOP_CORS_ORIGINS', undefined);
     await expect(synth('prod')).rejects.toThrow(/SHOP_CORS_ORIGINS/);
     vi.stubEnv('SHOP_CORS_ORIGINS', ' ');
@@ -357,6 +371,7 @@ describe('CORS origins', () => {
   });
 
   it('refuses "*" on every stage', async () => {
+    vi.stubEnv('SHOP_EMAIL_FROM', EMAIL_FROM);
     vi.stubEnv('SHOP_CORS_ORIGINS', '*');
     await expect(synth('prod')).rejects.toThrow(/not "\*"/);
     vi.stubEnv('SHOP_CORS_ORIGINS', 'https://a.example,*');
@@ -386,11 +401,12 @@ describe('sst.config.ts', () => {
 describe('the deploy build', () => {
   const built: Record<string, Templates> = {};
   beforeAll(async () => {
-    vi.stubEnv('SHOP_CORS_ORIGINS', PROD_ORIGINS.join(','));
+    prodEnv();
     built.prod = await synth('prod', { build: true });
-    vi.stubEnv('SHOP_CORS_ORIGINS', undefined);
+    vi.unstubAllEnvs();
     built.dev = await synth('dev', { build: true });
-  });
+    // Two bundlings (and the site's build) on a shared machine.
+  }, 300_000);
   afterAll(() => {
     vi.unstubAllEnvs();
   });
@@ -480,51 +496,375 @@ describe('the handler path in the stack', () => {
   });
 });
 
-describe('the web stack', () => {
-  const t = () => stages.dev!;
+/** Every template of a synthesis, as JSON. */
+const everything = (templates: Templates) =>
+  Object.values(templates).map(
+    (template) => template.toJSON() as { Resources: Record<string, Resource> },
+  );
+const allResources = (templates: Templates) =>
+  everything(templates).flatMap((template) => Object.entries(template.Resources));
 
-  it('serves packages/web from S3 through CloudFront', () => {
-    expect(resources(t().web, 'AWS::CloudFront::Distribution')).toHaveLength(1);
-    expect(resources(t().web, 'AWS::S3::Bucket').length).toBeGreaterThanOrEqual(1);
-    expect(Object.keys(t().web.findOutputs('*'))).toContain('SiteUrl');
+describe.each(['prod', 'dev'])('the edge of the %s stage', (stage) => {
+  const t = () => stages[stage]!;
+  const isProd = stage === 'prod';
+  const distribution = () => {
+    const found = resources(t().edge, 'AWS::CloudFront::Distribution');
+    expect(found).toHaveLength(1);
+    return found[0]!.Properties.DistributionConfig as {
+      Origins: {
+        Id: string;
+        DomainName: unknown;
+        OriginAccessControlId?: unknown;
+        S3OriginConfig?: { OriginAccessIdentity?: string };
+      }[];
+      DefaultCacheBehavior: Record<string, unknown>;
+      CacheBehaviors: Record<string, unknown>[];
+      WebACLId?: unknown;
+      CustomErrorResponses?: unknown[];
+    };
+  };
+  const logicalId = (template: Template, type: string) => {
+    const ids = Object.keys(template.findResources(type));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+  const apiBehavior = () => distribution().CacheBehaviors.find((b) => b.PathPattern === '/api/*')!;
+  const originOf = (behavior: Record<string, unknown>) =>
+    distribution().Origins.find((o) => o.Id === behavior.TargetOriginId)!;
+
+  it('serves the site from its bucket through an origin access control, not an OAI', () => {
+    expect(resources(t().edge, 'AWS::CloudFront::CloudFrontOriginAccessIdentity')).toEqual([]);
+    const site = originOf(distribution().DefaultCacheBehavior);
+    expect(site.S3OriginConfig?.OriginAccessIdentity ?? '').toBe('');
+    const oacs = resources(t().edge, 'AWS::CloudFront::OriginAccessControl').map(
+      (r) => r.Properties.OriginAccessControlConfig as Record<string, string>,
+    );
+    expect(oacs.map((c) => c.OriginAccessControlOriginType).sort()).toEqual(['lambda', 's3']);
+    for (const config of oacs) {
+      expect(config).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    }
+    expect(site.OriginAccessControlId).toBeDefined();
+    // The bucket lets only this distribution read it.
+    const distributionId = logicalId(t().edge, 'AWS::CloudFront::Distribution');
+    const policy = JSON.stringify(resources(t().edge, 'AWS::S3::BucketPolicy'));
+    expect(policy).toContain('"Service":"cloudfront.amazonaws.com"');
+    expect(policy).toContain('AWS:SourceArn');
+    expect(policy).toContain(distributionId);
+    t().edge.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    // No error responses: they would turn the API's 403/404 into the page.
+    expect(distribution().CustomErrorResponses ?? []).toEqual([]);
   });
 
-  it.each(['prod', 'dev'])(
-    "adds the site's CloudFront URL to the API's CORS origins on %s, keeping the policy",
-    (stage) => {
-      const template = stages[stage]!.web;
-      const updates = resources(template, 'Custom::AWS');
-      expect(updates).toHaveLength(1);
-      const distribution = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0]!;
-      // `Create`/`Update` are JSON strings joined with tokens (the function name, the domain).
-      const call = (key: 'Create' | 'Update' | 'Delete') => {
-        const value = updates[0]!.Properties[key] as { 'Fn::Join': [string, unknown[]] } | string;
-        if (typeof value === 'string') return value;
-        return value['Fn::Join'][1]
-          .map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part)}>`))
-          .join('');
-      };
-      const origins = stage === 'prod' ? PROD_ORIGINS : LOCAL_ORIGINS;
-      for (const key of ['Create', 'Update'] as const) {
-        const text = call(key);
-        expect(text).toContain('"action":"UpdateFunctionUrlConfig"');
-        for (const origin of origins) expect(text).toContain(`"${origin}"`);
-        // The site's origin: https:// + the distribution's domain name.
-        expect(text).toMatch(
-          new RegExp(`"https://<\\{"Fn::GetAtt":\\["${distribution}","DomainName"\\]\\}>"`),
-        );
-        expect(text).toContain(`"AllowHeaders":${JSON.stringify([...CORS_ALLOW_HEADERS])}`);
-        expect(text).toContain('"MaxAge":86400');
+  it('sends /api/* to the IAM-only function URL, signed, uncached, with the viewer token', () => {
+    const behavior = apiBehavior();
+    const origin = originOf(behavior);
+    expect(origin.OriginAccessControlId).toBeDefined();
+    // The function URL's domain, imported from the Api stack.
+    expect(JSON.stringify(origin.DomainName)).toMatch(/Fn::Split|Fn::Select/);
+    expect(JSON.stringify(origin.DomainName)).toContain('Fn::ImportValue');
+    expect(behavior).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      // CloudFront's managed CachingDisabled policy.
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'POST']) as unknown,
+    });
+    const [request] = resources(t().edge, 'AWS::CloudFront::OriginRequestPolicy');
+    const config = request!.Properties.OriginRequestPolicyConfig as {
+      HeadersConfig: { HeaderBehavior: string; Headers: string[] };
+      CookiesConfig: { CookieBehavior: string };
+    };
+    expect(config.HeadersConfig.HeaderBehavior).toBe('whitelist');
+    expect(config.HeadersConfig.Headers).toEqual(
+      expect.arrayContaining([
+        'x-shop-authorization',
+        'x-amz-content-sha256',
+        'cloudfront-viewer-address',
+        'content-type',
+        'trpc-accept',
+      ]),
+    );
+    expect(config.HeadersConfig.Headers).not.toContain('authorization');
+    expect(config.HeadersConfig.Headers).not.toContain('host');
+    expect(config.CookiesConfig.CookieBehavior).toBe('none');
+    expect(API_FORWARDED_HEADERS).toEqual(config.HeadersConfig.Headers);
+
+    const fns = t().edge.findResources('AWS::CloudFront::Function');
+    const [apiFunctionId, apiFunction] = Object.entries(fns).find(([, f]) =>
+      String((f as Resource).Properties.FunctionCode).includes('x-shop-authorization'),
+    )! as [string, Resource];
+    expect(apiFunction.Properties.FunctionCode).toBe(API_VIEWER_REQUEST_FUNCTION);
+    expect(apiFunction.Properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
+    expect(behavior.FunctionAssociations).toEqual([
+      {
+        EventType: 'viewer-request',
+        FunctionARN: { 'Fn::GetAtt': [apiFunctionId, 'FunctionARN'] },
+      },
+    ]);
+  });
+
+  it('lets only this distribution invoke the function URL', () => {
+    const distributionId = logicalId(t().edge, 'AWS::CloudFront::Distribution');
+    const permissions = resources(t().edge, 'AWS::Lambda::Permission').map((p) => p.Properties);
+    const url = permissions.find((p) => p.Action === 'lambda:InvokeFunctionUrl')!;
+    const invoke = permissions.find((p) => p.Action === 'lambda:InvokeFunction')!;
+    for (const permission of [url, invoke]) {
+      expect(permission.Principal).toBe('cloudfront.amazonaws.com');
+      expect(JSON.stringify(permission.FunctionName)).toContain('Fn::ImportValue');
+      expect(JSON.stringify(permission.SourceArn)).toContain(':cloudfront::');
+      expect(JSON.stringify(permission.SourceArn)).toContain(`{"Ref":"${distributionId}"}`);
+    }
+    expect(invoke.InvokedViaFunctionUrl).toBe(true);
+    // Nobody else: no public permission anywhere, no NONE function URL.
+    for (const [, resource] of allResources(t())) {
+      if (resource.Type === 'AWS::Lambda::Permission') {
+        expect(resource.Properties.Principal).not.toBe('*');
+        expect(resource.Properties.FunctionUrlAuthType).toBeUndefined();
       }
-      // Removing the site restores the API's own origins.
-      expect(call('Delete')).not.toContain(distribution);
-      // Allowed to change that one function URL's configuration, nothing else.
-      const statements = statementsOf(template).filter((s) =>
-        list(s.Action).includes('lambda:UpdateFunctionUrlConfig'),
+      if (resource.Type === 'AWS::Lambda::Url') {
+        expect(resource.Properties.AuthType).toBe('AWS_IAM');
+      }
+    }
+  });
+
+  it('adds the security headers to the site and the API', () => {
+    const policies = Object.entries(
+      t().edge.findResources('AWS::CloudFront::ResponseHeadersPolicy'),
+    );
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0]! as [string, Resource];
+    const headers = (
+      policy.Properties.ResponseHeadersPolicyConfig as {
+        SecurityHeadersConfig: Record<string, Record<string, unknown>>;
+      }
+    ).SecurityHeadersConfig;
+    const csp = headers.ContentSecurityPolicy!.ContentSecurityPolicy as string;
+    expect(csp).toBe(CONTENT_SECURITY_POLICY);
+    const scripts = /script-src ([^;]+)/.exec(csp)?.[1] ?? /default-src ([^;]+)/.exec(csp)![1]!;
+    expect(scripts).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(headers).toMatchObject({
+      StrictTransportSecurity: {
+        AccessControlMaxAgeSec: 63_072_000,
+        IncludeSubdomains: true,
+        Override: true,
+      },
+      ContentTypeOptions: { Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+    });
+    for (const behavior of [distribution().DefaultCacheBehavior, apiBehavior()]) {
+      expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    }
+  });
+
+  it('puts a CLOUDFRONT web ACL in front: per-IP rate limit answered 429, managed rules', () => {
+    const aclId = logicalId(t().edge, 'AWS::WAFv2::WebACL');
+    const [acl] = resources(t().edge, 'AWS::WAFv2::WebACL');
+    expect(acl!.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    const rules = acl!.Properties.Rules as {
+      Name: string;
+      Priority: number;
+      Statement: Record<string, Record<string, unknown>>;
+      Action?: unknown;
+    }[];
+    const rate = rules.find((r) => r.Statement.RateBasedStatement)!;
+    expect(rate.Priority).toBe(0);
+    // The stated default: 2000 requests per IP per 5 minutes.
+    expect(rate.Statement.RateBasedStatement).toMatchObject({
+      Limit: 2000,
+      AggregateKeyType: 'IP',
+      EvaluationWindowSec: 300,
+    });
+    expect(rate.Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } },
+    });
+    expect(
+      rules
+        .filter((r) => r.Statement.ManagedRuleGroupStatement)
+        .map((r) => r.Statement.ManagedRuleGroupStatement!.Name)
+        .sort(),
+    ).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    expect([...MANAGED_RULE_GROUPS].sort()).toHaveLength(3);
+    expect(distribution().WebACLId).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+  });
+
+  it('outputs the site URL and caps, alarms and bounds the API', () => {
+    expect(Object.keys(t().edge.findOutputs('*'))).toEqual(
+      expect.arrayContaining(['SiteUrl', 'DistributionId', 'WebAclArn']),
+    );
+    t().api.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 50,
+    });
+  });
+
+  it('gives every function of every stack a log group that expires', () => {
+    const all = allResources(t());
+    const groups = new Map(all.filter(([, r]) => r.Type === 'AWS::Logs::LogGroup'));
+    const functions = all.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(3);
+    for (const [, fn] of functions) {
+      const ref = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)
+        ?.LogGroup?.Ref;
+      expect(ref).toBeDefined();
+      const group = groups.get(ref!)!;
+      expect(group.Properties.RetentionInDays).toBe(isProd ? 30 : 14);
+      expect(group.DeletionPolicy).toBe(isProd ? 'Retain' : 'Delete');
+    }
+  });
+
+  it('alarms to one SNS topic: API, tables, edge 5xx and WAF blocks, with a dashboard', () => {
+    const topicId = logicalId(t().monitoring, 'AWS::SNS::Topic');
+    const subscriptions = resources(t().monitoring, 'AWS::SNS::Subscription');
+    if (isProd) {
+      expect(subscriptions.map((s) => s.Properties)).toEqual([
+        expect.objectContaining({ Protocol: 'email', Endpoint: ALARM_EMAIL }),
+      ]);
+    } else {
+      expect(subscriptions).toEqual([]);
+    }
+    const alarms = resources(t().monitoring, 'AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
+    const byMetric = (name: string) =>
+      alarms.filter(
+        (a) => a.MetricName === name || JSON.stringify(a.Metrics ?? []).includes(`"${name}"`),
       );
-      expect(statements).toHaveLength(1);
-      expect(list(statements[0]!.Action)).toEqual(['lambda:UpdateFunctionUrlConfig']);
-      expect(JSON.stringify(statements[0]!.Resource)).toContain('Fn::ImportValue');
-    },
-  );
+    expect(byMetric('Errors')).toHaveLength(1);
+    expect(byMetric('Throttles')).toHaveLength(1);
+    // 80 % of the 10 s timeout, and of the cap of 50.
+    expect(byMetric('Duration')).toEqual([expect.objectContaining({ Threshold: 8000 })]);
+    expect(byMetric('ConcurrentExecutions')).toEqual([expect.objectContaining({ Threshold: 40 })]);
+    expect(byMetric('ReadThrottleEvents')).toHaveLength(tableDefinitions.length);
+    expect(byMetric('SystemErrors')).toHaveLength(tableDefinitions.length);
+    for (const definition of tableDefinitions) {
+      const forTable = alarms.filter((a) => JSON.stringify(a).includes(`${definition.name}Table`));
+      expect(forTable).toHaveLength(2);
+    }
+    expect(byMetric('5xxErrorRate')).toEqual([
+      expect.objectContaining({ Namespace: 'AWS/CloudFront', Threshold: 5 }),
+    ]);
+    expect(byMetric('BlockedRequests')).toEqual([
+      expect.objectContaining({ Namespace: 'AWS/WAFV2', Threshold: 500 }),
+    ]);
+    expect(alarms).toHaveLength(4 + 2 * tableDefinitions.length + 2);
+    t().monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it(`sends Cognito mail ${isProd ? 'through SES' : "with Cognito's sender"}, protects prod data`, () => {
+    const [pool] = resources(t().auth, 'AWS::Cognito::UserPool');
+    if (isProd) {
+      expect(pool!.Properties.EmailConfiguration).toMatchObject({
+        EmailSendingAccount: 'DEVELOPER',
+        From: `Shop <${EMAIL_FROM}>`,
+      });
+      expect(JSON.stringify(pool!.Properties.EmailConfiguration)).toContain(
+        `:identity/${EMAIL_FROM}`,
+      );
+    } else {
+      expect(pool!.Properties.EmailConfiguration).toBeUndefined();
+    }
+    expect(pool!.Properties.DeletionProtection).toBe(isProd ? 'ACTIVE' : 'INACTIVE');
+    for (const table of resources(t().database, 'AWS::DynamoDB::Table')) {
+      expect(table.Properties.DeletionProtectionEnabled).toBe(isProd);
+    }
+  });
+
+  it('has no custom resource that touches the function URL', () => {
+    const text = JSON.stringify(everything(t()));
+    expect(text).not.toContain('UpdateFunctionUrlConfig');
+    expect(text).not.toContain('lambda:UpdateFunctionUrlConfig');
+    for (const [, resource] of allResources(t())) expect(resource.Type).not.toBe('Custom::AWS');
+  });
+});
+
+describe('deploy settings', () => {
+  it('refuses prod without SHOP_EMAIL_FROM, naming it', async () => {
+    prodEnv();
+    vi.stubEnv('SHOP_EMAIL_FROM', undefined);
+    await expect(synth('prod')).rejects.toThrow(/Set SHOP_EMAIL_FROM .*SES-verified/);
+    vi.stubEnv('SHOP_EMAIL_FROM', 'not an address');
+    await expect(synth('prod')).rejects.toThrow(/SHOP_EMAIL_FROM must be an e-mail address/);
+  });
+
+  it('refuses a region other than us-east-1 (CloudFront web ACLs live there)', async () => {
+    await expect(synth('dev', { region: 'eu-west-1' })).rejects.toThrow(/us-east-1/);
+  });
+
+  it('applies the custom domain with TLS 1.2+, and every configurable limit', async () => {
+    prodEnv();
+    vi.stubEnv('SHOP_DOMAIN', 'shop.example.com');
+    vi.stubEnv(
+      'SHOP_CERTIFICATE_ARN',
+      'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab',
+    );
+    vi.stubEnv('SHOP_WAF_RATE_LIMIT', '300');
+    vi.stubEnv('SHOP_API_RESERVED_CONCURRENCY', '20');
+    vi.stubEnv('SHOP_LOG_RETENTION_DAYS', '90');
+    vi.stubEnv('SHOP_CURSOR_SECRET_GENERATION', '2');
+    const custom = await synth('prod');
+    const [dist] = resources(custom.edge, 'AWS::CloudFront::Distribution');
+    expect(dist!.Properties.DistributionConfig).toMatchObject({
+      Aliases: ['shop.example.com'],
+      ViewerCertificate: {
+        AcmCertificateArn: process.env.SHOP_CERTIFICATE_ARN,
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+        SslSupportMethod: 'sni-only',
+      },
+    });
+    custom.edge.hasOutput('SiteUrl', { Value: 'https://shop.example.com' });
+    const [acl] = resources(custom.edge, 'AWS::WAFv2::WebACL');
+    expect(JSON.stringify(acl!.Properties.Rules)).toContain('"Limit":300');
+    custom.api.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 20,
+    });
+    for (const group of resources(custom.api, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+    }
+    // Rotation: a new generated secret, and the function's reference follows it.
+    const secrets = Object.keys(custom.api.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toEqual([expect.stringMatching(/^CursorSecret2/)]);
+    expect(JSON.stringify(resources(custom.api, 'AWS::Lambda::Function'))).toContain(
+      `{"Ref":"${secrets[0]}"}`,
+    );
+
+    vi.stubEnv('SHOP_API_RESERVED_CONCURRENCY', 'none');
+    vi.stubEnv('SHOP_DOMAIN', undefined);
+    vi.stubEnv('SHOP_CERTIFICATE_ARN', undefined);
+    const uncapped = await synth('prod');
+    for (const fn of resources(uncapped.api, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  it('refuses malformed limits, a lone domain and a certificate outside us-east-1', async () => {
+    vi.stubEnv('SHOP_WAF_RATE_LIMIT', '5');
+    await expect(synth('dev')).rejects.toThrow(/SHOP_WAF_RATE_LIMIT/);
+    vi.stubEnv('SHOP_WAF_RATE_LIMIT', undefined);
+    vi.stubEnv('SHOP_LOG_RETENTION_DAYS', '31');
+    await expect(synth('dev')).rejects.toThrow(/SHOP_LOG_RETENTION_DAYS/);
+    vi.stubEnv('SHOP_LOG_RETENTION_DAYS', undefined);
+    vi.stubEnv('SHOP_DOMAIN', 'shop.example.com');
+    await expect(synth('dev')).rejects.toThrow(/SHOP_DOMAIN and SHOP_CERTIFICATE_ARN/);
+    vi.stubEnv(
+      'SHOP_CERTIFICATE_ARN',
+      'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab',
+    );
+    await expect(synth('dev')).rejects.toThrow(/us-east-1/);
+  });
 });

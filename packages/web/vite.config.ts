@@ -1,9 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The page calls the API cross-origin (VITE_API_URL), exactly as deployed: no dev proxy.
+// The page calls `/api` on its own origin: `pnpm local` serves that origin in front of this
+// server, with the production CSP plus a nonce (SHOP_CSP_NONCE) for what Vite injects.
 export default defineConfig({
   plugins: [react()],
+  ...(process.env.SHOP_CSP_NONCE ? { html: { cspNonce: process.env.SHOP_CSP_NONCE } } : {}),
   // Pre-bundled when the dev server starts, so the first page load never triggers a reload.
   optimizeDeps: {
     include: [

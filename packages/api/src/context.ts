@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { PaymentProvider, Services } from '@shop/core';
+import { SHOP_AUTHORIZATION_HEADER, type PaymentProvider, type Services } from '@shop/core';
 import type { AuthUser, TokenVerifier } from './auth.ts';
 import type { Config } from './config.ts';
 
@@ -39,13 +39,30 @@ export function createContextInner(opts: {
   };
 }
 
-/** Reads `Authorization: Bearer <token>` from a function-URL (payload 2.0) event. */
+/**
+ * The viewer's `Authorization` value. Behind the edge, origin access control replaced
+ * `Authorization` with its own SigV4 signature and the edge carried the viewer's value in
+ * `x-shop-authorization` (having deleted any value a client sent under that name); called
+ * directly (`pnpm local`'s API port), `Authorization` is the viewer's. A signature is never the
+ * viewer's: an anonymous call through the edge has none. Either way the token is verified by
+ * `createContext`: the header only carries it.
+ */
+export function viewerAuthorization(
+  headers: APIGatewayProxyEventV2['headers'] | undefined,
+): string | undefined {
+  const carried = headers?.[SHOP_AUTHORIZATION_HEADER];
+  if (carried !== undefined) return carried;
+  const own = headers?.authorization ?? headers?.Authorization;
+  return own === undefined || /^AWS4-HMAC-SHA256 /.test(own) ? undefined : own;
+}
+
+/** Reads the viewer's `Authorization: Bearer <token>` from a function-URL (payload 2.0) event. */
 export async function createContext(
   event: APIGatewayProxyEventV2,
   deps: Deps,
   requestId?: string,
 ): Promise<Context> {
-  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  const header = viewerAuthorization(event.headers);
   if (!header) return createContextInner({ user: null, deps, requestId });
   // The scheme is case-insensitive (RFC 7235); exactly one space, one token.
   const match = /^Bearer ([^\s]+)$/i.exec(header);

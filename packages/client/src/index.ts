@@ -10,6 +10,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 // Generated from the server's router at build time: plain types, no server module.
 import type { AppRouter, ShopErrorShape } from './generated/app-router.ts';
 import { sessionLink } from './link.ts';
+import { withPayloadHash } from './payload-hash.ts';
 import type { Session } from './session.ts';
 
 export type { AppRouter, ShopErrorShape };
@@ -21,6 +22,7 @@ export type ShopClientError = TRPCClientError<AppRouter>;
 export type ShopErrorData = ShopErrorShape['data'];
 export { TRPCClientError };
 export { isSafeToRetry, sessionLink } from './link.ts';
+export { PAYLOAD_HASH_HEADER, sha256Hex, withPayloadHash } from './payload-hash.ts';
 export {
   createSession,
   localStorageAdapter,
@@ -47,7 +49,10 @@ export function isShopClientError(error: unknown): error is ShopClientError {
 export const MAX_BATCH_ITEMS = 10;
 
 export interface ShopClientOptions {
-  /** The function URL (or `http://127.0.0.1:3000` for `pnpm local`). */
+  /**
+   * The API: `https://<site>/api` deployed (the site itself uses `/api`), `http://127.0.0.1:3000`
+   * for `pnpm local`'s API port, or the dev stage's function URL under `sst dev`.
+   */
   url: string;
   /**
    * `'batch'` (default): calls made in the same tick go in one request, answered at once.
@@ -58,7 +63,10 @@ export interface ShopClientOptions {
   session?: Session;
   /** Without a session: returns the access token to send, called per request. */
   getToken?: () => string | null | undefined | Promise<string | null | undefined>;
-  /** A custom fetch (tests, older runtimes); defaults to the global one. */
+  /**
+   * A custom fetch (tests, older runtimes); defaults to the global one. Either way every POST of
+   * every link carries `x-amz-content-sha256`, the body hash the deployed edge requires.
+   */
   fetch?: typeof globalThis.fetch;
 }
 
@@ -68,12 +76,13 @@ export function createShopClient({
   link = 'batch',
   session,
   getToken,
-  fetch,
+  fetch: givenFetch,
 }: ShopClientOptions) {
+  const fetch = withPayloadHash(givenFetch);
   const http = {
     url,
     maxItems: MAX_BATCH_ITEMS,
-    ...(fetch ? { fetch } : {}),
+    fetch,
     async headers(): Promise<Record<string, string>> {
       const token = session ? session.accessToken : await getToken?.();
       return token ? { authorization: `Bearer ${token}` } : {};
@@ -83,7 +92,7 @@ export function createShopClient({
   if (session) {
     // Refreshes go alone, unbatched and without the session link: nothing waits on itself.
     const refresher = createTRPCClient<AppRouter>({
-      links: [httpLink({ url, ...(fetch ? { fetch } : {}) })],
+      links: [httpLink({ url, fetch })],
     });
     session.attach((refreshToken) => refresher.users.refresh.mutate({ refreshToken }));
     links.push(sessionLink(session));

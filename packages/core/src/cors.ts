@@ -13,7 +13,8 @@ export const CORS_ALLOW_METHODS = ['GET', 'POST'] as const;
  * links set: `content-type` (POST bodies), `trpc-accept` (httpBatchStreamLink's
  * `application/jsonl`), `last-event-id` (httpSubscriptionLink resuming through an EventSource
  * ponyfill), plus our `authorization` bearer token and the conventional `x-trpc-source` that apps
- * commonly add in `headers()` to tag their calls.
+ * commonly add in `headers()` to tag their calls, and `x-amz-content-sha256`, which `@shop/client`
+ * sends on every POST for the deployed edge.
  */
 export const CORS_ALLOW_HEADERS = [
   'authorization',
@@ -21,6 +22,8 @@ export const CORS_ALLOW_HEADERS = [
   'trpc-accept',
   'last-event-id',
   'x-trpc-source',
+  // The body hash the deployed edge requires on POST (origin access control for Lambda).
+  'x-amz-content-sha256',
 ] as const;
 
 /** Response headers a browser script may read besides the CORS-safelisted ones. */

@@ -2,6 +2,7 @@ export * from './actor.ts';
 export * from './rules.ts';
 export * from './common.ts';
 export * from './cors.ts';
+export * from './edge.ts';
 export * from './zod.ts';
 export * from './errors.ts';
 export * from './db/client.ts';

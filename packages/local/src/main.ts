@@ -3,12 +3,14 @@
  * tables, the user pool and the admin account, seeds a demo catalogue and serves the SAME Lambda
  * handler over HTTP. Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { corsPolicy } from '@shop/core';
-import { indexLagMsFrom, LOCAL_ADMIN, parseAccessTokenTtl, portInUse } from '@shop/testing';
+import { freePort, indexLagMsFrom, LOCAL_ADMIN, parseAccessTokenTtl, portInUse } from '@shop/testing';
+import { createLocalEdge } from './edge.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
 import { chooseWebPort, startWeb, webOrigins, type WebServer } from './web.ts';
@@ -75,12 +77,14 @@ async function main() {
 
   let stack: LocalStack | undefined = undefined;
   let web: WebServer | undefined = undefined;
+  let edge: Server | undefined = undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping…');
     server.close();
+    edge?.close();
     await web?.stop();
     await stack?.stop();
     process.exit(code);
@@ -123,9 +127,11 @@ async function main() {
   console.log(`Admin: ${stack.admin.email} (password from SHOP_ADMIN_PASSWORD, default Admin123!)`);
   console.log(`Try:   curl '${url}/products.list?input=${encodeURIComponent('{"limit":3}')}'`);
   if (webPort === null) return;
+  // Vite on a port of its own; the web origin is the local edge's (see ./edge.ts).
+  const nonce = randomBytes(16).toString('base64url');
   web = await startWeb({
-    apiUrl: url,
-    port: webPort,
+    port: await freePort(),
+    nonce,
     log,
     onExit: () => {
       if (stopping) return;
@@ -133,7 +139,13 @@ async function main() {
       void shutdown(1);
     },
   });
-  console.log(`Web ready at ${web.url}`);
+  const vitePort = Number(new URL(web.url).port);
+  edge = createLocalEdge({ apiPort: port, webPort: vitePort, nonce });
+  await new Promise<void>((resolveListen, reject) => {
+    edge.once('error', reject);
+    edge.listen(webPort, 'localhost', resolveListen);
+  });
+  console.log(`Web ready at http://localhost:${webPort} (the API under /api, as deployed)`);
 }
 
 main().catch((error: unknown) => {

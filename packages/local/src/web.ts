@@ -1,6 +1,6 @@
 /**
- * The web app's Vite dev server (hot reload) as a child of `pnpm local`. The page calls the API
- * cross-origin at `VITE_API_URL`, exactly as the deployed site calls the function URL: no proxy.
+ * The web app's Vite dev server (hot reload) as a child of `pnpm local`, behind the local edge
+ * (./edge.ts) that serves the web origin: the page calls `/api` on its own origin, as deployed.
  */
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -57,8 +57,10 @@ export interface WebServer {
 
 /** Starts `vite` in packages/web on `port` and resolves once it serves the page. */
 export async function startWeb(options: {
-  apiUrl: string;
+  /** Vite's own port (internal: the local edge serves the web origin in front of it). */
   port: number;
+  /** The CSP nonce Vite puts on the script and styles it injects (`html.cspNonce`). */
+  nonce: string;
   log: (message: string) => void;
   onExit: () => void;
 }): Promise<WebServer> {
@@ -68,11 +70,19 @@ export async function startWeb(options: {
     '../bin/vite.js',
   );
   const url = `http://localhost:${options.port}`;
-  options.log(`starting the web app (Vite) on ${url}`);
+  options.log(`starting the web app (Vite) on ${url}, behind the local edge`);
   const proc = spawnTied(
     process.execPath,
     [vite, '--port', String(options.port), '--strictPort', '--host', 'localhost'],
-    { cwd: WEB_DIR, env: { ...process.env, VITE_API_URL: options.apiUrl, FORCE_COLOR: '0' } },
+    {
+      cwd: WEB_DIR,
+      env: {
+        ...process.env,
+        VITE_API_URL: '/api',
+        SHOP_CSP_NONCE: options.nonce,
+        FORCE_COLOR: '0',
+      },
+    },
   );
   let ready = false;
   void proc.exited.then(() => {

@@ -17,7 +17,8 @@ import {
   type SessionTokens,
 } from '@shop/client';
 
-export const API_URL = (import.meta.env.VITE_API_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+// `/api` on the page's own origin (the deployed edge, `pnpm local`); `sst dev` binds the URL.
+export const API_URL = (import.meta.env.VITE_API_URL || '/api').replace(/\/$/, '');
 
 export type Product = RouterOutputs['products']['byId'];
 export type Order = RouterOutputs['orders']['byId'];

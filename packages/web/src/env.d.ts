@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 
-// Set by stacks/Web.ts when deployed; `pnpm local` sets VITE_API_URL (default in src/api.ts).
+// Set by stacks/Edge.ts (`/api` deployed; `sst bind` gives the dev stage's URL under `sst dev`).
 interface ImportMetaEnv {
   readonly VITE_API_URL: string;
   readonly VITE_USER_POOL_ID: string;

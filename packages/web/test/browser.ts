@@ -30,6 +30,19 @@ export async function watchedPage(context: BrowserContext): Promise<Watched> {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  // Every Content-Security-Policy violation is an error too (the page runs under the production
+  // CSP that `pnpm local` serves): reported through a binding, before any page script runs.
+  await page.exposeBinding('__shopCspViolation', (_source, text: string) => {
+    errors.push(`csp: ${text}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const target = window as unknown as { __shopCspViolation: (text: string) => void };
+      target.__shopCspViolation(
+        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`,
+      );
+    });
+  });
   return { page, errors };
 }
 
@@ -43,7 +56,8 @@ interface AxeViolation {
 /** Runs axe-core on the page; returns the serious and critical violations, described. */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const has = await page.evaluate(() => 'axe' in window);
-  if (!has) await page.addScriptTag({ content: AXE });
+  // Evaluated, not added as an inline <script>, which the CSP (rightly) refuses.
+  if (!has) await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
     return (await axe.run()).violations;

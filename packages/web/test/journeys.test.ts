@@ -402,7 +402,7 @@ describe('the web app against pnpm local', () => {
     });
     const answers: string[] = [];
     page.on('response', (r) => {
-      const procedures = new URL(r.url()).pathname.slice(1);
+      const procedures = new URL(r.url()).pathname.replace(/^\/api\//, '');
       if (/users\.(me|refresh)/.test(procedures)) answers.push(`${procedures} ${r.status()}`);
     });
     await page.reload();
