@@ -65,7 +65,10 @@ export function createServices({
     return user && `${user.firstName} ${user.lastName}`;
   };
   const accounts = new AccountStore(doc, tables.Users);
-  const addresses = new AddressService(new AddressStore(repos.addresses, doc, accounts), accountName);
+  const addresses = new AddressService(
+    new AddressStore(repos.addresses, doc, accounts),
+    accountName,
+  );
   const orderStore = new OrderStore(repos, doc, cursors, accounts);
   const paymentStore = new OrderPaymentStore(repos.orders, doc);
   const orders = new OrderService(orderStore, clock, payments, paymentStore);

@@ -9,7 +9,13 @@ import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { corsPolicy } from '@shop/core';
-import { freePort, indexLagMsFrom, LOCAL_ADMIN, parseAccessTokenTtl, portInUse } from '@shop/testing';
+import {
+  freePort,
+  indexLagMsFrom,
+  LOCAL_ADMIN,
+  parseAccessTokenTtl,
+  portInUse,
+} from '@shop/testing';
 import { createLocalEdge } from './edge.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import { hardenServer } from './server.ts';
