@@ -744,10 +744,14 @@ describe.each(['prod', 'dev'])('the edge of the %s stage', (stage) => {
       alarms.filter(
         (a) => a.MetricName === name || JSON.stringify(a.Metrics ?? []).includes(`"${name}"`),
       );
-    expect(byMetric('Errors')).toHaveLength(1);
-    expect(byMetric('Throttles')).toHaveLength(1);
-    // 80 % of the 10 s timeout, and of the cap of 50.
-    expect(byMetric('Duration')).toEqual([expect.objectContaining({ Threshold: 8000 })]);
+    // One set per function: the API, the payments webhook and the unpaid-order sweep.
+    expect(byMetric('Errors')).toHaveLength(3);
+    expect(byMetric('Throttles')).toHaveLength(3);
+    // 80 % of each timeout (10 s, 10 s, 120 s), and of the API's cap of 50.
+    expect(byMetric('Duration').map((a) => a.Threshold as number)).toEqual(
+      expect.arrayContaining([8000, 8000, 96000]),
+    );
+    expect(byMetric('Duration')).toHaveLength(3);
     expect(byMetric('ConcurrentExecutions')).toEqual([expect.objectContaining({ Threshold: 40 })]);
     expect(byMetric('ReadThrottleEvents')).toHaveLength(tableDefinitions.length);
     expect(byMetric('SystemErrors')).toHaveLength(tableDefinitions.length);

@@ -191,6 +191,7 @@ async function newProduct(stock = 10) {
 
 async function newAddress(user: AuthUser, isDefault?: boolean) {
   return db.services.addresses.create(user, {
+    recipientName: 'Fault Tester',
     street: '1 Fault Lane',
     city: 'Springfield',
     state: 'IL',
@@ -413,6 +414,7 @@ const cases: Case[] = [
       return {
         path: 'addresses.create',
         input: {
+          recipientName: 'Fault Tester',
           street: '2 Retry Road',
           city: 'Springfield',
           state: 'IL',

@@ -60,8 +60,10 @@ export function createServices({
     ),
   };
   const products = new ProductStore(repos.products, doc);
+  const userStore = new UserStore(repos.users);
+  // A deleted account's tombstone reads as no profile (no name), never as a malformed row.
   const accountName = async (userId: string) => {
-    const user = await repos.users.get(userId);
+    const user = await userStore.get(userId);
     return user && `${user.firstName} ${user.lastName}`;
   };
   const accounts = new AccountStore(doc, tables.Users);
@@ -76,7 +78,7 @@ export function createServices({
     repos,
     /** Account state: what a token may still do (checked on every call by the API). */
     accounts,
-    users: new UserService(new UserStore(repos.users), addresses, identity, accounts, clock),
+    users: new UserService(userStore, addresses, identity, accounts, clock),
     products: new ProductService(products, clock),
     addresses,
     orders,

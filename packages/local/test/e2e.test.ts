@@ -86,7 +86,12 @@ describe('pnpm local', () => {
     });
     expect(order.totalAmount).toBe(book.price * 2);
     expect((await shopper.products.byId.query({ id: book.id })).stock).toBe(book.stock - 2);
-    expect((await shopper.orders.list.query()).items.map((o) => o.id)).toEqual([order.id]);
+    // orders.list reads userId-index, which (like AWS's) catches up after a moment.
+    await expect
+      .poll(async () => (await shopper.orders.list.query()).items.map((o) => o.id), {
+        timeout: 10_000,
+      })
+      .toEqual([order.id]);
 
     const cancelled = await shopper.orders.cancel.mutate({ id: order.id });
     expect(cancelled.status).toBe('CANCELLED');
