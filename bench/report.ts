@@ -12,6 +12,10 @@ import { renderCost, type CostResult } from './harness/cost.ts';
 import type { WebResult } from './harness/web.ts';
 import { renderFlashSale, type FlashSaleResult } from './harness/flash-sale.ts';
 import {
+  renderFlashSalePayments,
+  type FlashSalePaymentsResult,
+} from './harness/flash-sale-payments.ts';
+import {
   renderColdProfile,
   renderProfiles,
   type ColdProfileResult,
@@ -36,6 +40,8 @@ export interface Results {
   httpLoad: HttpResult;
   cost: CostResult;
   flashSale: FlashSaleResult;
+  /** Absent in results written before payments. */
+  flashSalePayments?: FlashSalePaymentsResult;
   web: WebResult;
   /** Only in full runs (or with `--profile`). */
   profiles: ProfileResult | null;
@@ -126,6 +132,7 @@ export function renderMarkdown(r: Results): string {
     ``,
     ...renderCost(r.cost),
     ...renderFlashSale(r.flashSale),
+    ...(r.flashSalePayments ? renderFlashSalePayments(r.flashSalePayments) : []),
     ...renderWeb(r.web),
     ...(r.coldProfile ? renderColdProfile(r.coldProfile) : []),
     ...(r.profiles ? renderProfiles(r.profiles) : []),
@@ -149,6 +156,11 @@ export function renderMarkdown(r: Results): string {
           `| web: first product list ≤ ${r.web.budgets.firstProductListMs} ms | ${check(r.web.firstProductListMs.median <= r.web.budgets.firstProductListMs)} ${r.web.firstProductListMs.median} ms |`,
         ]),
     `| flash sale: exactly the stock sold, no 5xx | ${check(r.flashSale.ok)} ${r.flashSale.orders} orders of ${r.flashSale.stock}, stock left ${r.flashSale.stockLeft}, 5xx ${r.flashSale.serverErrors} |`,
+    ...(r.flashSalePayments
+      ? [
+          `| flash sale paid: every payment PAID once, every unpaid order expired, its stock back, no refund | ${check(r.flashSalePayments.ok)} ${r.flashSalePayments.paidInTable} paid, ${r.flashSalePayments.expired} expired, stock ${r.flashSalePayments.stockAfterSale} → ${r.flashSalePayments.stockAfterSweep} |`,
+        ]
+      : []),
     ``,
   ];
   return lines.join('\n');

@@ -38,6 +38,7 @@ import { countRoundTrips } from './harness/round-trips.ts';
 import { measureHttp } from './harness/http.ts';
 import { measureCost } from './harness/cost.ts';
 import { runFlashSale } from './harness/flash-sale.ts';
+import { runFlashSalePayments } from './harness/flash-sale-payments.ts';
 import { buildProfileBundles, profileColdStart, profileHttp } from './harness/profile.ts';
 import { serveBundle } from './harness/serve.ts';
 import { measureWeb } from './harness/web.ts';
@@ -106,6 +107,7 @@ async function main() {
     step('flash sale over HTTP…');
     const served = await serveBundle(bundles.shop.main, authEnv);
     let flashSale;
+    const placed: { id: string; userId: string }[] = [];
     try {
       flashSale = await runFlashSale({
         url: served.url,
@@ -115,12 +117,25 @@ async function main() {
         accounts: quick ? 50 : 1000,
         inFlight: 100,
         stock: 100,
+        onPlaced: (order) => placed.push(order),
       });
     } finally {
       await served.stop();
     }
     step(
       `  ${flashSale.orders} orders, stock left ${flashSale.stockLeft}, answers ${JSON.stringify(flashSale.status)}, p99 ${flashSale.latencyMs.p99} ms`,
+    );
+    step('flash sale, paid: Stripe-compatible local server, signed webhooks, sweep…');
+    const flashSalePayments = await runFlashSalePayments({
+      doc,
+      tables: tableNamesFor(PREFIX),
+      cursorSecret: 'bench-secret-0123456789',
+      productId: flashSale.productId,
+      placed,
+      inFlight: 20,
+    });
+    step(
+      `  ${flashSalePayments.paidInTable} paid, ${flashSalePayments.expired} expired, stock ${flashSalePayments.stockAfterSale} → ${flashSalePayments.stockAfterSweep}`,
     );
 
     step('web app budgets: initial JavaScript and time to the first product list in Chromium…');
@@ -154,6 +169,7 @@ async function main() {
       httpLoad,
       cost,
       flashSale,
+      flashSalePayments,
       web,
       profiles,
       coldProfile,
@@ -161,6 +177,10 @@ async function main() {
     console.log(`\n${md}`);
     if (!flashSale.ok) {
       console.error('flash sale: the stock sold does not match the orders placed (see above)');
+      process.exitCode = 1;
+    }
+    if (!flashSalePayments.ok) {
+      console.error('flash sale, paid: payments, expiries or stock do not add up (see above)');
       process.exitCode = 1;
     }
     step(`done in ${elapsedSeconds().toFixed(0)} s`);

@@ -12,6 +12,8 @@ import { percentile, PREFIX, round, step } from '../common.ts';
 import { createAccounts, httpRpc, type Account } from '../rpc.ts';
 
 export interface FlashSaleResult {
+  /** The product sold (the payment phase reads its stock). */
+  productId: string;
   buyers: number;
   accounts: number;
   inFlight: number;
@@ -42,6 +44,8 @@ export async function runFlashSale(opts: {
   accounts: number;
   inFlight: number;
   stock: number;
+  /** Each order placed (its id and buyer), for the payment phase. */
+  onPlaced?: (order: { id: string; userId: string }) => void;
 }): Promise<FlashSaleResult> {
   const rpc = httpRpc(opts.url);
   const productId = `flash-${Date.now()}`;
@@ -76,7 +80,10 @@ export async function runFlashSale(opts: {
     let code = 0;
     for (let attempt = 1; attempt <= 5; attempt++) {
       const sent = performance.now();
-      code = (await rpc('mutation', 'orders.create', input, account.token)).status;
+      const answer = await rpc('mutation', 'orders.create', input, account.token);
+      code = answer.status;
+      const placed = (answer.body as { result?: { data?: { id?: string } } }).result?.data?.id;
+      if (code === 200 && placed) opts.onPlaced?.({ id: placed, userId: account.userId });
       requestLatency.push(performance.now() - sent);
       if (code !== 429 || attempt === 5) break;
       retries++;
@@ -116,6 +123,7 @@ export async function runFlashSale(opts: {
     .reduce((sum, [, n]) => sum + n, 0);
   const ms = (n: number) => round(n, 1);
   return {
+    productId,
     buyers: opts.buyers,
     accounts: opts.accounts,
     inFlight: opts.inFlight,

@@ -19,7 +19,7 @@ import type { PaymentSecrets } from './secrets.ts';
 export interface PaymentWiring {
   secrets: (() => Promise<PaymentSecrets>) | undefined;
   factory: ProviderFactory | undefined;
-  /** Replaces the provider outright (tests inject a recording provider here). */
+  /** Replaces the provider outright (tests inject the adapter on the local Stripe server). */
   provider?: PaymentProvider;
 }
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestClock, recordCalls } from '@shop/testing';
 import {
   createHarness,
@@ -8,22 +8,32 @@ import {
   type Caller,
   type Harness,
 } from './support/harness.ts';
-import { createTestPayments, type TestProvider } from './support/payments.ts';
+import type { EventObject } from '@shop/testing';
+import {
+  createTestPayments,
+  sessionIdOf,
+  TEST_CARDS,
+  type TestPayments,
+} from './support/payments.ts';
 import { webhookPoster } from './support/webhook.ts';
 
 let h: Harness;
 let admin: Caller;
-let provider: TestProvider;
+let payments: TestPayments;
 let webhook: ReturnType<typeof webhookPoster>;
-const clock = createTestClock();
+// Starts at the provider's time (real time): see `payments.sync`.
+const clock = createTestClock(new Date());
+const REFUND_ID: unknown = expect.stringMatching(/^re_/);
 
+// The Stripe adapter against the run's shared Stripe-compatible local server (see support/payments.ts).
 beforeAll(async () => {
-  const payments = createTestPayments(clock);
-  provider = payments.provider;
+  payments = await createTestPayments(clock);
   h = await createHarness({ clock, payments: payments.settings });
   admin = (await h.adminCaller()).caller;
-  webhook = webhookPoster(h.deps, provider);
+  webhook = webhookPoster(h.deps, payments);
 });
+beforeEach(() => payments.sync());
+afterAll(() => payments?.stop());
 
 const stockOf = async (id: string) => (await h.anonymousCaller().products.byId({ id })).stock;
 
@@ -45,15 +55,43 @@ async function pendingOrder(lines = 1) {
 async function orderBeingPaid() {
   const placed = await pendingOrder();
   const page = await placed.caller.orders.pay({ id: placed.order.id });
-  const [session] = provider.sessionsOf(placed.order.id);
-  return { ...placed, page, sessionId: session!.session.sessionId };
+  return { ...placed, page, sessionId: sessionIdOf(page.url) };
 }
+
+/** The shopper pays the page with a card that succeeds: the provider's completion event. */
+async function payPage(sessionId: string): Promise<EventObject> {
+  expect((await payments.pay(sessionId, TEST_CARDS.success)).status).toBe('succeeded');
+  return payments.event(sessionId, 'checkout.session.completed');
+}
+
+const paymentIdOf = (event: EventObject) =>
+  (event.data.object as unknown as { payment_intent: string }).payment_intent;
 
 async function paidOrder() {
   const o = await orderBeingPaid();
-  const paid = provider.complete(o.sessionId);
+  const paid = await payPage(o.sessionId);
   expect((await webhook.deliver(paid)).statusCode).toBe(200);
-  return { ...o, paid };
+  return { ...o, paid, paymentId: paymentIdOf(paid) };
+}
+
+/** A second Checkout Session for the same order, opened at the provider directly. */
+async function extraSession(
+  orderId: string,
+  lines: { name: string; unitAmount: number; quantity: number }[],
+  currency = 'USD',
+) {
+  const session = await payments.provider.createCheckout({
+    orderId,
+    userId: 'someone',
+    amount: lines.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0),
+    currency,
+    lines,
+    successUrl: `https://shop.test/orders/${orderId}`,
+    cancelUrl: `https://shop.test/orders/${orderId}`,
+    expiresAt: new Date(Date.now() + 60 * 60_000),
+    idempotencyKey: `extra-${orderId}-${currency}-${lines[0]!.unitAmount}`,
+  });
+  return session.sessionId;
 }
 
 describe('orders.quote', () => {
@@ -142,8 +180,11 @@ describe('orders.create with expectedTotal', () => {
     );
     calls.stop();
     expect(error.message).toContain('5000');
-    expect(calls.calls.map((c) => c.command)).toEqual(['BatchGetItemCommand']);
+    // The caller's account check (a Users read by key), the products' prices, no write.
+    expect(calls.calls.map((c) => c.command)).toEqual(['GetItemCommand', 'BatchGetItemCommand']);
+    expect(calls.calls[0]!.input.TableName).toBe(h.db.tables.Users);
     expect(await stockOf(product.id)).toBe(5);
+    h.db.lag.settle();
     expect((await caller.orders.list()).items).toEqual([]);
   });
 
@@ -171,6 +212,8 @@ describe('Order.payment and Order.actions', () => {
       expiresAt: null,
     });
     expect(order.actions).toEqual(['pay', 'cancel']);
+    // The list reads userId-index, eventually consistent as on AWS.
+    h.db.lag.settle();
     expect((await caller.orders.list()).items[0]!.actions).toEqual(['pay', 'cancel']);
     expect((await admin.orders.byId({ id: order.id })).actions).toEqual([]);
   });
@@ -206,15 +249,17 @@ describe('orders.pay', () => {
     const first = await caller.orders.pay({ id: order.id });
     const again = await caller.orders.pay({ id: order.id });
     expect(again).toEqual(first);
-    const sessions = provider.sessionsOf(order.id);
+    const sessions = await payments.sessionsOf(order.id);
     expect(sessions).toHaveLength(1);
-    expect(first.url).toBe(sessions[0]!.session.url);
-    expect(sessions[0]!.request).toMatchObject({
-      amount: order.totalAmount,
-      currency: 'USD',
-      successUrl: `https://shop.test/orders/${order.id}`,
+    expect(first.url).toBe(sessions[0]!.url);
+    expect(sessions[0]).toMatchObject({
+      status: 'open',
+      amount_total: order.totalAmount,
+      currency: 'usd',
+      client_reference_id: order.id,
+      success_url: `https://shop.test/orders/${order.id}`,
     });
-    expect(sessions[0]!.request.lines).toHaveLength(3);
+    expect(sessions[0]!.line_items).toHaveLength(3);
     const read = await caller.orders.byId({ id: order.id });
     expect(read.payment.expiresAt).toBe(first.expiresAt);
   });
@@ -225,7 +270,7 @@ describe('orders.pay', () => {
       Array.from({ length: 5 }, () => caller.orders.pay({ id: order.id })),
     );
     expect(new Set(pages.map((p) => p.url)).size).toBe(1);
-    expect(provider.sessionsOf(order.id)).toHaveLength(1);
+    expect(await payments.sessionsOf(order.id)).toHaveLength(1);
   });
 
   it("is NOT_FOUND for another user's order and CONFLICT once paid or cancelled", async () => {
@@ -240,51 +285,127 @@ describe('orders.pay', () => {
   });
 });
 
+describe('paying with test cards on the hosted page', () => {
+  it('stays unpaid after a declined card, and is paid by the next card', async () => {
+    const o = await orderBeingPaid();
+    const declined = await payments.pay(o.sessionId, TEST_CARDS.declined);
+    expect(declined).toEqual({ status: 'declined', message: 'Your card was declined.' });
+    expect(await payments.eventsOf(o.sessionId, 'checkout.session.completed')).toEqual([]);
+    const failed = await payments.eventsOf(o.order.id, 'payment_intent.payment_failed');
+    expect(failed).toHaveLength(1);
+    // Events the shop does not act on change nothing.
+    for (const event of await payments.eventsOf(o.order.id)) {
+      expect((await webhook.deliver(event)).statusCode).toBe(200);
+    }
+    const unpaid = await o.caller.orders.byId({ id: o.order.id });
+    expect(unpaid).toMatchObject({ status: 'PENDING', payment: { status: 'UNPAID' } });
+    expect(unpaid.actions).toEqual(['pay', 'cancel']);
+    // Paying again gives the same page, where a good card now succeeds.
+    expect(await o.caller.orders.pay({ id: o.order.id })).toEqual(o.page);
+    const paid = await payPage(o.sessionId);
+    expect((await webhook.deliver(paid)).statusCode).toBe(200);
+    const read = await o.caller.orders.byId({ id: o.order.id });
+    expect(read).toMatchObject({ status: 'PAID', payment: { status: 'PAID', provider: 'stripe' } });
+  });
+
+  it('is paid only once the extra confirmation step is completed', async () => {
+    const o = await orderBeingPaid();
+    expect(await payments.pay(o.sessionId, TEST_CARDS.authentication)).toEqual({
+      status: 'requires_action',
+    });
+    expect((await payments.control.authenticate(o.sessionId, 'fail')).status).toBe('declined');
+    expect(await payments.eventsOf(o.sessionId, 'checkout.session.completed')).toEqual([]);
+    expect((await o.caller.orders.byId({ id: o.order.id })).status).toBe('PENDING');
+
+    await payments.pay(o.sessionId, TEST_CARDS.authentication);
+    const done = await payments.control.authenticate(o.sessionId, 'complete');
+    expect(done).toEqual({
+      status: 'succeeded',
+      redirectUrl: `https://shop.test/orders/${o.order.id}`,
+    });
+    const paid = await payments.event(o.sessionId, 'checkout.session.completed');
+    expect((await webhook.deliver(paid)).statusCode).toBe(200);
+    expect((await o.caller.orders.byId({ id: o.order.id })).status).toBe('PAID');
+  });
+});
+
 describe('POST /webhooks/payments', () => {
   it('marks the order paid once, however often and in whatever order events arrive', async () => {
     const o = await orderBeingPaid();
-    const paid = provider.complete(o.sessionId);
-    const expired = provider.expire(o.sessionId);
+    // An older page of the same order, expired at the provider; its event comes late.
+    const old = await extraSession(o.order.id, [{ name: 'x', unitAmount: 2500, quantity: 1 }]);
+    await payments.provider.expireCheckout(old);
+    const expired = await payments.event(old, 'checkout.session.expired');
+    const paid = await payPage(o.sessionId);
     expect((await webhook.deliver(paid)).statusCode).toBe(200);
     const first = await o.caller.orders.byId({ id: o.order.id });
     clock.advance(1000);
-    const answers = await Promise.all([
-      webhook.deliver(paid),
-      webhook.deliver(expired),
-      webhook.deliver(paid),
-    ]);
-    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    // Everything the provider said about the order, newest first, each three times at once.
+    const all = (await payments.eventsOf(o.order.id)).reverse();
+    expect(all.map((e) => e.type)).toContain('checkout.session.completed');
+    const answers = await Promise.all(
+      [...all, ...all, ...all, expired].map((e) => webhook.deliver(e)),
+    );
+    expect(answers.every((a) => a.statusCode === 200)).toBe(true);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read.status).toBe('PAID');
     expect(read.payment).toMatchObject({ status: 'PAID', provider: 'stripe', expiresAt: null });
     expect(read.payment.paidAt).toBe(first.payment.paidAt);
     expect(read.updatedAt).toBe(first.updatedAt);
     expect(read.actions).toEqual(['cancel']);
-    expect(provider.refunds.size).toBe(0);
+    expect(await payments.refundsOf(paymentIdOf(paid))).toEqual([]);
   });
 
   it('ignores a payment of another amount or currency', async () => {
     const short = await orderBeingPaid();
-    const wrongAmount = provider.complete(short.sessionId, { amount: short.order.totalAmount - 1 });
+    // A page of the same order at the provider, for a cent less, paid with a good card.
+    const cheap = await extraSession(short.order.id, [
+      { name: 'x', unitAmount: short.order.totalAmount - 1, quantity: 1 },
+    ]);
+    const wrongAmount = await payPage(cheap);
+    expect((wrongAmount.data.object as { amount_total?: number }).amount_total).toBe(
+      short.order.totalAmount - 1,
+    );
     expect((await webhook.deliver(wrongAmount)).statusCode).toBe(200);
     expect((await short.caller.orders.byId({ id: short.order.id })).status).toBe('PENDING');
 
     const euros = await orderBeingPaid();
-    const wrongCurrency = provider.complete(euros.sessionId, { currency: 'eur' });
+    const inEuros = await extraSession(
+      euros.order.id,
+      [{ name: 'x', unitAmount: euros.order.totalAmount, quantity: 1 }],
+      'EUR',
+    );
+    const wrongCurrency = await payPage(inEuros);
     expect((await webhook.deliver(wrongCurrency)).statusCode).toBe(200);
     const read = await euros.caller.orders.byId({ id: euros.order.id });
-    expect(read.payment.status).toBe('UNPAID');
+    expect(read).toMatchObject({ status: 'PENDING', payment: { status: 'UNPAID' } });
   });
 
   it('answers 400 to a forged or missing signature and changes nothing', async () => {
     const o = await orderBeingPaid();
-    const { body } = provider.signed(provider.complete(o.sessionId));
-    const forged = await webhook.post(body, 'v1=' + 'f'.repeat(64));
+    const paid = await payPage(o.sessionId);
+    const { body } = payments.signed(paid);
+    const calls = recordCalls(h.db.doc);
+    const forged = await webhook.post(
+      body,
+      `t=${Math.floor(Date.now() / 1000)},v1=${'f'.repeat(64)}`,
+    );
     expect(forged.statusCode).toBe(400);
     expect(forged.body).not.toContain('v1=');
     expect((await webhook.post(body, undefined)).statusCode).toBe(400);
-    const tampered = provider.signed(provider.expire(o.sessionId));
-    expect((await webhook.post(body, tampered.signature)).statusCode).toBe(400);
+    // Signed with another secret, or the signature of another event.
+    const otherSecret = payments.signed(paid, 'whsec_not_the_shops');
+    expect((await webhook.post(body, otherSecret.signature)).statusCode).toBe(400);
+    const others = await payments.eventsOf(o.order.id, 'payment_intent.succeeded');
+    const borrowed = payments.signed(others[0]!);
+    expect((await webhook.post(body, borrowed.signature)).statusCode).toBe(400);
+    // The body changed after signing (the amount), under the original signature.
+    const signed = payments.signed(paid);
+    const tampered = signed.body.replace('"amount_total": ', '"amount_total": 1');
+    expect(tampered).not.toBe(signed.body);
+    expect((await webhook.post(tampered, signed.signature)).statusCode).toBe(400);
+    calls.stop();
+    expect(calls.calls).toEqual([]);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read.status).toBe('PENDING');
     expect(read.payment.status).toBe('UNPAID');
@@ -294,40 +415,38 @@ describe('POST /webhooks/payments', () => {
     const o = await orderBeingPaid();
     const stock = await stockOf(o.products[0]!.id);
     // The shopper pays on the page while the order is cancelled.
-    const paid = provider.complete(o.sessionId);
+    const paid = await payPage(o.sessionId);
     await o.caller.orders.cancel({ id: o.order.id });
     expect(await stockOf(o.products[0]!.id)).toBe(stock + 2);
     for (let i = 0; i < 3; i++) expect((await webhook.deliver(paid)).statusCode).toBe(200);
-    const refunds = provider.refundsOf(paid.paymentId);
-    expect(refunds).toEqual([
-      { refundId: refunds[0]!.refundId, paymentId: paid.paymentId, amount: o.order.totalAmount },
-    ]);
+    const refunds = await payments.refundsOf(paymentIdOf(paid));
+    expect(refunds).toEqual([{ id: REFUND_ID, amount: o.order.totalAmount, status: 'succeeded' }]);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUND_PENDING' } });
     expect(await stockOf(o.products[0]!.id)).toBe(stock + 2);
 
-    await webhook.deliver(provider.refundSucceeded(refunds[0]!.refundId));
+    clock.advance(1000);
+    const refunded = await payments.event(refunds[0]!.id, 'refund.created');
+    expect((await webhook.deliver(refunded)).statusCode).toBe(200);
     const done = await o.caller.orders.byId({ id: o.order.id });
     expect(done.payment).toMatchObject({
       status: 'REFUNDED',
       refundedAt: clock.now().toISOString(),
     });
+    expect(await payments.refundsOf(paymentIdOf(paid))).toHaveLength(1);
   });
 
   it('refunds a second payment of an order already paid', async () => {
     const o = await paidOrder();
     // A second page of the same order was paid too: the provider holds two payments.
-    const extra = {
-      ...o.paid,
-      eventId: 'evt_other',
-      sessionId: 'cs_second',
-      paymentId: 'pi_second',
-    };
-    const first = provider.sessions.get(o.sessionId)!;
-    provider.sessions.set('cs_second', { ...first, paymentId: 'pi_second' });
+    const second = await extraSession(o.order.id, [
+      { name: 'x', unitAmount: o.order.totalAmount, quantity: 1 },
+    ]);
+    const extra = await payPage(second);
     expect((await webhook.deliver(extra)).statusCode).toBe(200);
-    expect(provider.refundsOf('pi_second')).toHaveLength(1);
-    expect(provider.refundsOf(o.paid.paymentId)).toHaveLength(0);
+    expect((await webhook.deliver(extra)).statusCode).toBe(200);
+    expect(await payments.refundsOf(paymentIdOf(extra))).toHaveLength(1);
+    expect(await payments.refundsOf(o.paymentId)).toEqual([]);
     expect((await o.caller.orders.byId({ id: o.order.id })).payment.status).toBe('PAID');
   });
 });
@@ -341,14 +460,16 @@ describe('orders.cancel of a paid order', () => {
     expect(cancelled.payment).toMatchObject({ status: 'REFUND_PENDING', provider: 'stripe' });
     await expectTRPCError(o.caller.orders.cancel({ id: o.order.id }), 'CONFLICT');
     expect(await stockOf(o.products[0]!.id)).toBe(stock + 2);
-    const refunds = provider.refundsOf(o.paid.paymentId);
+    const refunds = await payments.refundsOf(o.paymentId);
     expect(refunds).toHaveLength(1);
     expect(refunds[0]!.amount).toBe(o.order.totalAmount);
 
-    const succeeded = provider.refundSucceeded(refunds[0]!.refundId);
+    // The provider's refund event (created already succeeded), delivered twice.
+    const succeeded = await payments.event(refunds[0]!.id, 'refund.created');
     await webhook.deliver(succeeded);
     await webhook.deliver(succeeded);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read.payment.status).toBe('REFUNDED');
+    expect(await payments.refundsOf(o.paymentId)).toHaveLength(1);
   });
 });

@@ -15,4 +15,3 @@ export * from './clock.ts';
 export * from './index-lag.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
 export * from './record.ts';
-export * from './payments/recording-provider.ts';

@@ -1,9 +1,8 @@
-import { jsonEvent } from '@shop/testing';
-import type { PaymentEvent } from '@shop/core';
+import { jsonEvent, type EventObject } from '@shop/testing';
 import type { Log } from '../../src/app.ts';
 import type { Deps } from '../../src/context.ts';
 import { createWebhookHandler } from '../../src/webhook-handler.ts';
-import type { TestProvider } from './payments.ts';
+import type { TestPayments } from './payments.ts';
 
 export const quietLog = (): Log & { lines: { message: string; entry: object }[] } => {
   const lines: { message: string; entry: object }[] = [];
@@ -15,7 +14,7 @@ export const quietLog = (): Log & { lines: { message: string; entry: object }[] 
 };
 
 /** Posts to `POST /webhooks/payments` as the provider does: raw body, signature header. */
-export function webhookPoster(deps: Deps, provider: TestProvider) {
+export function webhookPoster(deps: Deps, payments: TestPayments) {
   const handler = createWebhookHandler(deps, quietLog());
   const post = (body: string, signature: string | undefined) =>
     handler(
@@ -28,9 +27,9 @@ export function webhookPoster(deps: Deps, provider: TestProvider) {
     );
   return {
     post,
-    /** Delivers an event signed with the provider's secret. */
-    deliver: (event: PaymentEvent) => {
-      const { body, signature } = provider.signed(event);
+    /** Delivers one of the provider's events, signed with the webhook secret as it signs them. */
+    deliver: (event: EventObject) => {
+      const { body, signature } = payments.signed(event);
       return post(body, signature);
     },
   };

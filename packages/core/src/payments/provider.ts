@@ -1,7 +1,7 @@
 /**
  * The payment provider port. The shop's rules (`payments/service.ts`) speak only this; the Stripe
- * adapter (`stripe.ts`) translates it to Stripe's API, and tests use a recording provider from
- * `@shop/testing`. Amounts are in cents; currency is the shop's `SHOP_CURRENCY`; the adapter
+ * adapter (`stripe.ts`) translates it to Stripe's API; the tests run that same adapter against the
+ * Stripe-compatible local server of `@shop/testing`. Amounts are in cents; currency is the shop's `SHOP_CURRENCY`; the adapter
  * carries `orderId` in the provider's metadata.
  */
 export interface CheckoutRequest {

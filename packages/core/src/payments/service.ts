@@ -12,6 +12,8 @@ import { refundKey, refundRecorded } from './refunds.ts';
 /** Stripe keeps a Checkout Session open 30 minutes at least (a minute of margin), 24 hours at most. */
 const MIN_CHECKOUT_MS = 31 * 60_000;
 const MAX_CHECKOUT_MS = 23 * 60 * 60_000;
+/** A reservation is reused while its expiry is still Stripe's minimum (30 minutes) ahead. */
+const REUSE_MIN_MS = 30 * 60_000 + 10_000;
 /** How often `pay` and the webhook read again after losing a race on the order row. */
 const ATTEMPTS = 4;
 /** Orders one sweep run handles at most (a run every 5 minutes; the next one takes the rest). */
@@ -69,8 +71,12 @@ export class PaymentService {
       }
       let count = row.checkoutCount ?? 0;
       let expiresAt = row.checkoutExpiresAt;
-      // A reservation without a session, still far from expiry: create (or find) its session.
-      const reserved = !row.checkoutSessionId && expiresAt && Date.parse(expiresAt) > now + 60_000;
+      // A reservation without a session, made moments ago (a concurrent call, a lost answer
+      // retried): create (or find) its session under the same key. Its expiry must still be one
+      // the provider accepts as it is, since a retry under a key must repeat the same parameters;
+      // an older one is replaced (the session it may have made at the provider was never shown).
+      const reserved =
+        !row.checkoutSessionId && expiresAt && Date.parse(expiresAt) > now + REUSE_MIN_MS;
       if (!reserved) {
         expiresAt = this.checkoutExpiry(row, now);
         const taken = await this.store.update(

@@ -146,11 +146,17 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
   };
 }
 
-/** Stripe accepts `expires_at` 30 minutes to 24 hours ahead; a time outside is moved inside. */
+/**
+ * Stripe accepts `expires_at` 30 minutes to 24 hours ahead; a time outside is moved inside (with
+ * a margin). A time inside is sent as asked: a retry under the same idempotency key must carry the
+ * same parameters, or Stripe refuses it (`idempotency_error`), so it must not depend on `now`.
+ */
 export function expiryWithinStripeBounds(expiresAt: Date, nowMs: number): number {
+  const at = expiresAt.getTime();
+  if (at >= nowMs + MIN_EXPIRY_MS && at <= nowMs + MAX_EXPIRY_MS) return at;
   const min = nowMs + MIN_EXPIRY_MS + EXPIRY_MARGIN_MS;
   const max = nowMs + MAX_EXPIRY_MS - EXPIRY_MARGIN_MS;
-  return Math.min(Math.max(expiresAt.getTime(), min), max);
+  return Math.min(Math.max(at, min), max);
 }
 
 const idOf = (value: string | { id: string } | null | undefined) =>

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import type { EventObject } from './stripe/objects.ts';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CheckoutSessionObject, EventObject, LineItem } from './stripe/objects.ts';
 import type { Fault } from './stripe/server.ts';
 import type { DeliveryAttempt } from './stripe/webhooks.ts';
 import { freePort, spawnTied, waitUntilReady } from './process.ts';
@@ -8,7 +10,7 @@ import { freePort, spawnTied, waitUntilReady } from './process.ts';
 export { TEST_CARDS } from './stripe/checkout.ts';
 export { signPayload } from './stripe/webhooks.ts';
 export type { Fault as StripeFault } from './stripe/server.ts';
-export type { EventObject } from './stripe/objects.ts';
+export type { CheckoutSessionObject, EventObject } from './stripe/objects.ts';
 export type { DeliveryAttempt } from './stripe/webhooks.ts';
 
 export interface StripeLocal {
@@ -45,7 +47,10 @@ export async function startStripeLocal(
   const secretKey = options.secretKey ?? `sk_test_local${randomBytes(12).toString('hex')}`;
   const webhookSecret = options.webhookSecret ?? `whsec_local${randomBytes(16).toString('hex')}`;
   const main = fileURLToPath(new URL('stripe/main.ts', import.meta.url));
-  const proc = spawnTied(process.execPath, ['--import', import.meta.resolve('tsx'), main], {
+  // Not `import.meta.resolve`: vitest's module runner (its globalSetup) does not support it.
+  const tsx = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const loader = pathToFileURL(join(tsx, 'dist', 'loader.mjs')).href;
+  const proc = spawnTied(process.execPath, ['--import', loader, main], {
     env: {
       ...process.env,
       STRIPE_LOCAL_PORT: String(port),
@@ -83,6 +88,8 @@ export interface StripeLocalControl {
   pay(sessionId: string, card: string): Promise<PayResult>;
   authenticate(sessionId: string, outcome: 'complete' | 'fail'): Promise<PayResult>;
   advanceClock(seconds: number): Promise<{ now: number }>;
+  /** Every Checkout Session (with its lines), as the server holds it now. */
+  sessions(): Promise<(CheckoutSessionObject & { line_items: LineItem[] })[]>;
   events(): Promise<{ event: EventObject; attempts: DeliveryAttempt[] }[]>;
   resend(eventId: string): Promise<void>;
   holdWebhooks(): Promise<void>;
@@ -115,6 +122,7 @@ export function stripeLocalControl(endpoint: string): StripeLocalControl {
     pay: (id, card) => call('POST', `/sessions/${id}/pay`, { card }),
     authenticate: (id, outcome) => call('POST', `/sessions/${id}/authenticate`, { outcome }),
     advanceClock: (seconds) => call('POST', '/clock/advance', { seconds }),
+    sessions: async () => (await call<{ data: never[] }>('GET', '/sessions')).data,
     events: async () => (await call<{ data: never[] }>('GET', '/events')).data,
     resend: async (id) => void (await call('POST', `/events/${id}/resend`)),
     holdWebhooks: async () => void (await call('POST', '/webhooks/hold')),

@@ -10,6 +10,7 @@ import type { Fault, StripeServer } from './server.ts';
  * - `POST /_test/sessions/:id/pay` `{ card }` → `{ status, redirectUrl? | message? }`
  * - `POST /_test/sessions/:id/authenticate` `{ outcome: 'complete' | 'fail' }`
  * - `POST /_test/clock/advance` `{ seconds }` → `{ now }`: sessions due expire at once
+ * - `GET  /_test/sessions` → `{ data: [session & { line_items }] }`: every Checkout Session, as now
  * - `GET  /_test/events` → `{ data: [{ event, attempts }] }`
  * - `POST /_test/events/:id/resend`: deliver an event once more (a duplicate)
  * - `POST /_test/webhooks/hold`, `POST /_test/webhooks/release` `{ order?: 'sent'|'reverse', copies? }`
@@ -44,6 +45,14 @@ export function controlRoutes(
       server.offsetSeconds += Number(input.seconds ?? 0);
       account.expireDue();
       return reply({ now: server.now() });
+    }
+    if (path === '/sessions' && method === 'GET') {
+      return reply({
+        data: [...account.sessions.keys()].map((id) => ({
+          ...account.session(id),
+          line_items: account.lines.get(id) ?? [],
+        })),
+      });
     }
     if (path === '/events' && method === 'GET') {
       return reply({
