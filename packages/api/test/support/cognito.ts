@@ -24,15 +24,7 @@ export const localVerifierConfig = () => ({
   cognitoEndpoint: inject('cognitoEndpoint'),
 });
 
-/** The identity provider on the run's cognito-local. */
-export const localIdentity = (autoConfirm = true) =>
-  createCognitoIdentityProvider({
-    region: 'us-east-1',
-    endpoint: inject('cognitoEndpoint'),
-    userPoolId: inject('userPoolId'),
-    clientId: inject('clientId'),
-    autoConfirm,
-  });
+export { localIdentity } from '@shop/testing/vitest';
 
 /** The Lambda handler over `deps`, verifying tokens of the run's cognito-local; logs nothing. */
 export const localCognitoHandler = (deps: Deps) =>
