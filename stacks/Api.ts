@@ -80,7 +80,7 @@ export function Api({ stack, app }: StackContext) {
   const api = new Function(stack, 'ApiFunction', {
     handler: API_HANDLER,
     runtime: 'nodejs22.x',
-    // No code sends traces (see README, "Operating it"): no X-Ray permissions, no tracing cost.
+    // No code sends traces (README.md, "What a stage is made of"): no X-Ray rights or cost.
     tracing: 'disabled',
     architecture: 'arm_64',
     memorySize: 1024,

@@ -75,7 +75,7 @@ export function Auth({ stack, app }: StackContext) {
   const postConfirmation = new Function(stack, 'PostConfirmationFunction', {
     handler: POST_CONFIRMATION_HANDLER,
     runtime: 'nodejs22.x',
-    // No code sends traces (see README, "Operating it"): no X-Ray permissions, no tracing cost.
+    // No code sends traces (README.md, "What a stage is made of"): no X-Ray rights or cost.
     tracing: 'disabled',
     architecture: 'arm_64',
     memorySize: 256,

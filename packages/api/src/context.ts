@@ -1,5 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { SHOP_AUTHORIZATION_HEADER, type PaymentProvider, type Services } from '@shop/core';
+import {
+  SHOP_AUTHORIZATION_HEADER,
+  VIEWER_ADDRESS_HEADER,
+  type PaymentProvider,
+  type Services,
+  type UserContext,
+} from '@shop/core';
 import type { AuthUser, TokenVerifier } from './auth.ts';
 import type { Config } from './config.ts';
 
@@ -19,6 +25,11 @@ export interface Context {
   /** A token was sent but refused: user procedures answer UNAUTHORIZED, public ones ignore it. */
   tokenRejected: boolean;
   requestId: string | undefined;
+  /**
+   * The caller as the edge saw them (`cloudfront-viewer-address`), handed to Cognito on sign-up,
+   * sign-in and reset calls; `undefined` when the request did not come through the edge.
+   */
+  viewer: UserContext | undefined;
   deps: Deps;
 }
 
@@ -29,8 +40,10 @@ export function createContextInner(opts: {
   accessToken?: string | null;
   tokenRejected?: boolean;
   requestId?: string;
+  viewer?: UserContext;
 }): Context {
   return {
+    viewer: opts.viewer,
     user: opts.user,
     accessToken: opts.user ? (opts.accessToken ?? null) : null,
     deps: opts.deps,
@@ -56,21 +69,37 @@ export function viewerAuthorization(
   return own === undefined || /^AWS4-HMAC-SHA256 /.test(own) ? undefined : own;
 }
 
+/**
+ * The viewer's IP from CloudFront's `cloudfront-viewer-address` (`ip:port`; an IPv6 address is
+ * not bracketed, so the port is whatever follows the last colon). CloudFront sets the header
+ * itself, and in production the function URL answers only the distribution.
+ */
+export function viewerContext(
+  headers: APIGatewayProxyEventV2['headers'] | undefined,
+): UserContext | undefined {
+  const address = headers?.[VIEWER_ADDRESS_HEADER]?.trim();
+  const colon = address?.lastIndexOf(':') ?? -1;
+  if (!address || colon <= 0) return undefined;
+  const ipAddress = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return ipAddress ? { ipAddress } : undefined;
+}
+
 /** Reads the viewer's `Authorization: Bearer <token>` from a function-URL (payload 2.0) event. */
 export async function createContext(
   event: APIGatewayProxyEventV2,
   deps: Deps,
   requestId?: string,
 ): Promise<Context> {
+  const base = { deps, requestId, viewer: viewerContext(event.headers) };
   const header = viewerAuthorization(event.headers);
-  if (!header) return createContextInner({ user: null, deps, requestId });
+  if (!header) return createContextInner({ ...base, user: null });
   // The scheme is case-insensitive (RFC 7235); exactly one space, one token.
   const match = /^Bearer ([^\s]+)$/i.exec(header);
-  if (!match?.[1]) return createContextInner({ user: null, deps, tokenRejected: true, requestId });
+  if (!match?.[1]) return createContextInner({ ...base, user: null, tokenRejected: true });
   try {
     const user = await deps.verifier.verify(match[1]);
-    return createContextInner({ user, deps, accessToken: match[1], requestId });
+    return createContextInner({ ...base, user, accessToken: match[1] });
   } catch {
-    return createContextInner({ user: null, deps, tokenRejected: true, requestId });
+    return createContextInner({ ...base, user: null, tokenRejected: true });
   }
 }

@@ -7,7 +7,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCognitoIdentityProvider, LOCAL_CREDENTIALS } from '@shop/core';
+import { LOCAL_CREDENTIALS } from '@shop/core';
 import {
   cognitoLocalKey,
   decodeJwt,
@@ -16,8 +16,8 @@ import {
   signJwt,
   storedCognitoCode,
 } from '@shop/testing';
-import { createHandler } from '../src/app.ts';
 import { createTokenVerifier } from '../src/auth.ts';
+import { localCognitoHandler, localIdentity } from './support/cognito.ts';
 import { createHarness, validAddress, validProduct, type Harness } from './support/harness.ts';
 
 /**
@@ -25,22 +25,13 @@ import { createHarness, validAddress, validProduct, type Harness } from './suppo
  * of DynamoDB Local tables (so `users.adminList` sees only this file's profiles).
  */
 let h: Harness;
-let handler: ReturnType<typeof createHandler>;
+let handler: ReturnType<typeof localCognitoHandler>;
 let cognito: CognitoIdentityProviderClient;
 /** Runs inside `users.deleteMe`, just before the pool account is deleted (a racing request). */
 let inDeletionWindow: (() => Promise<unknown>) | undefined;
 
 beforeAll(async () => {
-  const pool = {
-    region: 'us-east-1',
-    userPoolId: inject('userPoolId'),
-    clientId: inject('clientId'),
-  };
-  const identity = createCognitoIdentityProvider({
-    ...pool,
-    endpoint: inject('cognitoEndpoint'),
-    autoConfirm: true,
-  });
+  const identity = localIdentity();
   h = await createHarness({
     identity: {
       ...identity,
@@ -50,16 +41,7 @@ beforeAll(async () => {
       },
     },
   });
-  const verifier = createTokenVerifier({
-    ...pool,
-    stage: 'local',
-    isLocal: true,
-    cognitoEndpoint: inject('cognitoEndpoint'),
-  });
-  handler = createHandler(
-    { ...h.deps, verifier },
-    { error: () => undefined, info: () => undefined },
-  );
+  handler = localCognitoHandler(h.deps);
   cognito = new CognitoIdentityProviderClient({
     region: 'us-east-1',
     endpoint: inject('cognitoEndpoint'),
@@ -504,13 +486,7 @@ describe('a sign-up that finds its email taken', () => {
 
   it('confirms an unconfirmed account on an auto-confirming stage only with its password', async () => {
     const email = newEmail();
-    const unconfirmed = createCognitoIdentityProvider({
-      region: 'us-east-1',
-      endpoint: inject('cognitoEndpoint'),
-      userPoolId: inject('userPoolId'),
-      clientId: inject('clientId'),
-      autoConfirm: false,
-    });
+    const unconfirmed = localIdentity(false);
     const { sub } = await unconfirmed.signUp({
       email,
       password: PASSWORD,

@@ -6,6 +6,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { storedCognitoCode } from '@shop/testing';
+import { localIdentity } from '@shop/testing/vitest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AuthenticationError,
@@ -14,22 +15,13 @@ import {
   ThrottledError,
   ValidationError,
 } from '../src/errors.ts';
-import { createCognitoIdentityProvider } from '../src/users/cognito.ts';
 import type { IdentityProvider } from '../src/users/identity.ts';
 
 const PASSWORD = 'Corr3ct-horse!';
 const newEmail = () => `core-${randomUUID().slice(0, 12)}@example.com`;
 const person = (email: string) => ({ email, password: PASSWORD, firstName: 'Ada', lastName: 'L' });
 
-const provider = (autoConfirm: boolean, overrides: { endpoint?: string } = {}) =>
-  createCognitoIdentityProvider({
-    region: 'us-east-1',
-    endpoint: inject('cognitoEndpoint'),
-    userPoolId: inject('userPoolId'),
-    clientId: inject('clientId'),
-    autoConfirm,
-    ...overrides,
-  });
+const provider = localIdentity;
 
 const claims = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<

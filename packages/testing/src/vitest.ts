@@ -1,2 +1,3 @@
 /** Helpers that need the Vitest run (the emulators started by `./global-setup`). */
 export * from './db.ts';
+export * from './identity.ts';

@@ -16,29 +16,32 @@ import {
 } from '@shop/core';
 import { adminProcedure, publicProcedure, router, userProcedure } from '../trpc.ts';
 
-/** Every procedure is one call of `UserService` (which holds Cognito). */
+/**
+ * Every procedure is one call of `UserService` (which holds Cognito). The unauthenticated ones
+ * pass the caller's address (`ctx.viewer`) on to Cognito.
+ */
 export const usersRouter = router({
   signUp: publicProcedure
     .input(signUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.signUp(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.signUp(input, ctx.viewer)),
   confirmSignUp: publicProcedure
     .input(confirmSignUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmSignUp(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmSignUp(input, ctx.viewer)),
   login: publicProcedure
     .input(loginInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.login(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.login(input, ctx.viewer)),
   refresh: publicProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(input, ctx.viewer)),
   logout: userProcedure
     .input(refreshInputSchema)
     .mutation(({ ctx, input }) => ctx.deps.services.users.logout(ctx.user, input)),
   forgotPassword: publicProcedure
     .input(forgotPasswordInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(input, ctx.viewer)),
   confirmForgotPassword: publicProcedure
     .input(confirmForgotPasswordInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmForgotPassword(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmForgotPassword(input, ctx.viewer)),
   changePassword: userProcedure.input(changePasswordInputSchema).mutation(({ ctx, input }) => {
     if (!ctx.accessToken) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { expect, inject } from 'vitest';
 import { createCognitoIdentityProvider, type Tokens } from '@shop/core';
-import { InvalidTokenError, type TokenVerifier } from '../../src/auth.ts';
+import { createHandler } from '../../src/app.ts';
+import { createTokenVerifier, InvalidTokenError, type TokenVerifier } from '../../src/auth.ts';
+import type { Deps } from '../../src/context.ts';
 
 /** Tests of the token verifier against the run's cognito-local. */
 
@@ -21,6 +23,15 @@ export const localVerifierConfig = () => ({
   clientId: inject('clientId'),
   cognitoEndpoint: inject('cognitoEndpoint'),
 });
+
+export { localIdentity } from '@shop/testing/vitest';
+
+/** The Lambda handler over `deps`, verifying tokens of the run's cognito-local; logs nothing. */
+export const localCognitoHandler = (deps: Deps) =>
+  createHandler(
+    { ...deps, verifier: createTokenVerifier(localVerifierConfig()) },
+    { error: () => undefined, info: () => undefined },
+  );
 
 /** An admin client of cognito-local (groups, app clients); destroy it after the file. */
 export const cognitoAdmin = () =>

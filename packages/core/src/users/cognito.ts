@@ -2,7 +2,15 @@ import type * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationError, NotFoundError } from '../errors.ts';
 import { budgetOptions, LOCAL_BUDGET, LOCAL_CREDENTIALS, type CallBudget } from '../db/client.ts';
 import { LOGIN_FAILED, REFRESH_FAILED, lifetime, translate } from './cognito-errors.ts';
-import type { IdentityProvider } from './identity.ts';
+import type { IdentityProvider, UserContext } from './identity.ts';
+
+/**
+ * `UserContextData` for a call, when the caller's address is known. Real Cognito reads
+ * `IpAddress` only from an app client with `EnablePropagateAdditionalUserContextData` (which needs
+ * a client secret) and acts on it only with threat protection on; otherwise it is ignored.
+ */
+const contextData = (context: UserContext | undefined) =>
+  context ? { UserContextData: { IpAddress: context.ipAddress } } : {};
 
 /**
  * Cognito answers in a few hundred milliseconds (SignUp hashes the password): 750 ms per attempt,
@@ -83,7 +91,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
   };
 
   return {
-    async signUp({ email, password, firstName, lastName }) {
+    async signUp({ email, password, firstName, lastName }, context) {
       const { client, mod } = await load();
       try {
         const result = await client.send(
@@ -96,6 +104,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
               { Name: 'given_name', Value: firstName },
               { Name: 'family_name', Value: lastName },
             ],
+            ...contextData(context),
           }),
         );
         if (!result.UserSub) throw new Error('Cognito returned no user sub');
@@ -111,7 +120,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
       }
     },
 
-    async resumeSignUp(email, password) {
+    async resumeSignUp(email, password, context) {
       const { client, mod } = await load();
       let result: CognitoSdk.InitiateAuthCommandOutput;
       try {
@@ -120,6 +129,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
             ClientId: config.clientId,
             AuthFlow: 'USER_PASSWORD_AUTH',
             AuthParameters: { USERNAME: email, PASSWORD: password },
+            ...contextData(context),
           }),
         );
       } catch (error) {
@@ -155,7 +165,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
       return { confirmed: true };
     },
 
-    async confirmSignUp(email, code) {
+    async confirmSignUp(email, code, context) {
       const { client, mod } = await load();
       await client
         .send(
@@ -163,12 +173,13 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
             ClientId: config.clientId,
             Username: email,
             ConfirmationCode: code,
+            ...contextData(context),
           }),
         )
         .catch((error: unknown) => translate(error, 'confirm'));
     },
 
-    async login(email, password) {
+    async login(email, password, context) {
       const { client, mod } = await load();
       const result = await client
         .send(
@@ -176,6 +187,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
             ClientId: config.clientId,
             AuthFlow: 'USER_PASSWORD_AUTH',
             AuthParameters: { USERNAME: email, PASSWORD: password },
+            ...contextData(context),
           }),
         )
         .catch((error: unknown) => translate(error, 'login'));
@@ -185,7 +197,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
       return { ...tokens(auth), refreshToken: auth.RefreshToken };
     },
 
-    async refresh(refreshToken) {
+    async refresh(refreshToken, context) {
       const { client, mod } = await load();
       const result = await client
         .send(
@@ -193,6 +205,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
             ClientId: config.clientId,
             AuthFlow: 'REFRESH_TOKEN_AUTH',
             AuthParameters: { REFRESH_TOKEN: refreshToken },
+            ...contextData(context),
           }),
         )
         .catch((error: unknown) => translate(error, 'refresh'));
@@ -217,10 +230,16 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
         });
     },
 
-    async forgotPassword(email) {
+    async forgotPassword(email, context) {
       const { client, mod } = await load();
       await client
-        .send(new mod.ForgotPasswordCommand({ ClientId: config.clientId, Username: email }))
+        .send(
+          new mod.ForgotPasswordCommand({
+            ClientId: config.clientId,
+            Username: email,
+            ...contextData(context),
+          }),
+        )
         .catch((error: unknown) => {
           const name = error instanceof Error ? error.name : '';
           // No account, or one without a verified address to send to: answer as if sent.
@@ -238,7 +257,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
         });
     },
 
-    async confirmForgotPassword(email, code, newPassword) {
+    async confirmForgotPassword(email, code, newPassword, context) {
       const { client, mod } = await load();
       await client
         .send(
@@ -247,6 +266,7 @@ export function createCognitoIdentityProvider(config: CognitoConfig): IdentityPr
             Username: email,
             ConfirmationCode: code,
             Password: newPassword,
+            ...contextData(context),
           }),
         )
         .catch((error: unknown) => translate(error, 'reset'));

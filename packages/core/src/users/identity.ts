@@ -7,17 +7,30 @@ export interface Tokens {
   tokenType: 'Bearer';
 }
 
+/**
+ * Who is calling, as the edge saw them: passed to Cognito as `UserContextData` on the
+ * unauthenticated calls (sign-up, sign-in, password reset), so that Cognito's own protections
+ * (threat protection, its per-IP limits) judge the user's address, not the Lambda's.
+ */
+export interface UserContext {
+  /** The viewer's IP address (from CloudFront's `cloudfront-viewer-address`, port removed). */
+  ipAddress: string;
+}
+
 /** Sign-up and sessions, as the `users` procedures need them. */
 export interface IdentityProvider {
-  signUp(input: {
-    email: string;
-    password: string;
-    firstName: string;
-    lastName: string;
-  }): Promise<{ sub: string; confirmed: boolean }>;
-  confirmSignUp(email: string, code: string): Promise<void>;
-  login(email: string, password: string): Promise<Tokens>;
-  refresh(refreshToken: string): Promise<Omit<Tokens, 'refreshToken'>>;
+  signUp(
+    input: {
+      email: string;
+      password: string;
+      firstName: string;
+      lastName: string;
+    },
+    context?: UserContext,
+  ): Promise<{ sub: string; confirmed: boolean }>;
+  confirmSignUp(email: string, code: string, context?: UserContext): Promise<void>;
+  login(email: string, password: string, context?: UserContext): Promise<Tokens>;
+  refresh(refreshToken: string, context?: UserContext): Promise<Omit<Tokens, 'refreshToken'>>;
   logout(refreshToken: string): Promise<void>;
   /**
    * For a sign-up that found its email taken: whether `password` opens that account, checked with
@@ -25,12 +38,21 @@ export interface IdentityProvider {
    * disabled, a challenge), which the caller answers like any taken email. An unconfirmed account
    * is confirmed here on stages that auto-confirm, as its own sign-up would have done.
    */
-  resumeSignUp(email: string, password: string): Promise<{ confirmed: boolean } | undefined>;
+  resumeSignUp(
+    email: string,
+    password: string,
+    context?: UserContext,
+  ): Promise<{ confirmed: boolean } | undefined>;
   /** Deletes the account (by email or Cognito username); already gone is fine. */
   deleteUser(username: string): Promise<void>;
   /** Sends a reset code; an unknown or unusable account is answered the same (nothing happens). */
-  forgotPassword(email: string): Promise<void>;
-  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
+  forgotPassword(email: string, context?: UserContext): Promise<void>;
+  confirmForgotPassword(
+    email: string,
+    code: string,
+    newPassword: string,
+    context?: UserContext,
+  ): Promise<void>;
   /** Changes the password of the user the access token belongs to. */
   changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
   /**

@@ -3,8 +3,9 @@ import type { Actor } from '../actor.ts';
 import { ADMIN_GROUP } from '../rules.ts';
 import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
-import type { IdentityProvider, IdentityUser, Tokens } from './identity.ts';
+import type { IdentityProvider, IdentityUser, Tokens, UserContext } from './identity.ts';
 import {
+  MAX_PERSON_NAME_LENGTH,
   userSchema,
   type AdminUser,
   type ChangePasswordInput,
@@ -30,8 +31,9 @@ interface AddressRemover {
   removeAllOf(userId: string): Promise<number>;
 }
 
-const NAME_MAX = 100;
-const cleanName = (name: string | undefined) => name?.trim().slice(0, NAME_MAX) || undefined;
+/** A name from the pool's attributes, cut to what the profile schema accepts. */
+const cleanName = (name: string | undefined) =>
+  name?.trim().slice(0, MAX_PERSON_NAME_LENGTH) || undefined;
 
 /**
  * The profile of a pool account that has none yet (created in the console, by `AdminCreateUser`
@@ -85,12 +87,15 @@ export class UserService {
    * finds its email taken may be this one, half done (a lost answer, a failed step or rollback):
    * it is finished instead of refused when the password matches (`resumeSignUp`).
    */
-  async signUp(input: SignUpInput): Promise<{ user: User; needsConfirmation: boolean }> {
+  async signUp(
+    input: SignUpInput,
+    context?: UserContext,
+  ): Promise<{ user: User; needsConfirmation: boolean }> {
     let account: { sub: string; confirmed: boolean };
     try {
-      account = await this.identity.signUp(input);
+      account = await this.identity.signUp(input, context);
     } catch (error) {
-      if (error instanceof ConflictError) return this.resumeSignUp(input, error);
+      if (error instanceof ConflictError) return this.resumeSignUp(input, error, context);
       throw error;
     }
     const now = this.clock.now().toISOString();
@@ -127,24 +132,29 @@ export class UserService {
   private async resumeSignUp(
     input: SignUpInput,
     conflict: ConflictError,
+    context: UserContext | undefined,
   ): Promise<{ user: User; needsConfirmation: boolean }> {
     const account = await this.identity.getUser(input.email);
     if (!account?.email) throw conflict;
     const existing = await this.store.get(account.sub, { consistent: true });
     if (account.active && existing) throw conflict;
-    const opened = await this.identity.resumeSignUp(input.email, input.password);
+    const opened = await this.identity.resumeSignUp(input.email, input.password, context);
     if (!opened) throw conflict;
     const user = existing ?? (await this.writeProfile(profileFromAccount(account, this.clock)));
     return { user, needsConfirmation: !opened.confirmed };
   }
 
-  async confirmSignUp(input: { email: string; code: string }): Promise<{ confirmed: true }> {
-    await this.identity.confirmSignUp(input.email, input.code);
+  async confirmSignUp(
+    input: { email: string; code: string },
+    context?: UserContext,
+  ): Promise<{ confirmed: true }> {
+    await this.identity.confirmSignUp(input.email, input.code, context);
     return { confirmed: true };
   }
 
-  login(input: { email: string; password: string }): Promise<Tokens> {
-    return this.identity.login(input.email, input.password);
+  /** `context`: the caller as the edge saw them, for Cognito's own protections. */
+  login(input: { email: string; password: string }, context?: UserContext): Promise<Tokens> {
+    return this.identity.login(input.email, input.password, context);
   }
 
   /**
@@ -152,8 +162,11 @@ export class UserService {
    * itself; a session ended by a password change is refused here too (one more GetItem), also
    * where Cognito's global sign-out did not run (cognito-local has none).
    */
-  async refresh(input: { refreshToken: string }): Promise<Omit<Tokens, 'refreshToken'>> {
-    const tokens = await this.identity.refresh(input.refreshToken);
+  async refresh(
+    input: { refreshToken: string },
+    context?: UserContext,
+  ): Promise<Omit<Tokens, 'refreshToken'>> {
+    const tokens = await this.identity.refresh(input.refreshToken, context);
     const session = sessionOfToken(tokens.accessToken);
     if (!session) throw new AuthenticationError('Invalid refresh token');
     // Real Cognito keeps `auth_time` (the sign-in) across refreshes; cognito-local resets it, but
@@ -208,14 +221,17 @@ export class UserService {
   }
 
   /** The same answer whether or not the account exists. */
-  async forgotPassword(input: { email: string }): Promise<{ ok: true }> {
-    await this.identity.forgotPassword(input.email);
+  async forgotPassword(input: { email: string }, context?: UserContext): Promise<{ ok: true }> {
+    await this.identity.forgotPassword(input.email, context);
     return { ok: true };
   }
 
   /** The password is reset: every session of the account ends (see `endSessions`). */
-  async confirmForgotPassword(input: ConfirmForgotPasswordInput): Promise<{ ok: true }> {
-    await this.identity.confirmForgotPassword(input.email, input.code, input.newPassword);
+  async confirmForgotPassword(
+    input: ConfirmForgotPasswordInput,
+    context?: UserContext,
+  ): Promise<{ ok: true }> {
+    await this.identity.confirmForgotPassword(input.email, input.code, input.newPassword, context);
     const account = await this.identity.getUser(input.email);
     if (account) await this.endSessions(account.sub, account.username);
     return { ok: true };
