@@ -10,18 +10,25 @@
  *   rules: a read costs 1 RRU per 4 KB strongly consistent and 0.5 eventually consistent (Query and
  *   Scan: the evaluated items summed, then rounded up; BatchGet: per item); a write 1 WRU per 1 KB
  *   of the larger of the item before and after; each global secondary index whose entry changes
- *   costs a write like a table write (a delete and a put when its key changes); everything in a
- *   transaction costs 2×, condition checks included. Writes need the item before and after: with
+ *   costs a write like a table write (a delete and a put when its key changes), sized as the entry
+ *   the index projects plus 100 bytes, and only when the projected entry changed; everything in a
+ *   transaction costs 2×, condition checks included (`indexesOnce`: index upkeep not doubled). Writes need the item before and after: with
  *   `snapshots` on, the middleware reads them with a separate client (bench-only, untimed runs).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableDefinition } from '@shop/core';
+import { projectItem, type TableDefinition } from '@shop/core';
 
 export interface Units {
   table: number;
   /** Global secondary indexes: index maintenance for writes, index queries for reads. */
   indexes: number;
+  /**
+   * Writes only: the same index upkeep billed once, not doubled inside a transaction. AWS's pages
+   * say a transaction writes every item twice (prepare, commit) but not whether the asynchronous
+   * index propagation is doubled too; `indexes` assumes it is (the upper bound), this the other case.
+   */
+  indexesOnce?: number;
 }
 
 export interface CallCapacity {
@@ -58,6 +65,12 @@ type Next = (args: { input: Input }) => Promise<{ output: unknown }>;
 
 export interface CapacityRecorder {
   calls: CallCapacity[];
+  /**
+   * Write units of the same calls under other table definitions (say, an index projected
+   * differently), computed from the same before/after images: what a design change would cost,
+   * measured on the same traffic. Keyed like `alternatives` was.
+   */
+  alternative: Record<string, Units>[];
   /** Read items before and after each write, so write units can be computed (slower). */
   snapshots: boolean;
 }
@@ -67,8 +80,9 @@ export function recordCapacity(
   doc: DynamoDBDocumentClient,
   tables: Record<string, TableDefinition>,
   imageClient: DynamoDBDocumentClient,
+  alternatives: Record<string, Record<string, TableDefinition>> = {},
 ): CapacityRecorder {
-  const recorder: CapacityRecorder = { calls: [], snapshots: false };
+  const recorder: CapacityRecorder = { calls: [], alternative: [], snapshots: false };
   const image = async (w: WriteOp) =>
     (
       await imageClient.send(
@@ -85,6 +99,17 @@ export function recordCapacity(
       const result = await next(args);
       const after = recorder.snapshots ? await Promise.all(writes.map(image)) : [];
       const output = result.output as Input;
+      const transactional = command === 'TransactWriteItemsCommand';
+      recorder.alternative.push(
+        Object.fromEntries(
+          Object.entries(alternatives).map(([name, defs]) => [
+            name,
+            kind === 'read'
+              ? { table: 0, indexes: 0 }
+              : writeUnits(writes, before, after, transactional, defs),
+          ]),
+        ),
+      );
       recorder.calls.push({
         command,
         kind,
@@ -92,7 +117,7 @@ export function recordCapacity(
         units:
           kind === 'read'
             ? readUnits(command, args.input, output)
-            : writeUnits(writes, before, after, command === 'TransactWriteItemsCommand', tables),
+            : writeUnits(writes, before, after, transactional, tables),
         reported: reported(output.ConsumedCapacity as Consumed | Consumed[] | undefined),
       });
       return result;
@@ -174,6 +199,8 @@ export function itemSize(item: Item | undefined): number {
 }
 
 const KB = 1024;
+/** https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.StorageConsiderations */
+const INDEX_ENTRY_OVERHEAD = 100;
 const roundUp = (size: number, unit: number) => Math.max(1, Math.ceil(size / unit));
 
 function readUnits(command: string, input: Input, output: Input): Units {
@@ -285,9 +312,9 @@ function writeUnits(
   transactional: boolean,
   tables: Record<string, TableDefinition>,
 ): Units {
-  if (after.length === 0) return { table: NaN, indexes: NaN }; // no snapshots taken
+  if (after.length === 0) return { table: NaN, indexes: NaN, indexesOnce: NaN }; // no snapshots taken
   const factor = transactional ? 2 : 1;
-  const units = { table: 0, indexes: 0 };
+  const units = { table: 0, indexes: 0, indexesOnce: 0 };
   writes.forEach((w, i) => {
     const old = before[i];
     const now = after[i];
@@ -297,21 +324,24 @@ function writeUnits(
         : Math.max(itemSize(old), itemSize(now));
     units.table += factor * roundUp(size, KB);
     if (w.kind === 'ConditionCheck') return;
-    for (const index of tables[w.table]?.indexes ?? []) {
-      // Every index projects ALL attributes (db/create-tables.ts).
+    const definition = tables[w.table];
+    for (const index of definition?.indexes ?? []) {
+      // The entry is what the index projects (keys, table key, projected attributes) plus
+      // DynamoDB's 100 bytes of overhead per index item; it is written only if that changed.
+      const entry = (item: Item | undefined) => projectItem(definition!, index, item);
+      const entrySize = (e: Item | undefined) => itemSize(e) + INDEX_ENTRY_OVERHEAD;
+      const was = entry(old);
+      const is = entry(now);
       const keys = [index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])];
-      const inIndex = (item: Item | undefined) =>
-        !!item && keys.every((k) => item[k] !== undefined);
-      const wasIn = inIndex(old);
-      const isIn = inIndex(now);
       let writesToIndex = 0;
-      if (wasIn && isIn) {
-        const keyChanged = keys.some((k) => !same(old![k], now![k]));
-        if (keyChanged) writesToIndex = roundUp(itemSize(old), KB) + roundUp(itemSize(now), KB);
-        else if (!same(old, now))
-          writesToIndex = roundUp(Math.max(itemSize(old), itemSize(now)), KB);
-      } else if (wasIn) writesToIndex = roundUp(itemSize(old), KB);
-      else if (isIn) writesToIndex = roundUp(itemSize(now), KB);
+      if (was && is) {
+        const keyChanged = keys.some((k) => !same(was[k], is[k]));
+        if (keyChanged) writesToIndex = roundUp(entrySize(was), KB) + roundUp(entrySize(is), KB);
+        else if (!same(was, is))
+          writesToIndex = roundUp(Math.max(entrySize(was), entrySize(is)), KB);
+      } else if (was) writesToIndex = roundUp(entrySize(was), KB);
+      else if (is) writesToIndex = roundUp(entrySize(is), KB);
+      units.indexesOnce += writesToIndex;
       units.indexes += factor * writesToIndex;
     }
   });

@@ -1,7 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { BillingMode } from 'aws-cdk-lib/aws-dynamodb';
 import { Table, type StackContext } from 'sst/constructs';
-import { keyAttributes, tableDefinitions } from '@shop/core';
+import { keyAttributes, projectionOf, tableDefinitions, type IndexDefinition } from '@shop/core';
+
+/** The definition's projection in SST's terms: 'all', 'keys_only' or the included attributes. */
+const projection = (index: IndexDefinition): 'all' | 'keys_only' | string[] => {
+  const p = projectionOf(index);
+  return p.type === 'INCLUDE' ? [...p.attributes] : p.type === 'ALL' ? 'all' : 'keys_only';
+};
 
 /** The five tables, built from the one table definition in @shop/core. */
 export function Database({ stack, app }: StackContext) {
@@ -24,6 +30,7 @@ export function Database({ stack, app }: StackContext) {
             {
               partitionKey: index.partitionKey.name,
               ...(index.sortKey ? { sortKey: index.sortKey.name } : {}),
+              projection: projection(index),
             },
           ]),
         ),

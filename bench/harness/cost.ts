@@ -12,8 +12,9 @@ import {
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, tableDefinitions } from '@shop/core';
-import { createDeps, createHandler, loadConfig } from '@shop/api';
+import { createDocumentClient, tableDefinitions, type TableDefinition } from '@shop/core';
+import { createDeps, createHandler, createWebhookHandler, loadConfig } from '@shop/api';
+import { jsonEvent, RecordingProvider } from '@shop/testing';
 import { median, PREFIX, round, step } from '../common.ts';
 import { recordCapacity } from '../capacity.ts';
 import { createAccounts, data, inProcessRpc, type Account, type RpcAnswer } from '../rpc.ts';
@@ -41,6 +42,10 @@ export interface CostRow {
   wru: number;
   /** Part of `wru` spent keeping global secondary indexes up to date. */
   gsiWru: number;
+  /** `wru` with index upkeep billed once, not doubled in transactions (see capacity.ts). */
+  wruIndexOnce: number;
+  /** Write units of the same calls if the product indexes left `stock` out (`STOCK_OUT`). */
+  stockOut: { wru: number; wruIndexOnce: number };
   /** What DynamoDB Local itself reports (wrong for transactions: see capacity.ts). */
   reported: { rru: number; wru: number };
   medianMs: number;
@@ -57,6 +62,8 @@ export interface CostResult {
   rows: CostRow[];
   /** One million 3-line orders placed (orders.create only). */
   millionOrders: CostRow['perMillion'];
+  /** One million 3-line orders placed and paid: orders.create + orders.pay + the webhook's update. */
+  millionPaidOrders: CostRow['perMillion'] & { wru: number; rru: number };
 }
 
 interface Scenario {
@@ -67,6 +74,28 @@ interface Scenario {
   prepare?: () => Promise<unknown>;
   call: (prepared: unknown) => Promise<RpcAnswer>;
 }
+
+/**
+ * The design not taken, measured on the same calls: both product indexes projecting what a listing
+ * shows except `stock` and `updatedAt` (the two attributes every order line rewrites).
+ */
+const STOCK_OUT: Record<string, TableDefinition> = Object.fromEntries(
+  tableDefinitions.map((t) => [
+    `${PREFIX}${t.name}`,
+    t.name !== 'Products'
+      ? t
+      : {
+          ...t,
+          indexes: t.indexes.map((i) => ({
+            ...i,
+            projection: {
+              type: 'INCLUDE' as const,
+              attributes: ['name', 'description', 'price', 'imageUrl', 'createdAt'],
+            },
+          })),
+        },
+  ]),
+);
 
 export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Promise<CostResult> {
   const config = loadConfig(env);
@@ -83,9 +112,14 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       endpoint: config.dynamoEndpoint,
       maxAttempts: 3,
     }),
+    { stockOut: STOCK_OUT },
   );
   // The shipped wiring (verifier, identity provider) with the instrumented DocumentClient.
-  const deps = createDeps(config, doc);
+  // Payments through the recording provider of @shop/testing (in memory, as the API tests use it):
+  // only the shop's own DynamoDB calls are counted; the provider's fee is not a DynamoDB cost.
+  const provider = new RecordingProvider();
+  const deps = createDeps(config, doc, { secrets: undefined, factory: undefined, provider });
+  const webhook = createWebhookHandler(deps, { error: () => undefined, info: () => undefined });
   const { services } = deps;
   const rpc = inProcessRpc(createHandler(deps, { error: () => undefined, info: () => undefined }));
 
@@ -205,6 +239,47 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       call: (prepared) =>
         rpc('mutation', 'orders.cancel', { id: (prepared as { id: string }).id }, buyer!.token),
     },
+    {
+      procedure: 'orders.pay',
+      scenario: '3 lines',
+      needed: {
+        reads: 1,
+        writes: 1,
+        note: 'the order; its checkout session recorded on the order row',
+      },
+      prepare: () => data<{ id: string }>(order(buyer!, 3)),
+      call: (prepared) =>
+        rpc('mutation', 'orders.pay', { id: (prepared as { id: string }).id }, buyer!.token),
+    },
+    {
+      procedure: 'webhook',
+      scenario: 'checkout.completed, 3 lines',
+      needed: {
+        reads: 1,
+        writes: 1,
+        note: 'the order; status PAID and the payment on the order row',
+      },
+      prepare: async () => {
+        const placed = await data<{ id: string }>(order(buyer!, 3));
+        await data(rpc('mutation', 'orders.pay', { id: placed.id }, buyer!.token));
+        const session = [...provider.sessions.values()].find(
+          (s) => s.request.orderId === placed.id,
+        );
+        return provider.signed(provider.complete(session!.session.sessionId));
+      },
+      call: async (prepared) => {
+        const { body, signature } = prepared as { body: string; signature: string };
+        const answer = await webhook(
+          jsonEvent({
+            method: 'POST',
+            path: '/webhooks/payments',
+            body,
+            headers: { 'stripe-signature': signature },
+          }),
+        );
+        return { status: answer.statusCode ?? 0, body: answer.body };
+      },
+    },
   ];
 
   step(`  cost: ${scenarios.length} scenarios × ${samples} calls…`);
@@ -212,11 +287,13 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
   for (const s of scenarios) {
     const times: number[] = [];
     let calls = recorder.calls;
+    let alternative = recorder.alternative;
     for (let i = 0; i <= samples; i++) {
       const prepared = await s.prepare?.();
       // The first call is untimed: it warms up and takes the item snapshots the units need.
       recorder.snapshots = i === 0;
       recorder.calls = [];
+      recorder.alternative = [];
       const start = performance.now();
       const answer = await s.call(prepared);
       const ms = performance.now() - start;
@@ -226,7 +303,10 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
         );
       }
       if (i > 0) times.push(ms);
-      else calls = [...recorder.calls];
+      else {
+        calls = [...recorder.calls];
+        alternative = [...recorder.alternative];
+      }
     }
     const reads = calls.filter((c) => c.kind === 'read');
     const writes = calls.filter((c) => c.kind === 'write');
@@ -235,6 +315,12 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
     const rru = sum(reads, (c) => c.units.table + c.units.indexes);
     const wru = sum(writes, (c) => c.units.table + c.units.indexes);
     const gsiWru = sum(writes, (c) => c.units.indexes);
+    const wruIndexOnce = sum(writes, (c) => c.units.table + (c.units.indexesOnce ?? 0));
+    const stockOutUnits = alternative.map((a) => a.stockOut!);
+    const stockOut = {
+      wru: stockOutUnits.reduce((t, u) => t + u.table + u.indexes, 0),
+      wruIndexOnce: stockOutUnits.reduce((t, u) => t + u.table + (u.indexesOnce ?? 0), 0),
+    };
     const reported = {
       rru: sum(reads, (c) => c.reported.table + c.reported.indexes),
       wru: sum(writes, (c) => c.reported.table + c.reported.indexes),
@@ -259,6 +345,8 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       rru,
       wru,
       gsiWru,
+      wruIndexOnce,
+      stockOut,
       reported,
       medianMs: round(medianMs, 2),
       billedMs,
@@ -267,6 +355,22 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
     });
   }
   const placed = rows.find((r) => r.procedure === 'orders.create' && r.scenario === '3 lines')!;
+  const paid = [
+    placed,
+    ...rows.filter((r) => r.procedure === 'orders.pay' || r.procedure === 'webhook'),
+  ];
+  const paidUnits = {
+    rru: paid.reduce((sum, r) => sum + r.rru, 0),
+    wru: paid.reduce((sum, r) => sum + r.wru, 0),
+  };
+  const paidPrice = paid.reduce(
+    (sum, r) => ({
+      dynamoDb: round(sum.dynamoDb + r.perMillion.dynamoDb, 3),
+      lambda: round(sum.lambda + r.perMillion.lambda, 3),
+      total: round(sum.total + r.perMillion.total, 3),
+    }),
+    { dynamoDb: 0, lambda: 0, total: 0 },
+  );
   return {
     prices: PRICES,
     method:
@@ -274,6 +378,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
     samples,
     rows,
     millionOrders: placed.perMillion,
+    millionPaidOrders: { ...paidPrice, ...paidUnits },
   };
 }
 
@@ -299,14 +404,16 @@ export function renderCost(cost: CostResult): string[] {
     `Prices as of ${p.asOf}: DynamoDB on-demand $${p.perMillionRru} per million RRU, $${p.perMillionWru} per million WRU; Lambda arm64 $${p.lambdaArmPerGbSecond} per GB-s at ${p.lambdaMemoryGb * 1024} MB and $${p.lambdaPerMillionRequests} per million requests.`,
     `Units: ${cost.method}. Billed duration: median of ${cost.samples} calls, rounded up to 1 ms; network latency to real DynamoDB is NOT included (it would add a few ms per sequential round trip to every billed duration).`,
     ``,
-    `| procedure | scenario | calls | items read (needed) | items written (needed) | RRU [Local] | WRU (of it index) [Local] | median ms | billed ms | $ / 1M calls: DynamoDB | Lambda | total | flags |`,
-    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
+    `| procedure | scenario | calls | items read (needed) | items written (needed) | RRU [Local] | WRU (of it index) [Local] | WRU, index upkeep once | WRU if stock left the product indexes (upkeep once) | median ms | billed ms | $ / 1M calls: DynamoDB | Lambda | total | flags |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
     ...cost.rows.map(
       (r) =>
-        `| ${r.procedure} | ${r.scenario || '—'} | ${r.dynamoCalls} | ${r.itemsRead} (${r.needed.reads}) | ${r.itemsWritten} (${r.needed.writes}) | ${round(r.rru, 1)} [${round(r.reported.rru, 1)}] | ${round(r.wru, 1)} (${round(r.gsiWru, 1)}) [${round(r.reported.wru, 1)}] | ${r.medianMs} | ${r.billedMs} | ${usd(r.perMillion.dynamoDb)} | ${usd(r.perMillion.lambda)} | ${usd(r.perMillion.total)} | ${r.flags.join('; ') || '—'} |`,
+        `| ${r.procedure} | ${r.scenario || '—'} | ${r.dynamoCalls} | ${r.itemsRead} (${r.needed.reads}) | ${r.itemsWritten} (${r.needed.writes}) | ${round(r.rru, 1)} [${round(r.reported.rru, 1)}] | ${round(r.wru, 1)} (${round(r.gsiWru, 1)}) [${round(r.reported.wru, 1)}] | ${round(r.wruIndexOnce, 1)} | ${round(r.stockOut.wru, 1)} (${round(r.stockOut.wruIndexOnce, 1)}) | ${r.medianMs} | ${r.billedMs} | ${usd(r.perMillion.dynamoDb)} | ${usd(r.perMillion.lambda)} | ${usd(r.perMillion.total)} | ${r.flags.join('; ') || '—'} |`,
     ),
     ``,
     `**One million placed orders (3 lines each, orders.create only): ${usd(cost.millionOrders.total)}** (DynamoDB ${usd(cost.millionOrders.dynamoDb)}, Lambda ${usd(cost.millionOrders.lambda)}).`,
+    ``,
+    `**One million 3-line orders placed and paid (orders.create + orders.pay + the webhook's checkout.completed): ${usd(cost.millionPaidOrders.total)}** (${round(cost.millionPaidOrders.wru, 1)} WRU and ${round(cost.millionPaidOrders.rru, 1)} RRU an order; DynamoDB ${usd(cost.millionPaidOrders.dynamoDb)}, Lambda ${usd(cost.millionPaidOrders.lambda)}; the payment provider's fee is not included).`,
     ``,
     `What each procedure needs at least: ${cost.rows
       .filter((r, i, all) => all.findIndex((o) => o.procedure === r.procedure) === i)

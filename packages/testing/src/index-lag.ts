@@ -1,5 +1,10 @@
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableDefinitions, type IndexDefinition, type TableDefinition } from '@shop/core';
+import {
+  projectItem,
+  tableDefinitions,
+  type IndexDefinition,
+  type TableDefinition,
+} from '@shop/core';
 
 /**
  * The "AWS-like" test mode: DynamoDB Local's global secondary indexes are immediately consistent,
@@ -14,7 +19,9 @@ import { tableDefinitions, type IndexDefinition, type TableDefinition } from '@s
  * It keeps, per item written through this client, when each write succeeded and the item before
  * it: `PutItem`/`DeleteItem` (and `UpdateItem` without its own `ReturnValues`) ask for `ALL_OLD`
  * and drop it from the answer; an `UpdateItem` returning new values, `TransactWriteItems` and
- * `BatchWriteItem` read the old items first (consistently). Writes made by another client (another
+ * `BatchWriteItem` read the old items first (consistently). A past version is answered with the
+ * index's projection (keys only, included attributes or all, as `tables.ts` defines it), as
+ * DynamoDB Local answers the present one. Writes made by another client (another
  * process) are not seen. Limits: a deleted or moved item comes back only in a `Query` whose key
  * condition it can evaluate and without a `FilterExpression`; such a page may hold more than
  * `Limit` items.
@@ -251,7 +258,7 @@ export class IndexLag {
       seen.add(id);
       const then = this.past(table, id);
       if (!then) items.push(item);
-      else if (inIndex(then.item)) items.push(then.item);
+      else if (inIndex(then.item)) items.push(projectItem(definition, index, then.item)!);
     }
     // Deleted or moved since: still in the index's past, if the page covers where it sorts.
     const canReAdd = command === 'Query' && input.FilterExpression === undefined;
@@ -259,7 +266,9 @@ export class IndexLag {
       if (seen.has(id)) continue;
       const then = this.past(table, id);
       if (!then || !inIndex(then.item)) continue;
-      if (covers(index, input, output, then.item)) items.push(then.item);
+      if (covers(index, input, output, then.item)) {
+        items.push(projectItem(definition, index, then.item)!);
+      }
     }
     if (!index.sortKey) return items;
     const sortKey = index.sortKey.name;

@@ -183,6 +183,41 @@ describe('IndexLag', () => {
     lag.settle();
     expect(await addressesOf(userId)).toEqual([item.id]);
   });
+
+  it('answers a past version with the index projection, as DynamoDB Local answers the present one', async () => {
+    // email-index projects keys only (core/src/db/tables.ts).
+    const id = randomUUID();
+    const email = `${id}@example.com`;
+    const byEmail = async () => {
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: tables.Users,
+          IndexName: 'email-index',
+          KeyConditionExpression: 'email = :e',
+          ExpressionAttributeValues: { ':e': email },
+        }),
+      );
+      return Items;
+    };
+    await doc.send(new PutCommand({ TableName: tables.Users, Item: { id, email, name: 'Old' } }));
+    lag.settle();
+    expect(await byEmail()).toEqual([{ id, email }]);
+    await doc.send(
+      new UpdateCommand({
+        TableName: tables.Users,
+        Key: { id },
+        UpdateExpression: 'SET #n = :n',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: { ':n': 'New' },
+      }),
+    );
+    // Within the lag the previous version answers: still keys only, never the old profile.
+    expect(await byEmail()).toEqual([{ id, email }]);
+    await doc.send(new DeleteCommand({ TableName: tables.Users, Key: { id } }));
+    expect(await byEmail()).toEqual([{ id, email }]);
+    time += 1_000;
+    expect(await byEmail()).toEqual([]);
+  });
 });
 
 describe('keyCondition', () => {

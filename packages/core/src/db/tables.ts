@@ -9,10 +9,22 @@ export interface KeyDefinition {
   readonly type: AttributeType;
 }
 
+/**
+ * What an index holds besides its keys and the table's key: `ALL` attributes (the default),
+ * `KEYS_ONLY`, or `INCLUDE` the listed ones. An index entry is rewritten (and billed) only when a
+ * key or a projected attribute of the item changes, so what changes often is best left out.
+ */
+export type Projection =
+  | { readonly type: 'ALL' }
+  | { readonly type: 'KEYS_ONLY' }
+  | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
+
 export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey?: KeyDefinition;
+  /** `ALL` when absent. */
+  readonly projection?: Projection;
 }
 
 export interface TableDefinition {
@@ -26,12 +38,27 @@ export const tables = {
   Users: {
     name: 'Users',
     partitionKey: { name: 'id', type: 'S' },
-    indexes: [{ name: 'email-index', partitionKey: { name: 'email', type: 'S' } }],
+    // Keys only: nothing on the request path queries it (users are read by id, the Cognito `sub`;
+    // the admin's e-mail search is a filtered Scan, see users/store.ts), so holding the profile
+    // here would only bill a rewrite of the entry on every profile or account-state change. A
+    // future lookup by e-mail gets the id from the index, then the row by key (one GetItem more:
+    // fine off the hot path).
+    indexes: [
+      {
+        name: 'email-index',
+        partitionKey: { name: 'email', type: 'S' },
+        projection: { type: 'KEYS_ONLY' },
+      },
+    ],
   },
   Products: {
     name: 'Products',
     partitionKey: { name: 'id', type: 'S' },
     indexes: [
+      // Both product indexes project ALL, `stock` included: `products.list`/`search` answer whole
+      // `Product`s with their exact stock from one index read. Leaving `stock` out would spare each
+      // order line 4 WRU of index upkeep but cost every listing page one read per product (see
+      // bench/README.md, "Write cost of an order").
       // `nameKey` is the name folded for search (lower case, no accents): a category browses in
       // that order, and `products.search` with a category is a `begins_with` on it.
       {
@@ -96,6 +123,32 @@ export function keyOf(table: TableDefinition, indexName?: string): KeyDefinition
   if (!index) throw new Error(`${table.name} has no index ${indexName}`);
   const keys = [index.partitionKey, ...(index.sortKey ? [index.sortKey] : []), table.partitionKey];
   return keys.filter((k, i) => keys.findIndex((o) => o.name === k.name) === i);
+}
+
+/** `ALL` unless the index says otherwise. */
+export function projectionOf(index: IndexDefinition): Projection {
+  return index.projection ?? { type: 'ALL' };
+}
+
+/**
+ * What a Query/Scan of the index returns for `item` (the index keys, the table's key and the
+ * projected attributes), or `undefined` if the item is not in the (sparse) index.
+ */
+export function projectItem(
+  table: TableDefinition,
+  index: IndexDefinition,
+  item: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (!item) return undefined;
+  const keys = [index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])];
+  if (keys.some((k) => item[k.name] === undefined)) return undefined;
+  const projection = projectionOf(index);
+  if (projection.type === 'ALL') return item;
+  const names = new Set([
+    ...keyOf(table, index.name).map((k) => k.name),
+    ...(projection.type === 'INCLUDE' ? projection.attributes : []),
+  ]);
+  return Object.fromEntries(Object.entries(item).filter(([name]) => names.has(name)));
 }
 
 /** Every attribute used as a key of the table or one of its indexes. */
