@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, tableDefinitions, type TableDefinition } from '@shop/core';
 import { createDeps, createHandler, createWebhookHandler, loadConfig } from '@shop/api';
-import { jsonEvent, RecordingProvider } from '@shop/testing';
+import { createStripeProvider } from '@shop/core/payments/stripe';
+import { jsonEvent, signPayload, startStripeLocal, TEST_CARDS } from '@shop/testing';
 import { median, PREFIX, round, step } from '../common.ts';
 import { recordCapacity } from '../capacity.ts';
 import { createAccounts, data, inProcessRpc, type Account, type RpcAnswer } from '../rpc.ts';
@@ -115,9 +116,17 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
     { stockOut: STOCK_OUT },
   );
   // The shipped wiring (verifier, identity provider) with the instrumented DocumentClient.
-  // Payments through the recording provider of @shop/testing (in memory, as the API tests use it):
-  // only the shop's own DynamoDB calls are counted; the provider's fee is not a DynamoDB cost.
-  const provider = new RecordingProvider();
+  // Payments through the Stripe adapter and the Stripe-compatible local server (as the API tests
+  // use them): only the shop's own DynamoDB calls are counted; the provider's fee is not a
+  // DynamoDB cost.
+  const stripe = await startStripeLocal();
+  const provider = createStripeProvider({
+    secretKey: stripe.secretKey,
+    webhookSecret: stripe.webhookSecret,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: stripe.protocol,
+  });
   const deps = createDeps(config, doc, { secrets: undefined, factory: undefined, provider });
   const webhook = createWebhookHandler(deps, { error: () => undefined, info: () => undefined });
   const { services } = deps;
@@ -261,11 +270,19 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
       },
       prepare: async () => {
         const placed = await data<{ id: string }>(order(buyer!, 3));
-        await data(rpc('mutation', 'orders.pay', { id: placed.id }, buyer!.token));
-        const session = [...provider.sessions.values()].find(
-          (s) => s.request.orderId === placed.id,
+        const { url } = await data<{ url: string }>(
+          rpc('mutation', 'orders.pay', { id: placed.id }, buyer!.token),
         );
-        return provider.signed(provider.complete(session!.session.sessionId));
+        const sessionId = new URL(url).pathname.split('/').pop()!;
+        await stripe.control.pay(sessionId, TEST_CARDS.success);
+        const completed = (await stripe.control.events()).find(
+          (e) =>
+            e.event.type === 'checkout.session.completed' &&
+            (e.event.data.object as { id?: string }).id === sessionId,
+        )!.event;
+        const body = JSON.stringify(completed);
+        const signature = signPayload(body, stripe.webhookSecret, Math.floor(Date.now() / 1000));
+        return { body, signature };
       },
       call: async (prepared) => {
         const { body, signature } = prepared as { body: string; signature: string };
@@ -371,6 +388,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
     }),
     { dynamoDb: 0, lambda: 0, total: 0 },
   );
+  await stripe.stop();
   return {
     prices: PRICES,
     method:
