@@ -14,6 +14,7 @@ export default defineConfig({
       'packages/core/test/account-rules.test.ts',
       'packages/core/test/payment-rules.test.ts',
       'packages/api/test/errors.test.ts',
+      'packages/api/test/error-codes.test.ts',
     ],
   },
 });
