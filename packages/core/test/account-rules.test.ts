@@ -104,6 +104,7 @@ describe('sessionOfClaims', () => {
     expect(sessionOfClaims({ ...claims, sub: 1 })).toBeUndefined();
     expect(sessionOfClaims({ ...claims, jti: undefined })).toBeUndefined();
     expect(sessionOfClaims({ ...claims, jti: '' })).toBeUndefined();
+    expect(sessionOfClaims({ ...claims, jti: 12345 })).toBeUndefined();
     expect(sessionOfClaims({ ...claims, iat: '100' })).toBeUndefined();
     expect(sessionOfClaims({ ...claims, exp: '3700' })).toBeUndefined();
   });

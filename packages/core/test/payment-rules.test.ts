@@ -3,28 +3,27 @@ import { actionsFor, paymentOf, type OrderRow } from '@shop/core';
 
 // Pure (no emulator): what an order shows of its payment, and what its owner may do with it now
 // (contract v3: `Order.payment`, `Order.actions`; the web offers exactly these actions).
-const row = (over: Partial<OrderRow> = {}): OrderRow =>
-  ({
-    id: 'o1',
-    userId: 'u1',
-    orderDate: '2026-12-05T00:00:00.000Z',
-    status: 'PENDING',
-    totalAmount: 1_000,
-    currency: 'USD',
-    shippingAddressId: 'a1',
-    shippingAddress: {
-      recipientName: '',
-      street: '',
-      city: '',
-      state: '',
-      zipCode: '',
-      country: '',
-    },
-    lines: [{ productId: 'p1', quantity: 1 }],
-    createdAt: '2026-12-05T00:00:00.000Z',
-    updatedAt: '2026-12-05T00:00:00.000Z',
-    ...over,
-  });
+const row = (over: Partial<OrderRow> = {}): OrderRow => ({
+  id: 'o1',
+  userId: 'u1',
+  orderDate: '2026-12-05T00:00:00.000Z',
+  status: 'PENDING',
+  totalAmount: 1_000,
+  currency: 'USD',
+  shippingAddressId: 'a1',
+  shippingAddress: {
+    recipientName: '',
+    street: '',
+    city: '',
+    state: '',
+    zipCode: '',
+    country: '',
+  },
+  lines: [{ productId: 'p1', quantity: 1 }],
+  createdAt: '2026-12-05T00:00:00.000Z',
+  updatedAt: '2026-12-05T00:00:00.000Z',
+  ...over,
+});
 
 describe('actionsFor', () => {
   it('lets the owner pay and cancel a pending unpaid order', () => {

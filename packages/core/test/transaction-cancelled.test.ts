@@ -45,6 +45,7 @@ describe('retryOnConflict pauses', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ThrottledError);
     expect(attempts).toBe(8);
+    expect((error as Error).message).toBe('Too many concurrent changes, please retry');
     expect(Date.now() - started).toBeGreaterThanOrEqual(660);
   });
 
