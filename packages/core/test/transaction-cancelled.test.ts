@@ -20,7 +20,7 @@ describe('TransactionCancelled', () => {
   });
 
   it('finds a failed write by its tag, and nothing for a write that did not fail', () => {
-    const error = new TransactionCancelled(
+    const error = new TransactionCancelled<string>(
       [
         { tag: 'order', item: { id: 'o1' } },
         { tag: 'stock:p1', item: { stock: 0 } },
