@@ -7,6 +7,8 @@
  */
 export default {
   testRunner: 'vitest',
+  // pnpm keeps plugins out of core's reach: name it, the `@stryker-mutator/*` glob finds none.
+  plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   coverageAnalysis: 'perTest',
   mutate: [
