@@ -28,7 +28,6 @@ const shopper = async () => (await h.userCaller()).caller;
 const defaultsOf = async (caller: Caller) =>
   (await caller.addresses.list()).filter((a) => a.isDefault).map((a) => a.id);
 
-
 /**
  * The answers of racing calls. Under contention a call may run out of its conflict-retry budget:
  * the contract's answer then is TOO_MANY_REQUESTS (never a 500), and the rule under test must
