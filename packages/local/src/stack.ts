@@ -109,7 +109,9 @@ export async function startLocalStack(opts: {
       stripe = await startStripeLocal();
       stops.push(() => stripe!.stop());
       void stripe.exited.then(() => opts.onChildExit?.('Stripe local server'));
-      log(`Stripe local server at ${stripe.endpoint} (hosted test page at ${stripe.endpoint}/pay/…)`);
+      log(
+        `Stripe local server at ${stripe.endpoint} (hosted test page at ${stripe.endpoint}/pay/…)`,
+      );
       log(
         `test cards: ${TEST_CARDS.success} pays, ${TEST_CARDS.declined} is declined, ` +
           `${TEST_CARDS.authentication} asks for an extra confirmation step`,
