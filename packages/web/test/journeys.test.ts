@@ -776,7 +776,7 @@ describe('a designed storefront, on desktop and phone', () => {
     // Deleting an address asks first.
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Account' }).click();
-    await page.getByRole('button', { name: /Delete address 1 Rue de Rivoli/ }).click();
+    await page.getByRole('button', { name: /^Delete address Sam Phone, 1 Rue de Rivoli/ }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Delete this address?' });
     await check(w);
     await dialog.getByRole('button', { name: 'Delete address' }).click();
