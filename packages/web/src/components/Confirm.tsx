@@ -4,7 +4,7 @@
  * dropped here because it injects a `<style>` element (react-remove-scroll) that the production
  * CSP (`style-src 'self'`) refuses.
  */
-import { useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 export function ConfirmButton({
   children,
@@ -29,8 +29,14 @@ export function ConfirmButton({
   const dialog = useRef<HTMLDialogElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
   const id = useId();
+  // The dialog's content exists only while it is open (as a portal's would).
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open && !dialog.current?.open) dialog.current?.showModal();
+  }, [open]);
   const close = () => {
     dialog.current?.close();
+    setOpen(false);
     trigger.current?.focus();
   };
   return (
@@ -42,7 +48,7 @@ export function ConfirmButton({
         disabled={disabled}
         aria-label={label}
         aria-haspopup="dialog"
-        onClick={() => dialog.current?.showModal()}
+        onClick={() => setOpen(true)}
       >
         {children}
       </button>
@@ -52,25 +58,30 @@ export function ConfirmButton({
         role="alertdialog"
         aria-labelledby={`${id}-title`}
         aria-describedby={`${id}-description`}
+        onClose={() => setOpen(false)}
         onCancel={() => trigger.current?.focus()}
       >
-        <h2 id={`${id}-title`}>{title}</h2>
-        <p id={`${id}-description`}>{description}</p>
-        <div className="row end">
-          <button type="button" className="secondary" autoFocus onClick={close}>
-            Keep it
-          </button>
-          <button
-            type="button"
-            className={className}
-            onClick={() => {
-              close();
-              onConfirm();
-            }}
-          >
-            {confirmLabel}
-          </button>
-        </div>
+        {open && (
+          <>
+            <h2 id={`${id}-title`}>{title}</h2>
+            <p id={`${id}-description`}>{description}</p>
+            <div className="row end">
+              <button type="button" className="secondary" autoFocus onClick={close}>
+                Keep it
+              </button>
+              <button
+                type="button"
+                className={className}
+                onClick={() => {
+                  close();
+                  onConfirm();
+                }}
+              >
+                {confirmLabel}
+              </button>
+            </div>
+          </>
+        )}
       </dialog>
     </>
   );
