@@ -32,12 +32,18 @@ const envSchema = z
     ),
     /** The storefront's origin: the provider's page sends the shopper back to its order page. */
     SHOP_WEB_URL: z.optional(z.url()),
+    /** Local only: the Stripe-compatible local server (`http://127.0.0.1:<port>`). */
+    STRIPE_API_BASE: z.optional(z.url()),
   })
   .check(
     z.refine(
       (env) => env.SHOP_STAGE === 'local' || (!env.DYNAMODB_ENDPOINT && !env.COGNITO_ENDPOINT),
       'DYNAMODB_ENDPOINT and COGNITO_ENDPOINT are only allowed when SHOP_STAGE is local',
     ),
+    z.refine((env) => env.SHOP_STAGE === 'local' || !env.STRIPE_API_BASE, {
+      message: 'is only allowed when SHOP_STAGE is local (deployed stages talk to Stripe itself)',
+      path: ['STRIPE_API_BASE'],
+    }),
     z.refine((env) => env.SHOP_STAGE === 'local' || env.SHOP_CURSOR_SECRET !== undefined, {
       message:
         'is required outside the local stage: without it page cursors could be forged (the stacks provision one)',
@@ -62,6 +68,8 @@ export interface Config {
   paymentTimeoutMinutes: number;
   /** Where shoppers come back from the payment page; `undefined`: the stage takes no payments. */
   webUrl: string | undefined;
+  /** Local only: where the Stripe adapter sends its calls instead of Stripe's own host. */
+  stripeApiBase?: string | undefined;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -93,5 +101,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? Number(e.SHOP_PAYMENT_TIMEOUT_MINUTES)
       : DEFAULT_PAYMENT_TIMEOUT_MINUTES,
     webUrl: e.SHOP_WEB_URL ?? (e.SHOP_STAGE === 'local' ? 'http://localhost:5173' : undefined),
+    stripeApiBase: e.STRIPE_API_BASE,
   };
 }

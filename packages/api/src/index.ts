@@ -8,3 +8,4 @@ export { createWebhookHandler, WEBHOOK_PATH } from './webhook-handler.ts';
 export { LazyPaymentProvider, paymentSettingsFor, type ProviderFactory } from './payments.ts';
 export { paymentSecretsFrom, type PaymentSecrets } from './secrets.ts';
 export type { PaymentWiring } from './deps.ts';
+export { depsFromEnvironment, stripeProviderFactory } from './environment.ts';

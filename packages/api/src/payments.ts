@@ -3,7 +3,10 @@ import type { Config } from './config.ts';
 import type { PaymentSecrets } from './secrets.ts';
 
 /** Builds the provider from its secrets (the Stripe adapter in deployed stages and `pnpm local`). */
-export type ProviderFactory = (secrets: PaymentSecrets, config: Config) => PaymentProvider;
+export type ProviderFactory = (
+  secrets: PaymentSecrets,
+  config: Config,
+) => PaymentProvider | Promise<PaymentProvider>;
 
 /**
  * A provider whose secrets are loaded on first use (so importing the handler makes no network

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { startStripeLocal } from '@shop/testing';
 import { loadConfig } from '../src/config.ts';
+import { stripeProviderFactory } from '../src/environment.ts';
 import { paymentSecretsFrom } from '../src/secrets.ts';
 
 const base = {
@@ -55,4 +57,47 @@ describe('payment configuration', () => {
     });
     expect(load).toBeDefined();
   });
+
+  it('points the Stripe adapter at the local server only in the local stage', async () => {
+    const local = 'http://127.0.0.1:12111';
+    expect(loadConfig({ ...base, STRIPE_API_BASE: local }).stripeApiBase).toBe(local);
+    expect(() =>
+      loadConfig({
+        ...base,
+        SHOP_STAGE: 'prod',
+        SHOP_CURSOR_SECRET: 'a-long-enough-cursor-secret',
+        STRIPE_API_BASE: local,
+      }),
+    ).toThrow(/STRIPE_API_BASE: is only allowed when SHOP_STAGE is local/);
+    // A config built by hand (not through loadConfig) is refused as well.
+    const prod = { ...loadConfig(base), stage: 'prod', isLocal: false, stripeApiBase: local };
+    await expect(
+      stripeProviderFactory({ secretKey: 'sk_test_x', webhookSecret: undefined }, prod),
+    ).rejects.toThrow(/only allowed when SHOP_STAGE is local/);
+  });
+
+  it('builds the Stripe adapter that opens a hosted page on the local server', async () => {
+    const stripe = await startStripeLocal();
+    try {
+      const provider = await stripeProviderFactory(
+        { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret },
+        loadConfig({ ...base, STRIPE_API_BASE: stripe.endpoint }),
+      );
+      const session = await provider.createCheckout({
+        orderId: 'order-1',
+        userId: 'user-1',
+        currency: 'USD',
+        amount: 2500,
+        lines: [{ name: 'Headlamp', quantity: 1, unitAmount: 2500 }],
+        expiresAt: new Date(Date.now() + 60 * 60 * 1000),
+        successUrl: 'http://localhost:5173/orders/order-1',
+        cancelUrl: 'http://localhost:5173/orders/order-1',
+        idempotencyKey: 'pay-order-1-attempt-1',
+      });
+      expect(session.url.startsWith(`${stripe.endpoint}/pay/`)).toBe(true);
+      expect((await provider.getCheckout(session.sessionId)).status).toBe('open');
+    } finally {
+      await stripe.stop();
+    }
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ import {
   LOCAL_ADMIN,
   parseAccessTokenTtl,
   portInUse,
+  TEST_CARDS,
 } from '@shop/testing';
 import { createLocalEdge } from './edge.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
@@ -129,8 +130,15 @@ async function main() {
     server.listen(port, '127.0.0.1', resolveListen);
   });
   const url = `http://127.0.0.1:${port}`;
+  await stack.stripe?.control.setWebhookUrl(`${url}/webhooks/payments`);
   console.log(`API ready at ${url}`);
   console.log(`Admin: ${stack.admin.email} (password from SHOP_ADMIN_PASSWORD, default Admin123!)`);
+  if (stack.stripe) {
+    console.log(
+      `Pay:   test cards ${TEST_CARDS.success} (pays), ${TEST_CARDS.declined} (declined), ` +
+        `${TEST_CARDS.authentication} (extra step); any future date, any CVC`,
+    );
+  }
   console.log(`Try:   curl '${url}/products.list?input=${encodeURIComponent('{"limit":3}')}'`);
   if (webPort === null) return;
   // Vite on a port of its own; the web origin is the local edge's (see ./edge.ts).

@@ -7,7 +7,7 @@ import {
   createDeps,
   createHandler,
   createWebhookHandler,
-  paymentSecretsFrom,
+  stripeProviderFactory,
   WEBHOOK_PATH,
   type Config,
   type PaymentWiring,
@@ -27,6 +27,9 @@ import {
   IndexLag,
   startCognitoLocal,
   startDynamoDbLocal,
+  startStripeLocal,
+  TEST_CARDS,
+  type StripeLocal,
 } from '@shop/testing';
 import { functionUrlListener } from './function-url.ts';
 import { seedCatalogue } from './seed.ts';
@@ -40,6 +43,8 @@ export interface LocalStack {
   cognitoEndpoint: string;
   userPoolId: string;
   clientId: string;
+  /** The Stripe-compatible local server, unless `payments` replaced the provider. */
+  stripe: StripeLocal | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,7 +67,7 @@ export async function startLocalStack(opts: {
   onChildExit?: (name: string) => void;
   /** The storefront's origin (return page of the payment page); default http://localhost:5173. */
   webUrl?: string | undefined;
-  /** The payment provider and its secrets; default: from STRIPE_* in the environment. */
+  /** The payment provider and its secrets; default: the Stripe adapter on the local server. */
   payments?: PaymentWiring;
   /** How often unpaid orders are swept (ms); default one minute; 0: never. */
   sweepIntervalMs?: number;
@@ -96,6 +101,23 @@ export async function startLocalStack(opts: {
     void cognito.exited.then(() => opts.onChildExit?.('cognito-local'));
     log(`cognito-local at ${cognito.endpoint}`);
 
+    // The Stripe-compatible local server: its own process group, stopped with the others. Its
+    // webhooks go to the API's `POST /webhooks/payments` once the API listens (`stripe.control`).
+    let stripe: StripeLocal | undefined;
+    if (!opts.payments) {
+      log('starting the Stripe-compatible local server…');
+      stripe = await startStripeLocal();
+      stops.push(() => stripe!.stop());
+      void stripe.exited.then(() => opts.onChildExit?.('Stripe local server'));
+      log(
+        `Stripe local server at ${stripe.endpoint} (hosted test page at ${stripe.endpoint}/pay/…)`,
+      );
+      log(
+        `test cards: ${TEST_CARDS.success} pays, ${TEST_CARDS.declined} is declined, ` +
+          `${TEST_CARDS.authentication} asks for an extra confirmation step`,
+      );
+    }
+
     log('creating tables…');
     for (const change of await createLocalTables(dynamo.endpoint, LOCAL_TABLE_PREFIX)) {
       log(`upgraded ${change}`);
@@ -124,6 +146,7 @@ export async function startLocalStack(opts: {
       paymentTimeoutMinutes:
         Number(process.env.SHOP_PAYMENT_TIMEOUT_MINUTES) || DEFAULT_PAYMENT_TIMEOUT_MINUTES,
       webUrl: opts.webUrl ?? 'http://localhost:5173',
+      stripeApiBase: stripe?.endpoint,
     };
     // Like AWS, an index answers as it was a moment ago, so a screen that reads its own write
     // through a GSI shows the bug here rather than only once deployed.
@@ -136,7 +159,11 @@ export async function startLocalStack(opts: {
     const deps = createDeps(
       config,
       new IndexLag(opts.indexLagMs).attach(doc),
-      opts.payments ?? { secrets: paymentSecretsFrom(process.env), factory: undefined },
+      opts.payments ?? {
+        secrets: () =>
+          Promise.resolve({ secretKey: stripe!.secretKey, webhookSecret: stripe!.webhookSecret }),
+        factory: stripeProviderFactory,
+      },
     );
     const api = createHandler(deps);
     // The payments webhook is served beside the procedures, as its own function is deployed.
@@ -206,6 +233,7 @@ export async function startLocalStack(opts: {
       cognitoEndpoint: cognito.endpoint,
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
+      stripe,
       stop,
     };
   } catch (error) {

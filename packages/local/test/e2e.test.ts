@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopClient, TRPCClientError, type ShopClient } from '@shop/client';
-import { freePort } from '@shop/testing';
+import { freePort, stripeLocalControl, TEST_CARDS } from '@shop/testing';
 import { LOCAL_ADMIN, startLocal, type RunningLocal } from '@shop/testing';
 
 /**
@@ -96,6 +96,42 @@ describe('pnpm local', () => {
     const cancelled = await shopper.orders.cancel.mutate({ id: order.id });
     expect(cancelled.status).toBe('CANCELLED');
     expect((await shopper.products.byId.query({ id: book.id })).stock).toBe(book.stock);
+  });
+
+  it('takes a payment through the Stripe-compatible local server and its signed webhook', async () => {
+    const stripeUrl = /Stripe local server at (\S+)/.exec(local.output())?.[1];
+    expect(stripeUrl, local.output()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(local.output()).toContain(`test cards ${TEST_CARDS.success}`);
+    const email = `payer-${randomUUID().slice(0, 8)}@example.com`;
+    const password = 'Sh0pper-pass!';
+    await anonymous().users.signUp.mutate({ email, password, firstName: 'Pat', lastName: 'Payer' });
+    const shopper = await signedIn(email, password);
+    const address = await shopper.addresses.create.mutate({
+      street: '1 Pay Street',
+      city: 'Paris',
+      state: '',
+      zipCode: '75001',
+      country: 'FR',
+    });
+    const [product] = (await shopper.products.list.query({ limit: 1 })).items;
+    const quote = await shopper.orders.quote.query({
+      items: [{ productId: product!.id, quantity: 1 }],
+    });
+    const order = await shopper.orders.create.mutate({
+      items: [{ productId: product!.id, quantity: 1 }],
+      shippingAddressId: address.id,
+      expectedTotal: quote.total,
+    });
+    expect(order.actions).toEqual(['pay', 'cancel']);
+    const { url: payUrl } = await shopper.orders.pay.mutate({ id: order.id });
+    expect(payUrl.startsWith(`${stripeUrl}/pay/`)).toBe(true);
+    const sessionId = new URL(payUrl).pathname.split('/').at(-1)!;
+    const stripe = stripeLocalControl(stripeUrl!);
+    expect(await stripe.pay(sessionId, TEST_CARDS.success)).toMatchObject({ status: 'succeeded' });
+    await stripe.webhooksIdle(20_000);
+    const paid = await shopper.orders.byId.query({ id: order.id });
+    expect(paid).toMatchObject({ status: 'PAID', payment: { status: 'PAID', provider: 'stripe' } });
+    expect(paid.actions).toEqual(['cancel']);
   });
 
   it('serves the admin journey end to end', async () => {

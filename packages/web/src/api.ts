@@ -26,6 +26,8 @@ export type OrderSummary = RouterOutputs['orders']['list']['items'][number];
 export type Address = RouterOutputs['addresses']['list'][number];
 export type User = RouterOutputs['users']['me'];
 export type OrderStatus = Order['status'];
+export type PaymentStatus = Order['payment']['status'];
+export type RouterQuote = RouterOutputs['orders']['quote'];
 export const ORDER_STATUSES: readonly OrderStatus[] = CORE_ORDER_STATUSES;
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -151,6 +153,10 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
 }
+
+/** True when the API refused a stale `expectedTotal` (a price changed since the shopper saw it). */
+export const isPreconditionFailed = (error: unknown) =>
+  isShopClientError(error) && error.data?.code === 'PRECONDITION_FAILED';
 
 /** True when the API answered "not found" (a deleted product, a mistyped order link). */
 export const isNotFound = (error: unknown) =>

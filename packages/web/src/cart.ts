@@ -30,6 +30,8 @@ interface CartState {
   add(line: Omit<CartLine, 'quantity'>, quantity?: number): void;
   setQuantity(productId: string, quantity: number): void;
   remove(productId: string): void;
+  /** Today's prices and names (from a quote), once the shopper has seen them. */
+  reprice(today: { productId: string; unitPrice: number; productName: string }[]): void;
   clear(): void;
 }
 
@@ -55,6 +57,13 @@ export const useCartStore = create<CartState>()(
         })),
       remove: (productId) =>
         set(({ lines }) => ({ lines: lines.filter((l) => l.productId !== productId) })),
+      reprice: (today) =>
+        set(({ lines }) => ({
+          lines: lines.map((l) => {
+            const q = today.find((t) => t.productId === l.productId);
+            return q ? { ...l, price: q.unitPrice, name: q.productName } : l;
+          }),
+        })),
       clear: () => set({ lines: [] }),
     }),
     {
@@ -84,6 +93,8 @@ export const cart = {
   setQuantity: (productId: string, quantity: number) =>
     useCartStore.getState().setQuantity(productId, quantity),
   remove: (productId: string) => useCartStore.getState().remove(productId),
+  reprice: (today: { productId: string; unitPrice: number; productName: string }[]) =>
+    useCartStore.getState().reprice(today),
   clear: () => useCartStore.getState().clear(),
 };
 

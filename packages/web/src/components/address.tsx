@@ -11,7 +11,9 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 export const countryName = (code: string) => regionNames.of(code) ?? code;
 
 export const formatAddress = (a: Omit<Address, 'id' | 'userId' | 'isDefault'>) =>
-  [a.street, a.city, a.state, a.zipCode, countryName(a.country)].filter(Boolean).join(', ');
+  [a.recipientName, a.street, a.city, a.state, a.zipCode, countryName(a.country)]
+    .filter(Boolean)
+    .join(', ');
 
 /** Every ISO 3166-1 code the API accepts, chosen by name. */
 function CountrySelect({ error, ...props }: React.ComponentProps<'select'> & { error?: string }) {
@@ -48,6 +50,7 @@ function CountrySelect({ error, ...props }: React.ComponentProps<'select'> & { e
 }
 
 interface AddressValues {
+  recipientName: string;
   street: string;
   city: string;
   state: string;
@@ -56,7 +59,10 @@ interface AddressValues {
   isDefault: boolean;
 }
 
-const resolver = schemaResolver<AddressValues>(createAddressInputSchema, (v) => v);
+// An empty recipient is left out: the API then uses the account's name.
+const toInput = ({ recipientName, ...rest }: AddressValues) =>
+  recipientName.trim() ? { recipientName, ...rest } : rest;
+const resolver = schemaResolver<AddressValues>(createAddressInputSchema, toInput);
 
 /** A new address, checked with the API's own rules before it is sent. */
 export function AddressForm({
@@ -79,6 +85,7 @@ export function AddressForm({
   const { register, handleSubmit, formState } = useForm<AddressValues>({
     resolver,
     defaultValues: {
+      recipientName: '',
       street: '',
       city: '',
       state: '',
@@ -94,8 +101,15 @@ export function AddressForm({
       aria-label="New address"
       className="stack"
       noValidate
-      onSubmit={(e) => void handleSubmit((v) => create.mutate(v))(e)}
+      onSubmit={(e) => void handleSubmit((v) => create.mutate(toInput(v)))(e)}
     >
+      <Field
+        label="Recipient name"
+        autoComplete="name"
+        hint="Who the parcel is for. Leave empty to use your own name."
+        error={message('recipientName')}
+        {...register('recipientName')}
+      />
       <Field
         label="Street"
         autoComplete="street-address"

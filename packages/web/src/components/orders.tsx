@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../api.ts';
+import type { OrderStatus, PaymentStatus } from '../api.ts';
 
 export const formatDate = (iso: string) =>
   new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
@@ -17,4 +17,34 @@ export function StatusBadge({ status }: { status: OrderStatus }) {
       {LABEL[status]}
     </span>
   );
+}
+
+const PAYMENT_LABEL: Record<PaymentStatus, string> = {
+  UNPAID: 'Not paid yet',
+  PAID: 'Paid',
+  REFUND_PENDING: 'Refund on its way',
+  REFUNDED: 'Refunded',
+};
+
+export function PaymentBadge({ status }: { status: PaymentStatus }) {
+  return (
+    <span className={`payment payment-${status.toLowerCase()}`} data-payment={status}>
+      {PAYMENT_LABEL[status]}
+    </span>
+  );
+}
+
+const PAYING_KEY = 'shop.paying';
+
+/** Sends the shopper to the provider's hosted page, remembering which order is being paid. */
+export function goToPayment(orderId: string, url: string) {
+  sessionStorage.setItem(PAYING_KEY, orderId);
+  window.location.assign(url);
+}
+
+/** True once after the shopper comes back from paying this order. */
+export function returnedFromPayment(orderId: string): boolean {
+  const paying = sessionStorage.getItem(PAYING_KEY) === orderId;
+  if (paying) sessionStorage.removeItem(PAYING_KEY);
+  return paying;
 }

@@ -514,8 +514,14 @@ function AdminUsers() {
   const queryClient = useQueryClient();
   // The signed-in admin's own id (display only): the API refuses changing one's own admin right.
   const myId = useAuth().userId;
+  const [params, setParams] = useSearchParams();
+  const prefix = params.get('email')?.trim() || undefined;
+  const [draft, setDraft] = useState(prefix ?? '');
   const users = useInfiniteQuery(
-    trpc.users.adminList.infiniteQueryOptions({ limit: 20 }, cursorPaging),
+    trpc.users.adminList.infiniteQueryOptions(
+      prefix ? { limit: 20, emailPrefix: prefix } : { limit: 20 },
+      cursorPaging,
+    ),
   );
   const setAdmin = useMutation(
     trpc.users.setAdmin.mutationOptions({
@@ -536,7 +542,29 @@ function AdminUsers() {
           {changed.isAdmin ? 'is now an administrator' : 'is no longer an administrator'}.
         </p>
       )}
-      <ListView query={users} empty="No users.">
+      <form
+        role="search"
+        className="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setParams(draft.trim() ? { email: draft.trim() } : {});
+        }}
+      >
+        <label htmlFor="user-search">Find users by e-mail (its beginning)</label>
+        <div className="row nowrap">
+          <input
+            id="user-search"
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+          />
+          <button type="submit">Search</button>
+        </div>
+      </form>
+      <ListView
+        query={users}
+        empty={prefix ? `No user's e-mail starts with “${prefix}”.` : 'No users.'}
+      >
         {(items) => (
           <ul className="lines" aria-label="Users">
             {items.map((u) => {

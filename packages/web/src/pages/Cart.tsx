@@ -1,15 +1,26 @@
 import { Link } from 'react-router';
 import { money, useAuth } from '../api.ts';
-import { cart, cartTotal, useCart, type CartLine } from '../cart.ts';
+import { cart, useCart, type CartLine } from '../cart.ts';
 import { PageHeading } from '../components/Page.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
-import { Empty } from '../ui.tsx';
+import {
+  LineNotice,
+  quoteIndex,
+  quoteIsClean,
+  useQuote,
+  type QuoteLine,
+  type QuoteProblem,
+} from '../components/quote.tsx';
+import { Empty, QueryError } from '../ui.tsx';
 
 const CHECKOUT = encodeURIComponent('/checkout');
 
 export function CartPage() {
   const lines = useCart();
   const { signedIn } = useAuth();
+  const quote = useQuote(lines);
+  const index = quoteIndex(quote.data);
+  const ready = quoteIsClean(quote.data, lines);
   return (
     <section aria-labelledby="cart-heading" className="cart">
       <PageHeading id="cart-heading" title="Your cart" />
@@ -26,19 +37,44 @@ export function CartPage() {
         <div className="with-summary">
           <ul className="cart-lines" aria-label="Cart items">
             {lines.map((line) => (
-              <CartRow key={line.productId} line={line} />
+              <CartRow
+                key={line.productId}
+                line={line}
+                quoted={index.line(line.productId)}
+                problem={index.problem(line.productId)}
+              />
             ))}
           </ul>
           <aside className="summary panel" aria-labelledby="cart-summary-heading">
             <h2 id="cart-summary-heading">Summary</h2>
-            <p className="total">
-              Total: <strong data-testid="cart-total">{money(cartTotal(lines))}</strong>
+            {quote.isError && !quote.data ? (
+              <QueryError error={quote.error} title="Today's prices did not load." />
+            ) : (
+              <p className="total">
+                Total:{' '}
+                <strong data-testid="cart-total">
+                  {quote.data ? money(quote.data.total) : '…'}
+                </strong>
+              </p>
+            )}
+            <p className="muted">
+              Today's prices. Shipping is free; you pay after placing the order.
             </p>
-            <p className="muted">Shipping is free. Payment follows on the order page.</p>
+            {quote.data && !ready && (
+              <p className="notice" role="status">
+                Some items need your attention before checkout.
+              </p>
+            )}
             {signedIn ? (
-              <Link className="button primary block" to="/checkout">
-                Checkout
-              </Link>
+              ready ? (
+                <Link className="button primary block" to="/checkout">
+                  Checkout
+                </Link>
+              ) : (
+                <button type="button" className="primary block" disabled>
+                  Checkout
+                </button>
+              )
             ) : (
               <div className="stack">
                 <p>Sign in or create an account to check out: your cart stays here.</p>
@@ -57,19 +93,29 @@ export function CartPage() {
   );
 }
 
-function CartRow({ line }: { line: CartLine }) {
+function CartRow({
+  line,
+  quoted,
+  problem,
+}: {
+  line: CartLine;
+  quoted: QuoteLine | undefined;
+  problem: QuoteProblem | undefined;
+}) {
+  const unit = quoted?.unitPrice ?? line.price;
   return (
     <li className="cart-line">
       <ProductImage name={line.name} imageUrl={line.imageUrl} size="thumb" />
       <div className="cart-line-name">
         <Link to={`/products/${line.productId}`}>{line.name}</Link>
-        <span className="muted">{money(line.price)} each</span>
+        <span className="muted">{money(unit)} each</span>
       </div>
       <label className="quantity">
         <span className="visually-hidden">Quantity of {line.name}</span>
         <input
           type="number"
           min={1}
+          max={quoted ? Math.max(1, quoted.available) : 100}
           value={line.quantity}
           onChange={(e) =>
             cart.setQuantity(line.productId, Math.max(1, Number(e.target.value) || 1))
@@ -77,7 +123,7 @@ function CartRow({ line }: { line: CartLine }) {
         />
       </label>
       <strong className="line-total" data-testid="line-total">
-        {money(line.quantity * line.price)}
+        {money(line.quantity * unit)}
       </strong>
       <button
         type="button"
@@ -87,6 +133,7 @@ function CartRow({ line }: { line: CartLine }) {
       >
         Remove
       </button>
+      <LineNotice line={line} quoted={quoted} problem={problem} />
     </li>
   );
 }

@@ -1,11 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { money, useTRPC } from '../api.ts';
-import { cart, cartTotal, useCart } from '../cart.ts';
+import { isPreconditionFailed, money, useTRPC } from '../api.ts';
+import { cart, useCart } from '../cart.ts';
 import { AddressForm, formatAddress } from '../components/address.tsx';
+import { goToPayment } from '../components/orders.tsx';
 import { PageHeading } from '../components/Page.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
+import {
+  LineNotice,
+  priceChanges,
+  quoteIndex,
+  quoteIsClean,
+  useQuote,
+} from '../components/quote.tsx';
 import { Empty, FormError, Loading, QueryError } from '../ui.tsx';
 
 export function CheckoutPage() {
@@ -20,14 +28,32 @@ export function CheckoutPage() {
   const addresses = useQuery(trpc.addresses.list.queryOptions());
   const [chosen, setChosen] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const quote = useQuote(lines);
+  const index = quoteIndex(quote.data);
+  /** The total the API refused (a price changed meanwhile), to say what changed. */
+  const [staleTotal, setStaleTotal] = useState<number | null>(null);
 
+  const pay = useMutation(trpc.orders.pay.mutationOptions());
   const createOrder = useMutation(
     trpc.orders.create.mutationOptions({
       onSuccess: async (order) => {
         cart.clear();
         await queryClient.invalidateQueries({ queryKey: trpc.orders.list.pathKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.products.pathKey() });
-        await navigate(`/orders/${order.id}?placed=1`);
+        // Straight on to the provider's hosted page; if that cannot start, the order page
+        // offers "Pay now".
+        try {
+          const { url } = await pay.mutateAsync({ id: order.id });
+          goToPayment(order.id, url);
+        } catch {
+          await navigate(`/orders/${order.id}?placed=1`);
+        }
+      },
+      onError: async (error, input) => {
+        if (!isPreconditionFailed(error)) return;
+        // A price changed since the summary was shown: fetch today's, show it, ask again.
+        setStaleTotal(input.expectedTotal ?? null);
+        await quote.refetch();
       },
       onSettled: () => {
         placing.current = false;
@@ -63,15 +89,23 @@ export function CheckoutPage() {
   const selected = chosen ?? list.find((a) => a.isDefault)?.id ?? list[0]?.id ?? null;
   const showForm = adding || list.length === 0;
 
+  const ready = quoteIsClean(quote.data, lines) && !quote.isFetching;
+  const changes = priceChanges(quote.data, lines);
   const place = () => {
-    if (!selected || placing.current) return;
+    if (!selected || placing.current || !ready || !quote.data) return;
     placing.current = true;
+    setStaleTotal(null);
+    // The shopper has now seen today's prices: they become the cart's.
+    cart.reprice(quote.data.lines);
     createOrder.mutate({
       items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
       shippingAddressId: selected,
       idempotencyKey,
+      // The total on screen: if a price changed meanwhile, nothing is placed (PRECONDITION_FAILED).
+      expectedTotal: quote.data.total,
     });
   };
+  const busy = createOrder.isPending || pay.isPending || createOrder.isSuccess;
 
   return (
     <section aria-labelledby="checkout-heading" className="checkout">
@@ -110,33 +144,59 @@ export function CheckoutPage() {
             </button>
           )}
         </div>
-        {/* Round 2 slots the API's quote (orders.quote) and the pay step into this summary. */}
         <aside className="summary panel" aria-labelledby="summary-heading">
           <h2 id="summary-heading">Order summary</h2>
+          {quote.isError && !quote.data && (
+            <QueryError error={quote.error} title="Today's prices did not load." />
+          )}
           <ul className="summary-lines" aria-label="Order items">
-            {lines.map((l) => (
-              <li key={l.productId} className="summary-line">
-                <ProductImage name={l.name} imageUrl={l.imageUrl} size="thumb" />
-                <span>
-                  {l.quantity} × {l.name}
-                </span>
-                <span>{money(l.quantity * l.price)}</span>
-              </li>
-            ))}
+            {lines.map((l) => {
+              const q = index.line(l.productId);
+              return (
+                <li key={l.productId} className="summary-line">
+                  <ProductImage name={l.name} imageUrl={l.imageUrl} size="thumb" />
+                  <span>
+                    {l.quantity} × {q?.productName ?? l.name}
+                  </span>
+                  <span>{q ? money(q.lineTotal) : '…'}</span>
+                  <LineNotice line={l} quoted={q} problem={index.problem(l.productId)} />
+                </li>
+              );
+            })}
           </ul>
+          {staleTotal !== null && quote.data && (
+            <p className="notice danger" role="alert">
+              The total changed from {money(staleTotal)} to {money(quote.data.total)} since you
+              looked: a price changed. Check the summary, then place the order again.
+            </p>
+          )}
+          {staleTotal === null && changes.length > 0 && (
+            <p className="notice" role="status">
+              Prices changed since you added{' '}
+              {changes.map((c) => `${c.name} (${money(c.was)} → ${money(c.now)})`).join(', ')}.
+            </p>
+          )}
           <p className="total">
-            Total: <strong>{money(cartTotal(lines))}</strong>
+            Total:{' '}
+            <strong data-testid="checkout-total">
+              {quote.data ? money(quote.data.total) : '…'}
+            </strong>
           </p>
-          <FormError error={createOrder.error} />
+          {!isPreconditionFailed(createOrder.error) && <FormError error={createOrder.error} />}
           <button
             type="button"
             className="primary block"
             onClick={place}
-            disabled={!selected || createOrder.isPending || showForm}
-            aria-disabled={!selected || createOrder.isPending || showForm}
+            disabled={!selected || busy || showForm || !ready}
+            aria-disabled={!selected || busy || showForm || !ready}
           >
-            {createOrder.isPending ? 'Placing order…' : 'Place order'}
+            {createOrder.isPending
+              ? 'Placing order…'
+              : pay.isPending || createOrder.isSuccess
+                ? 'Going to payment…'
+                : 'Place order'}
           </button>
+          <p className="muted">You pay on the next page (our payment provider's secure page).</p>
           {showForm && <p className="muted">Save the address first.</p>}
         </aside>
       </div>

@@ -1,15 +1,42 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { isNotFound, money, useAuth, useTRPC, type OrderStatus, cursorPaging } from '../api.ts';
+import { isNotFound, money, useAuth, useTRPC, cursorPaging, type Order } from '../api.ts';
 import { formatAddress } from '../components/address.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { ListView } from '../components/ListView.tsx';
-import { formatDate, StatusBadge } from '../components/orders.tsx';
+import {
+  formatDate,
+  goToPayment,
+  PaymentBadge,
+  returnedFromPayment,
+  StatusBadge,
+} from '../components/orders.tsx';
 import { PageHeading } from '../components/Page.tsx';
 import { FormError, Loading, QueryError } from '../ui.tsx';
 
-// Round 2: the API's `Order.actions` replaces this copy of the rule (pay, cancel).
-const CANCELLABLE: OrderStatus[] = ['PENDING', 'PAID'];
+/** How long the order page waits for the provider's webhook after the shopper comes back. */
+const AWAIT_PAYMENT_MS = 60_000;
+
+/** What the shopper sees of the payment, in words (the API says what may be done: `actions`). */
+function paymentSentence(o: Order): string | null {
+  if (o.status === 'CANCELLED' && o.payment.status === 'UNPAID') {
+    return o.payment.expiresAt && Date.parse(o.payment.expiresAt) <= Date.now()
+      ? 'The time to pay ran out, so the order was cancelled and its items went back into stock.'
+      : null;
+  }
+  if (o.payment.status === 'UNPAID' && o.actions.includes('pay')) {
+    return o.payment.expiresAt
+      ? `Not paid yet. Pay by ${formatDate(o.payment.expiresAt)} or the order is cancelled.`
+      : 'Not paid yet.';
+  }
+  if (o.payment.status === 'PAID') {
+    return o.payment.paidAt ? `Paid on ${formatDate(o.payment.paidAt)}.` : 'Paid.';
+  }
+  if (o.payment.status === 'REFUND_PENDING') return 'Your refund is on its way.';
+  if (o.payment.status === 'REFUNDED') return 'Refunded.';
+  return null;
+}
 
 export function OrdersPage() {
   const trpc = useTRPC();
@@ -39,6 +66,7 @@ export function OrdersPage() {
               <li key={o.id} className="line">
                 <Link to={`/orders/${o.id}`}>Order of {formatDate(o.orderDate)}</Link>
                 <StatusBadge status={o.status} />
+                <PaymentBadge status={o.payment.status} />
                 <span>{money(o.totalAmount)}</span>
               </li>
             ))}
@@ -55,7 +83,22 @@ export function OrderPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { userId } = useAuth();
-  const order = useQuery(trpc.orders.byId.queryOptions({ id }));
+  // Back from the provider's page, the payment is confirmed by its webhook a moment later: the
+  // page asks again every two seconds for a while, until the order is paid.
+  const [returnedAt] = useState(() => (returnedFromPayment(id) ? Date.now() : null));
+  const order = useQuery({
+    ...trpc.orders.byId.queryOptions({ id }),
+    refetchInterval: (query) => {
+      const o = query.state.data;
+      const waiting = returnedAt !== null && Date.now() - returnedAt < AWAIT_PAYMENT_MS;
+      return waiting && o?.status === 'PENDING' ? 2000 : false;
+    },
+  });
+  const pay = useMutation(
+    trpc.orders.pay.mutationOptions({
+      onSuccess: ({ url }) => goToPayment(id, url),
+    }),
+  );
   const cancel = useMutation(
     trpc.orders.cancel.mutationOptions({
       onSuccess: async () => {
@@ -80,7 +123,7 @@ export function OrderPage() {
     );
   }
   const o = order.data;
-  // Admins read any order (from the order queue); only its owner may cancel it.
+  // Admins read any order (from the order queue); `actions` says what this caller may do.
   const own = o.userId === userId;
   return (
     <section aria-labelledby="order-heading" className="order">
@@ -91,8 +134,18 @@ export function OrderPage() {
       )}
       <PageHeading id="order-heading" title={`Order of ${formatDate(o.orderDate)}`} />
       <p>
-        Status: <StatusBadge status={o.status} />
+        Status: <StatusBadge status={o.status} /> · Payment:{' '}
+        <PaymentBadge status={o.payment.status} />
       </p>
+      {paymentSentence(o) && (
+        <p
+          className={o.payment.status === 'PAID' ? 'notice success' : 'notice'}
+          role="status"
+          data-testid="payment-status"
+        >
+          {paymentSentence(o)}
+        </p>
+      )}
       <div className="with-summary">
         <ul className="lines" aria-label="Order items">
           {o.items.map((item) => (
@@ -104,17 +157,31 @@ export function OrderPage() {
             </li>
           ))}
         </ul>
-        {/* Round 2: the pay step (orders.pay, "Pay now") joins the actions here. */}
         <aside className="summary panel" aria-label="Order total and actions">
           <p className="total">
             Total: <strong>{money(o.totalAmount)}</strong>
           </p>
           <p>Ships to: {formatAddress(o.shippingAddress)}</p>
+          <FormError error={pay.error} />
           <FormError error={cancel.error} />
-          {own && CANCELLABLE.includes(o.status) && (
+          {o.actions.includes('pay') && (
+            <button
+              type="button"
+              className="primary block"
+              disabled={pay.isPending || pay.isSuccess}
+              onClick={() => pay.mutate({ id: o.id })}
+            >
+              {pay.isPending || pay.isSuccess ? 'Going to payment…' : 'Pay now'}
+            </button>
+          )}
+          {o.actions.includes('cancel') && (
             <ConfirmButton
               title="Cancel this order?"
-              description="The order is cancelled and its items go back into stock. This cannot be undone."
+              description={
+                o.payment.status === 'PAID'
+                  ? 'The order is cancelled, your payment is refunded and its items go back into stock. This cannot be undone.'
+                  : 'The order is cancelled and its items go back into stock. This cannot be undone.'
+              }
               confirmLabel="Cancel order"
               disabled={cancel.isPending}
               onConfirm={() => cancel.mutate({ id: o.id })}
