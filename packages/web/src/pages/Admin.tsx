@@ -27,6 +27,7 @@ import { useForm } from 'react-hook-form';
 import { createProductInputSchema, updateProductInputSchema } from '@shop/core/browser';
 import { formatAddress } from '../components/address.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
+import { showOrderChange } from '../components/order-cache.ts';
 import { messageOf, parseMoney, schemaResolver } from '../components/forms.ts';
 import { ListView } from '../components/ListView.tsx';
 import { formatDate, StatusBadge } from '../components/orders.tsx';
@@ -431,7 +432,7 @@ function OrderQueue() {
   );
   const move = useMutation(
     trpc.orders.updateStatus.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }),
+      onSuccess: (moved) => showOrderChange(queryClient, moved),
     }),
   );
   return (

@@ -5,6 +5,7 @@ import { isNotFound, money, useAuth, useTRPC, cursorPaging, type Order } from '.
 import { formatAddress } from '../components/address.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { ListView } from '../components/ListView.tsx';
+import { showOrderChange } from '../components/order-cache.ts';
 import {
   formatDate,
   goToPayment,
@@ -101,9 +102,7 @@ export function OrderPage() {
   );
   const cancel = useMutation(
     trpc.orders.cancel.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() });
-      },
+      onSuccess: (cancelled) => showOrderChange(queryClient, cancelled),
     }),
   );
   if (order.isPending) return <Loading label="Loading the order…" />;
