@@ -776,7 +776,8 @@ describe.each(['prod', 'dev'])('the edge of the %s stage', (stage) => {
     expect(byMetric('BlockedRequests')).toEqual([
       expect.objectContaining({ Namespace: 'AWS/WAFV2', Threshold: 500 }),
     ]);
-    expect(alarms).toHaveLength(4 + 2 * tableDefinitions.length + 2);
+    // The API's four, three per payments function, two per table, the edge's two.
+    expect(alarms).toHaveLength(4 + 2 * 3 + 2 * tableDefinitions.length + 2);
     t().monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 

@@ -83,6 +83,7 @@ describe('the Lambda function-URL handler', () => {
         method: 'POST',
         path: '/addresses.create',
         body: JSON.stringify({
+          recipientName: 'Pat Shopper',
           street: '1 Main St',
           city: 'Springfield',
           state: 'IL',

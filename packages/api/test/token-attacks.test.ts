@@ -160,7 +160,8 @@ describe('attacks through the handler', () => {
       jsonEvent({
         method: 'POST',
         path: '/addresses.create',
-        body: JSON.stringify(validAddress()),
+        // A recipient given: a forged sub has no profile to take a name from.
+        body: JSON.stringify(validAddress({ recipientName: 'Pat Shopper' })),
         headers: { authorization },
       }),
       lambdaContext(),

@@ -252,6 +252,14 @@ const cases: Case[] = [
     'must be at least 1',
   ],
   ['orders.byId', 'shopper', () => ({ id: 'a#b' }), ['id'], 'Invalid id'],
+  ['orders.pay', 'shopper', () => ({ id: 'a#b' }), ['id'], 'Invalid id'],
+  [
+    'orders.quote',
+    undefined,
+    () => ({ items: [{ productId: product.id, quantity: 0 }] }),
+    ['items', 0, 'quantity'],
+    'must be at least 1',
+  ],
   ['orders.list', 'shopper', () => ({ limit: 0 }), ['limit'], 'must be at least 1'],
   [
     'orders.cancel',

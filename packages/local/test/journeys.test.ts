@@ -129,8 +129,15 @@ describe('an admin', () => {
     const first = orders[0]!.id;
     await admin.orders.updateStatus.mutate({ id: first, status: 'PAID' });
     await admin.orders.updateStatus.mutate({ id: first, status: 'SHIPPED' });
-    const shipped = await admin.orders.adminList.query({ status: 'SHIPPED', limit: 100 });
-    expect(shipped.items.map((o) => o.id)).toContain(first);
+    await expect
+      .poll(
+        async () =>
+          (await admin.orders.adminList.query({ status: 'SHIPPED', limit: 100 })).items.map(
+            (o) => o.id,
+          ),
+        { timeout: 10_000 },
+      )
+      .toContain(first);
 
     // Another user becomes admin: effective in the tokens issued afterwards.
     const other = await newShopper();

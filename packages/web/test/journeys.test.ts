@@ -263,7 +263,18 @@ describe('the web app against pnpm local', () => {
       .poll(() => page.getByRole('button', { name: /Pay now|Cancel order/ }).count())
       .toBe(0);
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
-    await page.getByRole('list', { name: 'Orders' }).getByText('Cancelled').waitFor();
+    // The history reads userId-index, which (like AWS's) catches up after a moment: a reload
+    // shows the cancellation once it has.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('list', { name: 'Orders' }).waitFor();
+          return page.getByRole('list', { name: 'Orders' }).getByText('Cancelled').count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
     await check(w, 'orders');
 
     const api = await pageClient(page);
@@ -350,10 +361,24 @@ describe('the web app against pnpm local', () => {
     await row.waitFor();
     await row.getByRole('button', { name: /Mark paid/ }).click();
     await row.waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'PAID', exact: true }).click();
+    // Each status tab reads status-index, which (like AWS's) catches up after a moment: switching
+    // tabs reads it again.
+    const openTab = async (status: string) =>
+      expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'PENDING', exact: true }).click();
+            await page.getByRole('button', { name: status, exact: true }).click();
+            await page.waitForLoadState('networkidle');
+            return row.count();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+    await openTab('PAID');
     await row.getByRole('button', { name: /Mark shipped/ }).click();
     await row.waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'SHIPPED', exact: true }).click();
+    await openTab('SHIPPED');
     await row.getByText('Shipped', { exact: true }).waitFor();
     expect((await shopper.orders.byId.query({ id: order.id })).status).toBe('SHIPPED');
 
@@ -455,8 +480,12 @@ describe('the web app against pnpm local', () => {
     const api = await pageClient(page);
     await place.dblclick();
     await onPaymentPage(page);
-    const orders = await api.orders.list.query();
-    expect(orders.items).toHaveLength(1);
+    // orders.list reads userId-index, which (like AWS's) catches up after a moment.
+    await expect
+      .poll(async () => (await api.orders.list.query()).items.length, { timeout: 10_000 })
+      .toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await api.orders.list.query()).items).toHaveLength(1);
     expect(w.errors).toEqual([]);
     await context.close();
   });
@@ -866,7 +895,14 @@ describe('a designed storefront, on desktop and phone', () => {
       .getByText(/Stock updated: \d+ in stock\./)
       .waitFor();
     await page.getByRole('button', { name: 'Save product' }).click();
-    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page
+      .getByRole('status')
+      .getByText('Saved.')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const alerts = await page.getByRole('alert').allTextContents();
+        throw new Error(`no "Saved.": the page says ${JSON.stringify(alerts)}`, { cause: error });
+      });
     expect(w.errors).toEqual([]);
     await context.close();
   });
