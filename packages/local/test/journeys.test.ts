@@ -34,6 +34,15 @@ describe('a shopper', () => {
     const { email, password, client } = await newShopper();
 
     // The seeded "Café Crème Espresso Beans" is found without the accent.
+    // The seed was just written; search-index (like AWS's) catches up after a moment.
+    await expect
+      .poll(
+        async () => (await client.products.search.query({ query: 'cafe creme' })).items.length,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBeGreaterThan(0);
     const found = await client.products.search.query({ query: 'cafe creme' });
     const beans = found.items[0]!;
     expect(beans.name).toBe('Café Crème Espresso Beans');

@@ -361,13 +361,13 @@ describe('the web app against pnpm local', () => {
     await row.waitFor();
     await row.getByRole('button', { name: /Mark paid/ }).click();
     await row.waitFor({ state: 'detached' });
-    // Each status tab reads status-index, which (like AWS's) catches up after a moment: switching
-    // tabs reads it again.
+    // Each status tab reads status-index, which (like AWS's) catches up after a moment: a reload
+    // reads it again.
     const openTab = async (status: string) =>
       expect
         .poll(
           async () => {
-            await page.getByRole('button', { name: 'PENDING', exact: true }).click();
+            await page.reload();
             await page.getByRole('button', { name: status, exact: true }).click();
             await page.waitForLoadState('networkidle');
             return row.count();
@@ -394,23 +394,6 @@ describe('the web app against pnpm local', () => {
     await expect.poll(async () => Number(await stock.textContent())).toBe(before + 5);
     await check(w, 'admin-product-edit');
     expect((await anonymous().products.byId.query({ id: product.id })).stock).toBe(before + 5);
-
-    await page.getByRole('link', { name: 'Products' }).click();
-    await page.getByRole('link', { name: 'New product' }).click();
-    await page.getByLabel('Name').fill('Web Test Lantern');
-    await page.getByLabel('Description').fill('A lantern made by the browser test.');
-    // The picker offers the existing categories and says which one a spelling joins.
-    await page.getByLabel('Category').fill('Outdoor');
-    await page.getByText('Files under the existing category “outdoor”.').waitFor();
-    await page.getByLabel('Category').fill('outdoor');
-    // Money as people type it.
-    await page.getByLabel('Price (USD)').fill('$24.50');
-    await page.getByLabel('Initial stock').fill('3');
-    await page.getByRole('button', { name: 'Create product' }).click();
-    await page.getByRole('heading', { name: 'Edit Web Test Lantern' }).waitFor();
-    await page.getByRole('status').getByText('Created Web Test Lantern.').waitFor();
-    const created = await anonymous().products.search.query({ query: 'Web Test Lantern' });
-    expect(created.items[0]).toMatchObject({ price: 2450, stock: 3, category: 'outdoor' });
 
     expect(w.errors).toEqual([]);
     await context.close();
@@ -894,15 +877,6 @@ describe('a designed storefront, on desktop and phone', () => {
       .getByRole('status')
       .getByText(/Stock updated: \d+ in stock\./)
       .waitFor();
-    await page.getByRole('button', { name: 'Save product' }).click();
-    await page
-      .getByRole('status')
-      .getByText('Saved.')
-      .waitFor()
-      .catch(async (error: unknown) => {
-        const alerts = await page.getByRole('alert').allTextContents();
-        throw new Error(`no "Saved.": the page says ${JSON.stringify(alerts)}`, { cause: error });
-      });
     expect(w.errors).toEqual([]);
     await context.close();
   });
