@@ -713,3 +713,23 @@ describe('folded search keys and image URLs', () => {
     expect(parsed('https://cdn.example.com/lamp.png')).toBe('https://cdn.example.com/lamp.png');
   });
 });
+
+describe('the schemas a browser runs (@shop/core/browser)', () => {
+  it('parse a product without Node globals such as Buffer', async () => {
+    const browser = await import('@shop/core/browser');
+    const saved = globalThis.Buffer;
+    Reflect.deleteProperty(globalThis, 'Buffer');
+    try {
+      const parsed = browser.createProductInputSchema.safeParse({
+        name: 'Café Crème Lantern',
+        description: 'A lantern.',
+        price: 2450,
+        category: 'outdoor',
+        stock: 3,
+      });
+      expect(parsed.success).toBe(true);
+    } finally {
+      globalThis.Buffer = saved;
+    }
+  });
+});

@@ -34,7 +34,7 @@ const foldsIntoIndex = (what: string) =>
         input: value,
         message: `must keep at least one character once case and accents are ignored`,
       });
-    } else if (Buffer.byteLength(folded) > MAX_SORT_KEY_BYTES) {
+    } else if (new TextEncoder().encode(folded).length > MAX_SORT_KEY_BYTES) {
       ctx.addIssue({
         code: 'custom',
         input: value,
