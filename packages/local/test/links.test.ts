@@ -19,6 +19,13 @@ let local: RunningLocal;
 
 beforeAll(async () => {
   local = await startLocal(['--port', String(await freePort())]);
+  // The seed was just written; category-index (like AWS's) catches up after a moment.
+  const plain = createTRPCClient<AppRouter>({ links: [httpLink({ url: local.url })] });
+  await expect
+    .poll(async () => (await plain.products.list.query({ limit: 3 })).items.length, {
+      timeout: 10_000,
+    })
+    .toBe(3);
 }, 150_000);
 
 afterAll(async () => {
