@@ -12,7 +12,12 @@ import {
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, tableDefinitions, type TableDefinition } from '@shop/core';
+import {
+  allServices,
+  createDocumentClient,
+  tableDefinitions,
+  type TableDefinition,
+} from '@shop/core';
 import { createDeps, createHandler, createWebhookHandler, loadConfig } from '@shop/api';
 import { createStripeProvider } from '@shop/core/payments/stripe';
 import { jsonEvent, signPayload, startStripeLocal, TEST_CARDS } from '@shop/testing';
@@ -129,7 +134,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
   });
   const deps = createDeps(config, doc, { secrets: undefined, factory: undefined, provider });
   const webhook = createWebhookHandler(deps, { error: () => undefined, info: () => undefined });
-  const { services } = deps;
+  const services = allServices(deps.services);
   const rpc = inProcessRpc(createHandler(deps, { error: () => undefined, info: () => undefined }));
 
   step('  cost: 120 products, 4 accounts, order histories of 10/100/1,000…');

@@ -3,7 +3,7 @@ import {
   SHOP_AUTHORIZATION_HEADER,
   VIEWER_ADDRESS_HEADER,
   type PaymentProvider,
-  type Services,
+  type ServiceScope,
   type UserContext,
 } from '@shop/core';
 import type { AuthUser, TokenVerifier } from './auth.ts';
@@ -12,7 +12,8 @@ import type { Config } from './config.ts';
 /** Everything a procedure needs from outside; tests build their own. */
 export interface Deps {
   config: Pick<Config, 'stage' | 'isLocal' | 'version'> & { logLevel?: Config['logLevel'] };
-  services: Services;
+  /** Each service is built on first use (`scope.get(wire)`); tests may pass `createServices`'s. */
+  services: ServiceScope;
   verifier: TokenVerifier;
   /** The provider the services use; the webhook entry verifies events with it. */
   paymentProvider?: PaymentProvider;

@@ -1,8 +1,7 @@
 import {
   type PaymentProvider,
-  createCognitoIdentityProvider,
   createDocumentClient,
-  createServices,
+  createServiceScope,
   tableNamesFor,
 } from '@shop/core';
 import { createTokenVerifier } from './auth.ts';
@@ -24,8 +23,9 @@ export interface PaymentWiring {
 }
 
 /**
- * Wires the real dependencies from config. Makes no network call. `doc` replaces the
- * DocumentClient built from config (the bench passes one that records capacity units).
+ * Wires the real dependencies from config. Makes no network call, and builds no service: each is
+ * built on the first call that needs it (`createServiceScope`). `doc` replaces the DocumentClient
+ * built from config (the bench passes one that records capacity units).
  */
 export function createDeps(
   config: Config,
@@ -40,17 +40,17 @@ export function createDeps(
   const settings = paymentSettingsFor(config, payments.secrets, payments.factory);
   return {
     config,
-    services: createServices({
+    services: createServiceScope({
       doc,
       tables: tableNamesFor(config.tablePrefix),
       cursorSecret: config.cursorSecret,
-      identity: createCognitoIdentityProvider({
+      cognito: {
         region: config.region,
         endpoint: config.cognitoEndpoint,
         userPoolId: config.userPoolId,
         clientId: config.clientId,
         autoConfirm: config.isLocal,
-      }),
+      },
       payments: payments.provider ? { ...settings, provider: payments.provider } : settings,
     }),
     paymentProvider: payments.provider ?? settings.provider,

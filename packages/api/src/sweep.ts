@@ -1,3 +1,4 @@
+import { paymentService } from '@shop/core';
 import { depsFromEnvironment } from './environment.ts';
 import { powertoolsLog } from './app.ts';
 
@@ -11,7 +12,7 @@ const logger = powertoolsLog(deps.config.logLevel);
  * refunds that failed. Logs counts and order ids only.
  */
 export async function handler(): Promise<{ cancelled: number; skipped: number; refunded: number }> {
-  const result = await deps.services.payments.sweep();
+  const result = await deps.services.get(paymentService).sweep();
   const counts = {
     cancelled: result.cancelled.length,
     skipped: result.skipped.length,

@@ -1,5 +1,11 @@
 import { initTRPC, lazy, TRPCError } from '@trpc/server';
-import { AccountRefusal, AuthenticationError, SchemaError, summarizeIssues } from '@shop/core';
+import {
+  AccountRefusal,
+  accountStore,
+  AuthenticationError,
+  SchemaError,
+  summarizeIssues,
+} from '@shop/core';
 import type { Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 
@@ -89,7 +95,8 @@ export const userProcedure = publicProcedure
         message: ctx.tokenRejected ? 'Invalid or expired token' : 'Sign in to do this',
       });
     }
-    const check = ctx.deps.services.accounts
+    const check = ctx.deps.services
+      .get(accountStore)
       .authorize({ ...user, tokenIsAdmin: user.isAdmin })
       .then(
         (verdict) => ({ ...verdict, refused: undefined }),

@@ -3,7 +3,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context as LambdaContext,
 } from 'aws-lambda';
-import { WebhookSignatureError, type PaymentEvent } from '@shop/core';
+import { paymentService, WebhookSignatureError, type PaymentEvent } from '@shop/core';
 import { powertoolsLog, type Log } from './app.ts';
 import type { Deps } from './context.ts';
 import { LazyPaymentProvider } from './payments.ts';
@@ -70,7 +70,7 @@ async function handle(
     return json(400, { message: 'Invalid signature' });
   }
   try {
-    const outcome = await deps.services.payments.handleEvent(parsed);
+    const outcome = await deps.services.get(paymentService).handleEvent(parsed);
     logger.info('webhook applied', {
       requestId,
       eventId: parsed.eventId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, type Services } from '@shop/core';
+import { ConflictError, NotFoundError, productService, type ServiceScope } from '@shop/core';
 import { jsonEvent, lambdaContext } from '@shop/testing';
 import { createHandler } from '../src/app.ts';
 import type { Deps } from '../src/context.ts';
@@ -24,7 +24,13 @@ const products = {
 
 const deps = {
   config: { stage: 'test', isLocal: false, version: 'test' },
-  services: { products } as unknown as Services,
+  // Hands out the fake for the products service only: anything else is a wiring bug here.
+  services: {
+    get: (wire: unknown) => {
+      if (wire !== productService) throw new Error('only the products service is faked');
+      return products;
+    },
+  } as unknown as ServiceScope,
   verifier: { verify: () => Promise.reject(new Error('no tokens here')) },
 } satisfies Deps;
 

@@ -14,6 +14,7 @@ import {
 } from '@shop/api';
 import {
   ADMIN_GROUP,
+  allServices,
   ConflictError,
   createDocumentClient,
   DEFAULT_CURRENCY,
@@ -165,6 +166,8 @@ export async function startLocalStack(opts: {
         factory: stripeProviderFactory,
       },
     );
+    // The runtime's own set-up (sweep, migration, admin, seed) uses the handler's services.
+    const services = allServices(deps.services);
     const api = createHandler(deps);
     // The payments webhook is served beside the procedures, as its own function is deployed.
     const webhook = createWebhookHandler(deps);
@@ -175,7 +178,7 @@ export async function startLocalStack(opts: {
     const sweepMs = opts.sweepIntervalMs ?? 60_000;
     if (sweepMs > 0) {
       const timer = setInterval(() => {
-        deps.services.payments.sweep().then(
+        services.payments.sweep().then(
           ({ cancelled }) => {
             if (cancelled.length > 0) log(`sweep: cancelled ${cancelled.length} unpaid orders`);
           },
@@ -187,7 +190,7 @@ export async function startLocalStack(opts: {
       stops.push(() => Promise.resolve(clearInterval(timer)));
     }
 
-    const migrated = await deps.services.migrate();
+    const migrated = await services.migrate();
     if (migrated.searchKeys > 0 || migrated.categories) {
       log(
         `upgraded data: search keys on ${migrated.searchKeys} products, category counts ${migrated.categories ? 'rebuilt' : 'kept'}`,
@@ -197,7 +200,7 @@ export async function startLocalStack(opts: {
     const { email, password } = opts.admin;
     log(`ensuring the admin account ${email}…`);
     try {
-      await deps.services.users.signUp({
+      await services.users.signUp({
         email,
         password,
         firstName: 'Shop',
@@ -222,7 +225,7 @@ export async function startLocalStack(opts: {
 
     if (opts.seed) {
       log('seeding the demo catalogue…');
-      const { created, total } = await seedCatalogue(deps.services);
+      const { created, total } = await seedCatalogue(services);
       log(`catalogue: ${created} of ${total} products created (the rest existed)`);
     }
 

@@ -4,6 +4,8 @@ import {
   createOrderInputSchema,
   idSchema,
   listOrdersInputSchema,
+  orderService,
+  paymentService,
   quoteInputSchema,
   updateOrderStatusInputSchema,
 } from '@shop/core';
@@ -14,29 +16,31 @@ const byIdInput = z.object({ id: idSchema });
 export const ordersRouter = router({
   quote: publicProcedure
     .input(quoteInputSchema)
-    .query(({ ctx, input }) => ctx.deps.services.orders.quote(input)),
+    .query(({ ctx, input }) => ctx.deps.services.get(orderService).quote(input)),
   create: userProcedure
     .meta({ auth: 'user', account: 'in-write' })
     .input(createOrderInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.orders.create(ctx.user, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(orderService).create(ctx.user, input)),
   byId: userProcedure
     .input(byIdInput)
-    .query(({ ctx, input }) => ctx.deps.services.orders.byId(ctx.user, input.id)),
+    .query(({ ctx, input }) => ctx.deps.services.get(orderService).byId(ctx.user, input.id)),
   list: userProcedure
     .input(z.optional(listOrdersInputSchema))
-    .query(({ ctx, input }) => ctx.deps.services.orders.list(ctx.user, input ?? {})),
+    .query(({ ctx, input }) => ctx.deps.services.get(orderService).list(ctx.user, input ?? {})),
   pay: userProcedure
     .input(byIdInput)
-    .mutation(({ ctx, input }) => ctx.deps.services.payments.pay(ctx.user, input.id)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(paymentService).pay(ctx.user, input.id)),
   cancel: userProcedure
     .input(byIdInput)
-    .mutation(({ ctx, input }) => ctx.deps.services.orders.cancel(ctx.user, input.id)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(orderService).cancel(ctx.user, input.id)),
   updateStatus: adminProcedure
     .input(updateOrderStatusInputSchema)
     .mutation(({ ctx, input }) =>
-      ctx.deps.services.orders.updateStatus(ctx.user, input.id, input.status),
+      ctx.deps.services.get(orderService).updateStatus(ctx.user, input.id, input.status),
     ),
   adminList: adminProcedure
     .input(z.optional(adminListOrdersInputSchema))
-    .query(({ ctx, input }) => ctx.deps.services.orders.adminList(ctx.user, input ?? {})),
+    .query(({ ctx, input }) =>
+      ctx.deps.services.get(orderService).adminList(ctx.user, input ?? {}),
+    ),
 });

@@ -4,6 +4,7 @@ import {
   createProductInputSchema,
   idSchema,
   listProductsInputSchema,
+  productService,
   searchProductsInputSchema,
   updateProductInputSchema,
 } from '@shop/core';
@@ -14,24 +15,26 @@ const byIdInput = z.object({ id: idSchema });
 export const productsRouter = router({
   list: publicProcedure
     .input(z.optional(listProductsInputSchema))
-    .query(({ ctx, input }) => ctx.deps.services.products.list(input ?? {})),
+    .query(({ ctx, input }) => ctx.deps.services.get(productService).list(input ?? {})),
   search: publicProcedure
     .input(searchProductsInputSchema)
-    .query(({ ctx, input }) => ctx.deps.services.products.search(input)),
-  categories: publicProcedure.query(({ ctx }) => ctx.deps.services.products.categories()),
+    .query(({ ctx, input }) => ctx.deps.services.get(productService).search(input)),
+  categories: publicProcedure.query(({ ctx }) =>
+    ctx.deps.services.get(productService).categories(),
+  ),
   byId: publicProcedure
     .input(byIdInput)
-    .query(({ ctx, input }) => ctx.deps.services.products.byId(input.id)),
+    .query(({ ctx, input }) => ctx.deps.services.get(productService).byId(input.id)),
   create: adminProcedure
     .input(createProductInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.products.create(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(productService).create(input)),
   update: adminProcedure
     .input(updateProductInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.products.update(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(productService).update(input)),
   adjustStock: adminProcedure
     .input(adjustStockInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.products.adjustStock(input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(productService).adjustStock(input)),
   delete: adminProcedure
     .input(byIdInput)
-    .mutation(({ ctx, input }) => ctx.deps.services.products.delete(input.id)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(productService).delete(input.id)),
 });

@@ -13,6 +13,7 @@ import {
   setAdminInputSchema,
   signUpInputSchema,
   updateMeInputSchema,
+  userService,
 } from '@shop/core';
 import { adminProcedure, publicProcedure, router, userProcedure } from '../trpc.ts';
 
@@ -23,46 +24,52 @@ import { adminProcedure, publicProcedure, router, userProcedure } from '../trpc.
 export const usersRouter = router({
   signUp: publicProcedure
     .input(signUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.signUp(input, ctx.viewer)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).signUp(input, ctx.viewer)),
   confirmSignUp: publicProcedure
     .input(confirmSignUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmSignUp(input, ctx.viewer)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.get(userService).confirmSignUp(input, ctx.viewer),
+    ),
   login: publicProcedure
     .input(loginInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.login(input, ctx.viewer)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).login(input, ctx.viewer)),
   refresh: publicProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.refresh(input, ctx.viewer)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).refresh(input, ctx.viewer)),
   logout: userProcedure
     .input(refreshInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.logout(ctx.user, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).logout(ctx.user, input)),
   forgotPassword: publicProcedure
     .input(forgotPasswordInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.forgotPassword(input, ctx.viewer)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.get(userService).forgotPassword(input, ctx.viewer),
+    ),
   confirmForgotPassword: publicProcedure
     .input(confirmForgotPasswordInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.confirmForgotPassword(input, ctx.viewer)),
+    .mutation(({ ctx, input }) =>
+      ctx.deps.services.get(userService).confirmForgotPassword(input, ctx.viewer),
+    ),
   changePassword: userProcedure.input(changePasswordInputSchema).mutation(({ ctx, input }) => {
     if (!ctx.accessToken) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });
     }
-    return ctx.deps.services.users.changePassword(ctx.user, ctx.accessToken, input);
+    return ctx.deps.services.get(userService).changePassword(ctx.user, ctx.accessToken, input);
   }),
-  me: userProcedure.query(({ ctx }) => ctx.deps.services.users.me(ctx.user)),
+  me: userProcedure.query(({ ctx }) => ctx.deps.services.get(userService).me(ctx.user)),
   updateMe: userProcedure
     .input(updateMeInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.updateMe(ctx.user, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).updateMe(ctx.user, input)),
   deleteMe: userProcedure
     .meta({ auth: 'user', account: 'deleted-ok' })
     .input(deleteMeInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.deleteMe(ctx.user, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).deleteMe(ctx.user, input)),
   byId: userProcedure
     .input(z.object({ id: idSchema }))
-    .query(({ ctx, input }) => ctx.deps.services.users.byId(ctx.user, input.id)),
+    .query(({ ctx, input }) => ctx.deps.services.get(userService).byId(ctx.user, input.id)),
   adminList: adminProcedure
     .input(adminListInputSchema)
-    .query(({ ctx, input }) => ctx.deps.services.users.adminList(input ?? {})),
+    .query(({ ctx, input }) => ctx.deps.services.get(userService).adminList(input ?? {})),
   setAdmin: adminProcedure
     .input(setAdminInputSchema)
-    .mutation(({ ctx, input }) => ctx.deps.services.users.setAdmin(ctx.user, input)),
+    .mutation(({ ctx, input }) => ctx.deps.services.get(userService).setAdmin(ctx.user, input)),
 });

@@ -6,6 +6,7 @@ import {
   type Clock,
   type IdentityProvider,
   type PaymentSettings,
+  type Services,
 } from '@shop/core';
 import { createTestDb, type TestDb } from '@shop/testing/vitest';
 import type { AuthUser, TokenVerifier } from '../../src/auth.ts';
@@ -27,7 +28,8 @@ const noIdentity: IdentityProvider = new Proxy(NO_IDENTITY_PROVIDER, {
 
 export interface Harness {
   db: TestDb;
-  deps: Deps;
+  /** Every service built at once (`createServices`), so tests can reach them by name. */
+  deps: Deps & { services: Services };
   /** A caller acting as a fresh user (with a Users row), or as `user` when given. */
   userCaller(user?: Partial<AuthUser>): Promise<{ caller: Caller; user: AuthUser }>;
   adminCaller(): Promise<{ caller: Caller; user: AuthUser }>;
@@ -49,7 +51,7 @@ export async function createHarness(
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.payments ? { payments: overrides.payments } : {}),
   });
-  const deps: Deps = {
+  const deps: Harness['deps'] = {
     config: { stage: overrides.stage ?? 'test', isLocal: false, version: 'test' },
     services: db.services,
     verifier: noVerifier,
