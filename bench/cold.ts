@@ -6,7 +6,7 @@
  * `--also label=path/to/handler.mjs` (repeatable) adds a bundle built earlier (say, before a change)
  * to the same interleaved rounds, so a before/after comparison shares the machine's load.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient, createServices, tableNamesFor } from '@shop/core';
 import { seedCatalogue } from '@shop/local';
@@ -32,8 +32,20 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '31' },
     'profile-runs': { type: 'string', default: '9' },
     also: { type: 'string', multiple: true, default: [] },
+    'profile-also': { type: 'string', multiple: true, default: [] },
   },
 });
+
+/** `label=path` options: an absolute path (`import()` takes a bare relative one for a package). */
+function labelled(options: string[]): Record<string, string> {
+  return Object.fromEntries(
+    options.map((option) => {
+      const [label, path] = option.split('=');
+      if (!label || !path) throw new Error(`wanted label=path, got ${option}`);
+      return [label, resolve(path)];
+    }),
+  );
+}
 
 step(`node ${process.version}, cold starts only`);
 const dynamo = await startDynamoDbLocal();
@@ -56,11 +68,7 @@ try {
   const mains: Record<string, string> = Object.fromEntries(
     VARIANTS.map((v) => [v, bundles[v].main]),
   );
-  for (const also of args.also) {
-    const [label, path] = also.split('=');
-    if (!label || !path) throw new Error(`--also wants label=path, got ${also}`);
-    mains[label] = path;
-  }
+  Object.assign(mains, labelled(args.also));
   // As harness/cold-start.ts: rounds in rotating order, so noise hits every bundle alike.
   const names = Object.keys(mains);
   const samples = Object.fromEntries(names.map((n) => [n, [] as ReturnType<typeof coldStart>[]]));
@@ -80,6 +88,7 @@ try {
         {
           runs: s.length,
           medianTotalMs: med((x) => x.totalMs),
+          medianCpuMs: med((x) => x.cpuMs),
           medianImportMs: med((x) => x.importMs),
           medianFirstRequestMs: med((x) => x.firstRequestMs),
           medianRssMb: med((x) => x.rssMb),
@@ -87,21 +96,23 @@ try {
       ];
     }),
   );
+  const ratio = (a: string, b: string, key: 'medianTotalMs' | 'medianCpuMs') =>
+    round(c[a]![key] / c[b]![key], 2);
   const lines = [
     `Node ${process.version}, median of ${runs} interleaved fresh processes (import + first products.list)`,
     ``,
-    `| variant | total ms | import ms | first request ms | RSS MB | loaded at start |`,
-    `| --- | ---: | ---: | ---: | ---: | ---: |`,
+    `| variant | total ms | CPU ms | import ms | first request ms | RSS MB | loaded at start |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
     ...names.map(
       (v) =>
-        `| ${v} | ${c[v]!.medianTotalMs} | ${c[v]!.medianImportMs} | ${c[v]!.medianFirstRequestMs} | ${c[v]!.medianRssMb} | ${v in bundles ? `${round(bundles[v as keyof typeof bundles].startupBytes / 1024)} KB` : ''} |`,
+        `| ${v} | ${c[v]!.medianTotalMs} | ${c[v]!.medianCpuMs} | ${c[v]!.medianImportMs} | ${c[v]!.medianFirstRequestMs} | ${c[v]!.medianRssMb} | ${v in bundles ? `${round(bundles[v as keyof typeof bundles].startupBytes / 1024)} KB` : ''} |`,
     ),
     ``,
     ...names
       .filter((n) => !['bare', 'hono', 'typical-trpc'].includes(n))
       .map(
         (n) =>
-          `${n} / bare ${round(c[n]!.medianTotalMs / c.bare!.medianTotalMs, 2)}×, ${n} / typical-trpc ${round(c[n]!.medianTotalMs / c['typical-trpc']!.medianTotalMs, 2)}×`,
+          `${n} / bare ${ratio(n, 'bare', 'medianTotalMs')}× (CPU ${ratio(n, 'bare', 'medianCpuMs')}×), ${n} / typical-trpc ${ratio(n, 'typical-trpc', 'medianTotalMs')}× (CPU ${ratio(n, 'typical-trpc', 'medianCpuMs')}×)`,
       ),
     ``,
   ];
@@ -109,7 +120,14 @@ try {
   if (profileRuns > 0) {
     step(`CPU profiles of shop and bare cold starts (${profileRuns} each)…`);
     lines.push(
-      ...renderColdProfile(profileColdStart(await buildProfileBundles(), env, profileRuns)),
+      ...renderColdProfile(
+        profileColdStart(
+          await buildProfileBundles(),
+          env,
+          profileRuns,
+          labelled(args['profile-also']),
+        ),
+      ),
     );
   }
   console.log(`\n${lines.join('\n')}`);

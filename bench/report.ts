@@ -86,11 +86,11 @@ export function renderMarkdown(r: Results): string {
     ``,
     `## Cold start (fresh node: import bundle + first products.list on DynamoDB Local; median of ${c.shop.runs})`,
     ``,
-    `| variant | total ms | import ms | first request ms | RSS MB |`,
-    `| --- | ---: | ---: | ---: | ---: |`,
+    `| variant | total ms | CPU ms | import ms | first request ms | RSS MB |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |`,
     ...VARIANTS.map(
       (v) =>
-        `| ${v} | ${c[v].medianTotalMs} | ${c[v].medianImportMs} | ${c[v].medianFirstRequestMs} | ${c[v].medianRssMb} |`,
+        `| ${v} | ${c[v].medianTotalMs} | ${c[v].medianCpuMs} | ${c[v].medianImportMs} | ${c[v].medianFirstRequestMs} | ${c[v].medianRssMb} |`,
     ),
     ``,
     `## Bundle (esbuild as SST builds it: ESM, minified, splitting)`,

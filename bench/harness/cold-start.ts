@@ -7,12 +7,15 @@ interface ColdSample {
   importMs: number;
   firstRequestMs: number;
   totalMs: number;
+  /** User + system CPU time of the whole cold start (boot, import, first request). */
+  cpuMs: number;
   rssMb: number;
 }
 
 export interface ColdStartResult {
   runs: number;
   medianTotalMs: number;
+  medianCpuMs: number;
   medianImportMs: number;
   medianFirstRequestMs: number;
   medianRssMb: number;
@@ -43,6 +46,7 @@ export function measureColdStarts(
   return perVariant((v) => ({
     runs: samples[v].length,
     medianTotalMs: round(median(samples[v].map((s) => s.totalMs))),
+    medianCpuMs: round(median(samples[v].map((s) => s.cpuMs))),
     medianImportMs: round(median(samples[v].map((s) => s.importMs))),
     medianFirstRequestMs: round(median(samples[v].map((s) => s.firstRequestMs))),
     medianRssMb: round(median(samples[v].map((s) => s.rssMb))),

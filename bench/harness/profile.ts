@@ -117,7 +117,8 @@ function moduleOf(file: string): string {
   const clean = file.replace(/^(\.\.\/)+/, '').replace(/^file:\/\//, '');
   if (clean.includes('node_modules/')) return packageOf(clean);
   const rel = clean.startsWith('/') ? relative(ROOT, clean) : clean;
-  return rel;
+  // A copy of the repository elsewhere (a build from before a change) names files as the shop does.
+  return rel.replace(/^.*?(?=packages\/)/, '');
 }
 
 function locate(frame: CpuProfile['nodes'][number]['callFrame']): { fn: string; module: string } {
@@ -200,27 +201,44 @@ export interface ColdProfileResult {
   /** Median busy (non-idle) CPU ms of a whole cold start: node's boot, import, first request. */
   shopMs: number;
   bareMs: number;
-  /** The modules costing the shop the most beyond bare: median self ms over the runs. */
-  rows: { name: string; shop: number; bare: number; extra: number }[];
+  /** The same for each bundle added with `also` (say, the shop before a change). */
+  alsoMs?: Record<string, number>;
+  /**
+   * The modules costing the shop (or an `also` bundle) the most beyond bare: median self ms over
+   * the runs; `also` holds each added bundle's figure.
+   */
+  rows: {
+    name: string;
+    shop: number;
+    bare: number;
+    extra: number;
+    also?: Record<string, number>;
+  }[];
 }
 
 /**
  * The cold-start gap: `node --cpu-prof` on `cold-start.mjs` (a fresh process importing the bundle
  * and answering its first products.list), shop and bare taking turns, self time by module. The
  * profiled bundles are unminified, so the totals are a little above the cold-start table's.
+ * `also` (label → profiling build of another bundle, e.g. the shop before a change) joins the
+ * same rotation, for a before/after under the same load.
  */
 export function profileColdStart(
   mains: ProfileBundles,
   env: NodeJS.ProcessEnv,
   runs: number,
+  also: Record<string, string> = {},
 ): ColdProfileResult {
   const dir = join(ROOT, 'bench/.build/profiles-cold');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const samples = { shop: [] as Map<string, number>[], bare: [] as Map<string, number>[] };
-  const busy = { shop: [] as number[], bare: [] as number[] };
+  const bundles: Record<string, string> = { ...mains, ...also };
+  const labels = Object.keys(bundles);
+  const samples = Object.fromEntries(labels.map((l) => [l, [] as Map<string, number>[]]));
+  const busy = Object.fromEntries(labels.map((l) => [l, [] as number[]]));
   for (let run = 0; run < runs; run++) {
-    for (const variant of run % 2 ? [...PROFILED].reverse() : PROFILED) {
+    for (let i = 0; i < labels.length; i++) {
+      const variant = labels[(i + run) % labels.length]!;
       const name = `${variant}-${run}.cpuprofile`;
       const result = spawnSync(
         process.execPath,
@@ -230,43 +248,62 @@ export function profileColdStart(
           `--cpu-prof-name=${name}`,
           '--cpu-prof-interval=100',
           join(ROOT, 'bench/cold-start.mjs'),
-          mains[variant],
+          bundles[variant]!,
         ],
         { env, encoding: 'utf8' },
       );
       if (result.status !== 0) throw new Error(`cold profile of ${variant}:\n${result.stderr}`);
       const self = selfTime(JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile);
-      samples[variant].push(self.modules);
-      busy[variant].push(self.busy / 1000);
+      samples[variant]!.push(self.modules);
+      busy[variant]!.push(self.busy / 1000);
     }
   }
-  const ms = (variant: keyof typeof samples, name: string) =>
-    round(median(samples[variant].map((m) => (m.get(name) ?? 0) / 1000)), 1);
-  const names = new Set(PROFILED.flatMap((v) => samples[v].flatMap((m) => [...m.keys()])));
+  const ms = (variant: string, name: string) =>
+    round(median(samples[variant]!.map((m) => (m.get(name) ?? 0) / 1000)), 1);
+  const names = new Set(labels.flatMap((v) => samples[v]!.flatMap((m) => [...m.keys()])));
+  const alsoLabels = Object.keys(also);
   const rows = [...names]
     .map((name) => {
       const [shop, bare] = [ms('shop', name), ms('bare', name)];
-      return { name, shop, bare, extra: round(shop - bare, 1) };
+      const others = Object.fromEntries(alsoLabels.map((l) => [l, ms(l, name)]));
+      const most = Math.max(shop, ...Object.values(others));
+      return {
+        name,
+        shop,
+        bare,
+        extra: round(shop - bare, 1),
+        ...(alsoLabels.length ? { also: others } : {}),
+        most: most - bare,
+      };
     })
-    .sort((a, b) => b.extra - a.extra)
-    .slice(0, 10);
+    .sort((a, b) => b.most - a.most)
+    .slice(0, alsoLabels.length ? 14 : 10)
+    .map(({ most: _most, ...row }) => row);
   return {
     runs,
-    shopMs: round(median(busy.shop), 1),
-    bareMs: round(median(busy.bare), 1),
+    shopMs: round(median(busy.shop!), 1),
+    bareMs: round(median(busy.bare!), 1),
+    ...(alsoLabels.length
+      ? { alsoMs: Object.fromEntries(alsoLabels.map((l) => [l, round(median(busy[l]!), 1)])) }
+      : {}),
     rows,
   };
 }
 
 export function renderColdProfile(result: ColdProfileResult): string[] {
+  const alsoLabels = Object.keys(result.alsoMs ?? {});
+  const alsoBusy = alsoLabels.map((l) => `, ${result.alsoMs![l]} ms for ${l}`).join('');
   return [
     `## The cold-start gap: CPU ms by module, shop vs bare (node --cpu-prof, median of ${result.runs} fresh processes each)`,
     ``,
-    `A whole cold start (node's boot, import, first products.list) keeps the CPU busy ${result.shopMs} ms for the shop and ${result.bareMs} ms for bare (unminified bundles, profiler on). Modules costing the shop the most beyond bare (self time):`,
+    `A whole cold start (node's boot, import, first products.list) keeps the CPU busy ${result.shopMs} ms for the shop and ${result.bareMs} ms for bare${alsoBusy} (unminified bundles, profiler on). Modules costing the shop the most beyond bare (self time):`,
     ``,
-    `| module | shop ms | bare ms | extra |`,
-    `| --- | ---: | ---: | ---: |`,
-    ...result.rows.map((r) => `| ${r.name} | ${r.shop} | ${r.bare} | ${r.extra} |`),
+    `| module | shop ms | bare ms | extra |${alsoLabels.map((l) => ` ${l} ms |`).join('')}`,
+    `| --- | ---: | ---: | ---: |${alsoLabels.map(() => ' ---: |').join('')}`,
+    ...result.rows.map(
+      (r) =>
+        `| ${r.name} | ${r.shop} | ${r.bare} | ${r.extra} |${alsoLabels.map((l) => ` ${r.also?.[l] ?? ''} |`).join('')}`,
+    ),
     ``,
   ];
 }
