@@ -2,6 +2,9 @@ import type ts from 'typescript';
 
 export declare const ROUTER_FILE: string;
 
+/** A property name as TypeScript writes it: bare when it is an identifier, quoted otherwise. */
+export declare function propertyKey(name: string): string;
+
 export interface RouterTypes {
   checker: ts.TypeChecker;
   /** `typeof appRouter`. */

@@ -66,7 +66,9 @@ export function loadRouterTypes() {
 }
 
 const F = ts.TypeFlags;
-const key = (name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
+/** A property name as TypeScript writes it: bare when it is an identifier, quoted otherwise. */
+export const propertyKey = (name) =>
+  /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
 const isNullish = (type) => (type.flags & (F.Null | F.Undefined)) !== 0;
 
 /**
@@ -157,7 +159,7 @@ function printType(checker, isLib, root, rootIndent) {
       const optional = p.flags & ts.SymbolFlags.Optional ? '?' : '';
       const readonly = ts.getCheckFlags?.(p) & 8 /* Readonly */ ? 'readonly ' : '';
       lines.push(
-        `${at}${readonly}${key(p.getName())}${optional}: ${inner(checker.getTypeOfSymbol(p), at)};`,
+        `${at}${readonly}${propertyKey(p.getName())}${optional}: ${inner(checker.getTypeOfSymbol(p), at)};`,
       );
     }
     for (const info of checker.getIndexInfosOfType(type)) {

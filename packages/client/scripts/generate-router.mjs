@@ -10,14 +10,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadRouterTypes } from '@shop/api/router-types';
+import { loadRouterTypes, propertyKey } from '@shop/api/router-types';
 
 export const GENERATED_FILE = resolve(import.meta.dirname, '../src/generated/app-router.ts');
 
 /** Resolves the router's types and prints them as a standalone module. */
 export function generateRouterSource() {
   const { checker, routerType, member, prop, print } = loadRouterTypes();
-  const key = (name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
 
   const procedures = [];
   const wrappers = new Set();
@@ -54,7 +53,7 @@ export function generateRouterSource() {
       } else {
         printed = record((def && member(def, 'record')) ?? value, [...path, name], depth + 1);
       }
-      lines.push(`${pad}  ${key(name)}: ${printed};`);
+      lines.push(`${pad}  ${propertyKey(name)}: ${printed};`);
     }
     lines.push(`${pad}}`);
     return lines.join('\n');
