@@ -6,25 +6,13 @@
  * `--also label=path/to/handler.mjs` (repeatable) adds a bundle built earlier (say, before a change)
  * to the same interleaved rounds, so a before/after comparison shares the machine's load.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDocumentClient, createServices, tableNamesFor } from '@shop/core';
-import { seedCatalogue } from '@shop/local';
-import { createLocalTables, startDynamoDbLocal } from '@shop/testing';
-import { bundleLikeSst, type BundleSizes } from './bundle.ts';
-import {
-  ENTRIES,
-  median,
-  PREFIX,
-  round,
-  ROOT,
-  step,
-  variantEnv,
-  VARIANTS,
-  type PerVariant,
-} from './common.ts';
-import { coldStart, type ColdStartResult } from './harness/cold-start.ts';
+import { startDynamoDbLocal } from '@shop/testing';
+import { round, step, variantEnv, VARIANTS } from './common.ts';
+import { measureColdStarts } from './harness/cold-start.ts';
 import { buildProfileBundles, profileColdStart, renderColdProfile } from './harness/profile.ts';
+import { bundleVariants, seedTables } from './setup.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: args } = parseArgs({
@@ -50,52 +38,17 @@ function labelled(options: string[]): Record<string, string> {
 step(`node ${process.version}, cold starts only`);
 const dynamo = await startDynamoDbLocal();
 try {
-  await createLocalTables(dynamo.endpoint, PREFIX);
-  const doc = createDocumentClient({
-    region: 'us-east-1',
-    endpoint: dynamo.endpoint,
-    maxAttempts: 3,
-  });
-  await seedCatalogue(
-    createServices({ doc, tables: tableNamesFor(PREFIX), cursorSecret: 'bench-secret-0123456789' }),
-  );
+  await seedTables(dynamo.endpoint);
   const env = variantEnv(dynamo.endpoint);
-  const bundles = {} as PerVariant<BundleSizes & { main: string }>;
-  for (const v of VARIANTS)
-    bundles[v] = await bundleLikeSst(ENTRIES[v], join(ROOT, 'bench/.build', v));
+  const bundles = await bundleVariants();
   const runs = Number(args.runs);
   step(`cold starts: ${runs} fresh node processes per variant, interleaved…`);
   const mains: Record<string, string> = Object.fromEntries(
     VARIANTS.map((v) => [v, bundles[v].main]),
   );
   Object.assign(mains, labelled(args.also));
-  // As harness/cold-start.ts: rounds in rotating order, so noise hits every bundle alike.
+  const c = measureColdStarts(mains, env, runs);
   const names = Object.keys(mains);
-  const samples = Object.fromEntries(names.map((n) => [n, [] as ReturnType<typeof coldStart>[]]));
-  for (let run = 0; run < runs; run++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(i + run) % names.length]!;
-      samples[name]!.push(coldStart(mains[name]!, env));
-    }
-    if ((run + 1) % 5 === 0) step(`  ${run + 1}/${runs}`);
-  }
-  const c: Record<string, ColdStartResult> = Object.fromEntries(
-    names.map((n) => {
-      const s = samples[n]!;
-      const med = (f: (x: (typeof s)[number]) => number) => round(median(s.map(f)));
-      return [
-        n,
-        {
-          runs: s.length,
-          medianTotalMs: med((x) => x.totalMs),
-          medianCpuMs: med((x) => x.cpuMs),
-          medianImportMs: med((x) => x.importMs),
-          medianFirstRequestMs: med((x) => x.firstRequestMs),
-          medianRssMb: med((x) => x.rssMb),
-        },
-      ];
-    }),
-  );
   const ratio = (a: string, b: string, key: 'medianTotalMs' | 'medianCpuMs') =>
     round(c[a]![key] / c[b]![key], 2);
   const lines = [

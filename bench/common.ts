@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const PREFIX = 'bench-';
+/** The shop's cursor key in every variant's environment and the bench's own services. */
+export const CURSOR_SECRET = 'bench-secret-0123456789';
 
 /** Measured side by side in every table and the chart, in this order. */
 export const VARIANTS = ['shop', 'bare', 'hono', 'typical-trpc'] as const;
@@ -50,7 +52,7 @@ export function variantEnv(
     ...process.env,
     SHOP_STAGE: 'local',
     SHOP_TABLE_PREFIX: PREFIX,
-    SHOP_CURSOR_SECRET: 'bench-secret-0123456789',
+    SHOP_CURSOR_SECRET: CURSOR_SECRET,
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     // Without cognito-local: never contacted by products.* (the shop loads its verifier lazily).
     COGNITO_ENDPOINT: cognito?.endpoint ?? 'http://127.0.0.1:9',

@@ -9,28 +9,17 @@
  * The parts: `harness/*.ts` measure, `report.ts` writes; `common.ts` holds the variants.
  */
 import { cpus, totalmem, type } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDocumentClient, createServices, tableNamesFor } from '@shop/core';
-import { seedCatalogue } from '@shop/local';
+import { tableNamesFor } from '@shop/core';
+import { ensureUserPool, startCognitoLocal, startDynamoDbLocal } from '@shop/testing';
 import {
-  createLocalTables,
-  ensureUserPool,
-  startCognitoLocal,
-  startDynamoDbLocal,
-} from '@shop/testing';
-import { bundleLikeSst, type BundleSizes } from './bundle.ts';
-import {
+  CURSOR_SECRET,
   elapsedSeconds,
-  ENTRIES,
   perVariant,
   PREFIX,
   round,
-  ROOT,
   step,
   variantEnv,
-  VARIANTS,
-  type PerVariant,
 } from './common.ts';
 import { measureColdStarts } from './harness/cold-start.ts';
 import { measureWarmOverhead } from './harness/warm.ts';
@@ -43,6 +32,7 @@ import { buildProfileBundles, profileColdStart, profileHttp } from './harness/pr
 import { serveBundle } from './harness/serve.ts';
 import { measureWeb } from './harness/web.ts';
 import { writeResults } from './report.ts';
+import { bundleVariants, seedTables } from './setup.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: args } = parseArgs({
@@ -60,22 +50,11 @@ async function main() {
   step('starting DynamoDB Local and cognito-local…');
   const [dynamo, cognito] = await Promise.all([startDynamoDbLocal(), startCognitoLocal()]);
   try {
-    await createLocalTables(dynamo.endpoint, PREFIX);
     const pool = await ensureUserPool(cognito.endpoint, {
       poolName: 'bench',
       clientName: 'bench',
     });
-    const doc = createDocumentClient({
-      region: 'us-east-1',
-      endpoint: dynamo.endpoint,
-      maxAttempts: 3,
-    });
-    const services = createServices({
-      doc,
-      tables: tableNamesFor(PREFIX),
-      cursorSecret: 'bench-secret-0123456789',
-    });
-    await seedCatalogue(services);
+    const { doc, services } = await seedTables(dynamo.endpoint);
     const product = await services.products.byId('seed-books-1');
     // Public procedures only: no variant contacts Cognito.
     const env = variantEnv(dynamo.endpoint);
@@ -83,14 +62,15 @@ async function main() {
     const authEnv = variantEnv(dynamo.endpoint, { endpoint: cognito.endpoint, ...pool });
 
     step('bundling each variant as SST does (esbuild, ESM, minified)…');
-    const bundles = {} as PerVariant<BundleSizes & { main: string }>;
-    for (const v of VARIANTS) {
-      bundles[v] = await bundleLikeSst(ENTRIES[v], join(ROOT, 'bench/.build', v));
-    }
+    const bundles = await bundleVariants();
 
     const coldRuns = quick ? 3 : 15;
     step(`cold starts: ${coldRuns} fresh node processes per variant, interleaved…`);
-    const coldStart = measureColdStarts(bundles, env, coldRuns);
+    const coldStart = measureColdStarts(
+      perVariant((v) => bundles[v].main),
+      env,
+      coldRuns,
+    );
 
     step('warm overhead: in-process invocations with DynamoDB answered in-process…');
     const warmOverheadUs = await measureWarmOverhead(product, quick ? 300 : 3000);
@@ -129,7 +109,7 @@ async function main() {
     const flashSalePayments = await runFlashSalePayments({
       doc,
       tables: tableNamesFor(PREFIX),
-      cursorSecret: 'bench-secret-0123456789',
+      cursorSecret: CURSOR_SECRET,
       productId: flashSale.productId,
       placed,
       inFlight: 20,

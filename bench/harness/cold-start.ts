@@ -1,7 +1,7 @@
 /** Cold start: a fresh `node` per sample imports a bundle and answers its first products.list. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { median, perVariant, round, ROOT, step, VARIANTS, type PerVariant } from '../common.ts';
+import { median, round, ROOT, step } from '../common.ts';
 
 interface ColdSample {
   importMs: number;
@@ -30,25 +30,34 @@ export function coldStart(bundle: string, env: NodeJS.ProcessEnv): ColdSample {
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as ColdSample;
 }
 
-/** `runs` samples per variant, interleaved (in rotating order) so noise hits every variant alike. */
-export function measureColdStarts(
-  bundles: PerVariant<{ main: string }>,
+/**
+ * `runs` samples of each bundle (`name → main`: the variants, or any bundles to compare),
+ * interleaved in rotating order so noise hits every bundle alike.
+ */
+export function measureColdStarts<Name extends string>(
+  mains: Record<Name, string>,
   env: NodeJS.ProcessEnv,
   runs: number,
-): PerVariant<ColdStartResult> {
-  const samples = perVariant((): ColdSample[] => []);
+): Record<Name, ColdStartResult> {
+  const names = Object.keys(mains) as Name[];
+  const samples = new Map(names.map((n) => [n, [] as ColdSample[]]));
   for (let run = 0; run < runs; run++) {
-    // Rotate who goes first, so no variant always runs right after the same neighbour.
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + run) % VARIANTS.length]!);
-    for (const variant of order) samples[variant].push(coldStart(bundles[variant].main, env));
+    // Rotate who goes first, so no bundle always runs right after the same neighbour.
+    const order = names.map((_, i) => names[(i + run) % names.length]!);
+    for (const name of order) samples.get(name)!.push(coldStart(mains[name], env));
     if ((run + 1) % 5 === 0) step(`  ${run + 1}/${runs}`);
   }
-  return perVariant((v) => ({
-    runs: samples[v].length,
-    medianTotalMs: round(median(samples[v].map((s) => s.totalMs))),
-    medianCpuMs: round(median(samples[v].map((s) => s.cpuMs))),
-    medianImportMs: round(median(samples[v].map((s) => s.importMs))),
-    medianFirstRequestMs: round(median(samples[v].map((s) => s.firstRequestMs))),
-    medianRssMb: round(median(samples[v].map((s) => s.rssMb))),
-  }));
+  const result = {} as Record<Name, ColdStartResult>;
+  for (const [name, s] of samples) {
+    const med = (f: (x: ColdSample) => number) => round(median(s.map(f)));
+    result[name] = {
+      runs: s.length,
+      medianTotalMs: med((x) => x.totalMs),
+      medianCpuMs: med((x) => x.cpuMs),
+      medianImportMs: med((x) => x.importMs),
+      medianFirstRequestMs: med((x) => x.firstRequestMs),
+      medianRssMb: med((x) => x.rssMb),
+    };
+  }
+  return result;
 }

@@ -5,7 +5,8 @@
  * - Auth level comes from `meta.auth`, set by the builders in `src/trpc.ts`.
  * - Input is JSON Schema from the procedure's zod schemas (`z.toJSONSchema`).
  * - Output has no schema: it is the TypeScript type the compiler infers for the procedure
- *   (`_def.$types.output` of `typeof appRouter`), expanded into a readable type.
+ *   (`_def.$types.output` of `typeof appRouter`), expanded by the printer that `@shop/client`'s
+ *   generated router uses too (`router-types.mjs`).
  * - Errors: generic ones from input and auth level, domain ones from `DOMAIN_ERRORS` below.
  *
  * New procedures are picked up with no edits here; only `DOMAIN_ERRORS` needs a line if the new
@@ -17,13 +18,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import ts from 'typescript';
+import type ts from 'typescript';
 import * as z from 'zod/mini';
 import { MAX_BATCH_SIZE } from '../src/app.ts';
 import { loadAllRouters } from './all-routers.ts';
+import { loadRouterTypes } from './router-types.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const rootModule = path.resolve(import.meta.dirname, '../src/root.ts');
 export const API_DOCS_PATH = path.join(repoRoot, 'docs/API.md');
 
 type Auth = 'public' | 'user' | 'admin';
@@ -156,128 +157,25 @@ async function groups(): Promise<Group[]> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Compile time: output types from the TypeScript compiler. One program, reused.
+// Compile time: output types from the TypeScript compiler, printed by the printer the client's
+// generated router uses (router-types.mjs). One program, reused.
 
 let cachedOutputs: ((procedurePath: string) => string) | undefined;
 
 function outputTypes(): (procedurePath: string) => string {
   if (cachedOutputs) return cachedOutputs;
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    path.join(repoRoot, 'tsconfig.json'),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      },
-    },
-  );
-  if (!parsed) throw new Error('Cannot read tsconfig.json');
-  const program = ts.createProgram({ rootNames: [rootModule], options: parsed.options });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(rootModule);
-  const moduleSymbol = source && checker.getSymbolAtLocation(source);
-  const routerSymbol =
-    moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.name === 'appRouter');
-  if (!routerSymbol) throw new Error(`appRouter is not exported from ${rootModule}`);
-  const routerType = checker.getTypeOfSymbol(routerSymbol);
-
-  const prop = (type: ts.Type, name: string): ts.Type | undefined => {
-    const symbol = checker.getPropertyOfType(type, name);
-    return symbol && checker.getTypeOfSymbol(symbol);
-  };
+  const { routerType, member, prop, print } = loadRouterTypes();
   const recordOf = (type: ts.Type): ts.Type => {
-    const def = prop(type, '_def');
-    return (def && prop(def, 'record')) ?? type;
+    const def = member(type, '_def');
+    return (def && member(def, 'record')) ?? type;
   };
-
   cachedOutputs = (procedurePath: string) => {
-    let type: ts.Type | undefined = recordOf(routerType);
-    const segments = procedurePath.split('.');
-    segments.forEach((segment, i) => {
-      type = type && prop(type, segment);
-      if (type && i < segments.length - 1) type = recordOf(type);
-    });
-    const def = type && prop(type, '_def');
-    const types = def && prop(def, '$types');
-    const output = types && prop(types, 'output');
-    if (!output) throw new Error(`No output type for ${procedurePath}`);
-    return printType(checker, output);
+    const procedure = procedurePath
+      .split('.')
+      .reduce((type, segment) => prop(recordOf(type), segment, procedurePath), routerType);
+    return print(prop(prop(prop(procedure, '_def'), '$types'), 'output', procedurePath));
   };
   return cachedOutputs;
-}
-
-/** A readable TypeScript type with object types expanded (not `Product`, but its fields). */
-function printType(checker: ts.TypeChecker, root: ts.Type): string {
-  const F = ts.TypeFlags;
-  const seen = new Set<ts.Type>();
-  const name = (type: ts.Type) =>
-    checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation);
-  const propName = (n: string) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n));
-
-  const print = (type: ts.Type, indent: string): string => {
-    if (type.flags & F.Boolean) return 'boolean';
-    if (type.isUnion()) {
-      let members = type.types;
-      const hasTrue = members.some((m) => m.flags & F.BooleanLiteral && name(m) === 'true');
-      const hasFalse = members.some((m) => m.flags & F.BooleanLiteral && name(m) === 'false');
-      const parts: string[] = [];
-      if (hasTrue && hasFalse) {
-        members = members.filter((m) => !(m.flags & F.BooleanLiteral));
-        parts.push('boolean');
-      }
-      const nullish = members.filter((m) => m.flags & (F.Null | F.Undefined));
-      const rest = members.filter((m) => !(m.flags & (F.Null | F.Undefined)));
-      // Keep TypeScript's order, except `boolean` joins the rest and null/undefined go last.
-      const printed = [...rest.map((m) => print(m, indent)), ...parts];
-      return [...printed, ...nullish.map((m) => name(m))].join(' | ');
-    }
-    if (!(type.flags & F.Object) && !type.isIntersection()) return name(type);
-    if (seen.has(type)) return name(type);
-    if (checker.isArrayType(type)) {
-      const element = checker.getTypeArguments(type as ts.TypeReference)[0];
-      if (!element) return name(type);
-      const inner = print(element, indent);
-      return element.isUnion() && !(element.flags & F.Boolean) ? `(${inner})[]` : `${inner}[]`;
-    }
-    if (checker.isTupleType(type)) {
-      const elements = checker.getTypeArguments(type as ts.TypeReference);
-      return `[${elements.map((e) => print(e, indent)).join(', ')}]`;
-    }
-    const properties = checker.getPropertiesOfType(type);
-    const indexInfos = checker.getIndexInfosOfType(type);
-    if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
-      return name(type);
-    }
-    const symbolName = type.getSymbol()?.getName();
-    if (symbolName === 'Date') return 'Date';
-    seen.add(type);
-    const inner = `${indent}  `;
-    const lines = properties.map((property) => {
-      const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
-      const propertyType = checker.getTypeOfSymbol(property);
-      const printed =
-        optional && propertyType.isUnion()
-          ? printOptional(propertyType, inner)
-          : print(propertyType, inner);
-      return `${inner}${propName(property.getName())}${optional ? '?' : ''}: ${printed};`;
-    });
-    for (const info of indexInfos) {
-      lines.push(`${inner}[key: ${name(info.keyType)}]: ${print(info.type, inner)};`);
-    }
-    seen.delete(type);
-    return lines.length === 0 ? '{}' : `{\n${lines.join('\n')}\n${indent}}`;
-  };
-
-  /** An optional property's type without the `undefined` that `?` adds (keeps `null`). */
-  const printOptional = (type: ts.UnionType, indent: string): string => {
-    const members = type.types.filter((m) => !(m.flags & F.Undefined));
-    if (members.length === 1 && members[0]) return print(members[0], indent);
-    const text = print(type, indent);
-    return text.replace(/ \| undefined$/, '');
-  };
-
-  return print(root, '');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -125,6 +125,38 @@ async function makeAdmin(email: string): Promise<string> {
   return (await login(email)).data.accessToken;
 }
 
+/**
+ * An account made in the pool directly (AdminCreateUser: no trigger ran, no profile), signing in
+ * with PASSWORD, with Cognito names when given; its sub.
+ */
+async function poolOnlyAccount(email: string, names?: { given: string; family: string }) {
+  const created = await cognito.send(
+    new AdminCreateUserCommand({
+      UserPoolId: inject('userPoolId'),
+      Username: email,
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        ...(names
+          ? [
+              { Name: 'given_name', Value: names.given },
+              { Name: 'family_name', Value: names.family },
+            ]
+          : []),
+      ],
+      MessageAction: 'SUPPRESS',
+    }),
+  );
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: inject('userPoolId'),
+      Username: email,
+      Password: PASSWORD,
+      Permanent: true,
+    }),
+  );
+  return created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+}
+
 const sentCode = (email: string) =>
   storedCognitoCode(inject('cognitoDataDir'), inject('userPoolId'), email);
 
@@ -371,27 +403,7 @@ describe('users.adminList and users.setAdmin', () => {
 describe('an account created outside users.signUp', () => {
   it('gets its profile on the first users.me (AdminCreateUser, no trigger ran)', async () => {
     const email = newEmail();
-    const created = await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: inject('userPoolId'),
-        Username: email,
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'given_name', Value: 'Grace' },
-          { Name: 'family_name', Value: 'Hopper' },
-        ],
-        MessageAction: 'SUPPRESS',
-      }),
-    );
-    const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: inject('userPoolId'),
-        Username: email,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
+    const sub = await poolOnlyAccount(email, { given: 'Grace', family: 'Hopper' });
     const { accessToken } = (await login(email)).data;
     expect(await h.deps.services.users.store.get(sub!)).toBeUndefined();
 
@@ -404,22 +416,7 @@ describe('an account created outside users.signUp', () => {
 
   it('also on a first users.updateMe, with names made up when Cognito has none', async () => {
     const email = newEmail();
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: inject('userPoolId'),
-        Username: email,
-        UserAttributes: [{ Name: 'email', Value: email }],
-        MessageAction: 'SUPPRESS',
-      }),
-    );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: inject('userPoolId'),
-        Username: email,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
+    await poolOnlyAccount(email);
     const { accessToken } = (await login(email)).data;
     const updated = await call('users.updateMe', { firstName: 'Katherine' }, accessToken);
     expect(updated.data).toMatchObject({ email, firstName: 'Katherine', lastName: '-' });
@@ -437,27 +434,7 @@ describe('a sign-up that finds its email taken', () => {
 
   it('finishes an account without a profile when the password opens it, once', async () => {
     const email = newEmail();
-    const created = await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId: inject('userPoolId'),
-        Username: email,
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'given_name', Value: 'Grace' },
-          { Name: 'family_name', Value: 'Hopper' },
-        ],
-        MessageAction: 'SUPPRESS',
-      }),
-    );
-    const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: inject('userPoolId'),
-        Username: email,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
+    const sub = await poolOnlyAccount(email, { given: 'Grace', family: 'Hopper' });
 
     // A wrong password learns only what any taken email tells, and writes nothing.
     const wrong = await signUp(email, NEW_PASSWORD);

@@ -1,55 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestClock, recordCalls } from '@shop/testing';
-import {
-  createHarness,
-  expectTRPCError,
-  validAddress,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
-import type { EventObject } from '@shop/testing';
-import {
-  createTestPayments,
-  sessionIdOf,
-  TEST_CARDS,
-  type TestPayments,
-} from './support/payments.ts';
-import { webhookPoster } from './support/webhook.ts';
+import { expectTRPCError, validAddress, validProduct } from './support/harness.ts';
+import { sessionIdOf, TEST_CARDS } from './support/payments.ts';
+import { paymentIdOf, paymentsSuite, REFUND_ID } from './support/payments-suite.ts';
 
-let h: Harness;
-let admin: Caller;
-let payments: TestPayments;
-let webhook: ReturnType<typeof webhookPoster>;
 // Starts at the provider's time (real time): see `payments.sync`.
 const clock = createTestClock(new Date());
-const REFUND_ID: unknown = expect.stringMatching(/^re_/);
-
 // The Stripe adapter against the run's shared Stripe-compatible local server (see support/payments.ts).
-beforeAll(async () => {
-  payments = await createTestPayments(clock);
-  h = await createHarness({ clock, payments: payments.settings });
-  admin = (await h.adminCaller()).caller;
-  webhook = webhookPoster(h.deps, payments);
-});
-beforeEach(() => payments.sync());
-afterAll(() => payments?.stop());
+const s = paymentsSuite(clock);
+const { pendingOrder, payPage } = s;
 
-const stockOf = async (id: string) => (await h.anonymousCaller().products.byId({ id })).stock;
-
-/** A shopper with an address and a pending order of `lines` products (price 1250, 2 units each). */
-async function pendingOrder(lines = 1) {
-  const { caller, user } = await h.userCaller();
-  const address = await caller.addresses.create(validAddress());
-  const products = await Promise.all(
-    Array.from({ length: lines }, () => admin.products.create(validProduct({ stock: 10 }))),
-  );
-  const order = await caller.orders.create({
-    items: products.map((p) => ({ productId: p.id, quantity: 2 })),
-    shippingAddressId: address.id,
-  });
-  return { caller, user, address, products, order };
-}
+const stockOf = async (id: string) => (await s.h.anonymousCaller().products.byId({ id })).stock;
 
 /** A pending order the shopper has opened the payment page of. */
 async function orderBeingPaid() {
@@ -58,19 +19,10 @@ async function orderBeingPaid() {
   return { ...placed, page, sessionId: sessionIdOf(page.url) };
 }
 
-/** The shopper pays the page with a card that succeeds: the provider's completion event. */
-async function payPage(sessionId: string): Promise<EventObject> {
-  expect((await payments.pay(sessionId, TEST_CARDS.success)).status).toBe('succeeded');
-  return payments.event(sessionId, 'checkout.session.completed');
-}
-
-const paymentIdOf = (event: EventObject) =>
-  (event.data.object as unknown as { payment_intent: string }).payment_intent;
-
 async function paidOrder() {
   const o = await orderBeingPaid();
   const paid = await payPage(o.sessionId);
-  expect((await webhook.deliver(paid)).statusCode).toBe(200);
+  expect((await s.webhook.deliver(paid)).statusCode).toBe(200);
   return { ...o, paid, paymentId: paymentIdOf(paid) };
 }
 
@@ -80,7 +32,7 @@ async function extraSession(
   lines: { name: string; unitAmount: number; quantity: number }[],
   currency = 'USD',
 ) {
-  const session = await payments.provider.createCheckout({
+  const session = await s.payments.provider.createCheckout({
     orderId,
     userId: 'someone',
     amount: lines.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0),
@@ -96,11 +48,11 @@ async function extraSession(
 
 describe('orders.quote', () => {
   it("answers today's prices, the total and what is short, from one BatchGetItem", async () => {
-    const plenty = await admin.products.create(validProduct({ price: 1000, stock: 500 }));
-    const few = await admin.products.create(validProduct({ price: 250, stock: 2 }));
-    const none = await admin.products.create(validProduct({ price: 99, stock: 0 }));
-    const calls = recordCalls(h.db.doc);
-    const quote = await h.anonymousCaller().orders.quote({
+    const plenty = await s.admin.products.create(validProduct({ price: 1000, stock: 500 }));
+    const few = await s.admin.products.create(validProduct({ price: 250, stock: 2 }));
+    const none = await s.admin.products.create(validProduct({ price: 99, stock: 0 }));
+    const calls = recordCalls(s.h.db.doc);
+    const quote = await s.h.anonymousCaller().orders.quote({
       items: [
         { productId: plenty.id, quantity: 3 },
         { productId: few.id, quantity: 5 },
@@ -146,18 +98,18 @@ describe('orders.quote', () => {
   });
 
   it('shows a price raised since the cart was filled', async () => {
-    const product = await admin.products.create(validProduct({ price: 1000 }));
+    const product = await s.admin.products.create(validProduct({ price: 1000 }));
     const items = [{ productId: product.id, quantity: 1 }];
-    expect((await h.anonymousCaller().orders.quote({ items })).total).toBe(1000);
-    await admin.products.update({ id: product.id, price: 2500 });
-    expect((await h.anonymousCaller().orders.quote({ items })).total).toBe(2500);
+    expect((await s.h.anonymousCaller().orders.quote({ items })).total).toBe(1000);
+    await s.admin.products.update({ id: product.id, price: 2500 });
+    expect((await s.h.anonymousCaller().orders.quote({ items })).total).toBe(2500);
   });
 
   it('refuses more than 25 lines and a quantity above 100', async () => {
     const items = Array.from({ length: 26 }, (_, n) => ({ productId: `p${n}`, quantity: 1 }));
-    await expectTRPCError(h.anonymousCaller().orders.quote({ items }), 'BAD_REQUEST');
+    await expectTRPCError(s.h.anonymousCaller().orders.quote({ items }), 'BAD_REQUEST');
     await expectTRPCError(
-      h.anonymousCaller().orders.quote({ items: [{ productId: 'p', quantity: 101 }] }),
+      s.h.anonymousCaller().orders.quote({ items: [{ productId: 'p', quantity: 101 }] }),
       'BAD_REQUEST',
     );
   });
@@ -165,11 +117,11 @@ describe('orders.quote', () => {
 
 describe('orders.create with expectedTotal', () => {
   it('is PRECONDITION_FAILED after a price change and writes nothing', async () => {
-    const { caller } = await h.userCaller();
+    const { caller } = await s.h.userCaller();
     const address = await caller.addresses.create(validAddress());
-    const product = await admin.products.create(validProduct({ price: 1000, stock: 5 }));
-    await admin.products.update({ id: product.id, price: 2500 });
-    const calls = recordCalls(h.db.doc);
+    const product = await s.admin.products.create(validProduct({ price: 1000, stock: 5 }));
+    await s.admin.products.update({ id: product.id, price: 2500 });
+    const calls = recordCalls(s.h.db.doc);
     const error = await expectTRPCError(
       caller.orders.create({
         items: [{ productId: product.id, quantity: 2 }],
@@ -187,17 +139,17 @@ describe('orders.create with expectedTotal', () => {
       'GetItemCommand',
     ]);
     expect(calls.calls.find((c) => c.command === 'GetItemCommand')!.input.TableName).toBe(
-      h.db.tables.Users,
+      s.h.db.tables.Users,
     );
     expect(await stockOf(product.id)).toBe(5);
-    h.db.lag.settle();
+    s.h.db.lag.settle();
     expect((await caller.orders.list()).items).toEqual([]);
   });
 
   it('places the order when the total is the one shown', async () => {
-    const { caller } = await h.userCaller();
+    const { caller } = await s.h.userCaller();
     const address = await caller.addresses.create(validAddress());
-    const product = await admin.products.create(validProduct({ price: 2500, stock: 5 }));
+    const product = await s.admin.products.create(validProduct({ price: 2500, stock: 5 }));
     const order = await caller.orders.create({
       items: [{ productId: product.id, quantity: 2 }],
       shippingAddressId: address.id,
@@ -219,17 +171,17 @@ describe('Order.payment and Order.actions', () => {
     });
     expect(order.actions).toEqual(['pay', 'cancel']);
     // The list reads userId-index, eventually consistent as on AWS.
-    h.db.lag.settle();
+    s.h.db.lag.settle();
     expect((await caller.orders.list()).items[0]!.actions).toEqual(['pay', 'cancel']);
-    expect((await admin.orders.byId({ id: order.id })).actions).toEqual([]);
+    expect((await s.admin.orders.byId({ id: order.id })).actions).toEqual([]);
   });
 
   it('reads an order written before payments existed as unpaid', async () => {
     const { caller, order } = await pendingOrder();
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    await h.db.doc.send(
+    await s.h.db.doc.send(
       new UpdateCommand({
-        TableName: h.db.tables.Orders,
+        TableName: s.h.db.tables.Orders,
         Key: { id: order.id },
         UpdateExpression: 'REMOVE currency',
       }),
@@ -242,7 +194,7 @@ describe('Order.payment and Order.actions', () => {
 
   it('marks an order paid by an admin as a manual payment', async () => {
     const { caller, order } = await pendingOrder();
-    const paid = await admin.orders.updateStatus({ id: order.id, status: 'PAID' });
+    const paid = await s.admin.orders.updateStatus({ id: order.id, status: 'PAID' });
     expect(paid.payment).toMatchObject({ status: 'PAID', provider: 'manual' });
     expect(paid.payment.paidAt).toBe(clock.now().toISOString());
     expect((await caller.orders.byId({ id: order.id })).actions).toEqual(['cancel']);
@@ -251,11 +203,11 @@ describe('Order.payment and Order.actions', () => {
 
 describe('orders.pay', () => {
   it('opens one checkout for the order total and gives the same page when asked again', async () => {
-    const { caller, order } = await pendingOrder(3);
+    const { caller, order } = await pendingOrder({ lines: 3 });
     const first = await caller.orders.pay({ id: order.id });
     const again = await caller.orders.pay({ id: order.id });
     expect(again).toEqual(first);
-    const sessions = await payments.sessionsOf(order.id);
+    const sessions = await s.payments.sessionsOf(order.id);
     expect(sessions).toHaveLength(1);
     expect(first.url).toBe(sessions[0]!.url);
     expect(sessions[0]).toMatchObject({
@@ -276,12 +228,12 @@ describe('orders.pay', () => {
       Array.from({ length: 5 }, () => caller.orders.pay({ id: order.id })),
     );
     expect(new Set(pages.map((p) => p.url)).size).toBe(1);
-    expect(await payments.sessionsOf(order.id)).toHaveLength(1);
+    expect(await s.payments.sessionsOf(order.id)).toHaveLength(1);
   });
 
   it("is NOT_FOUND for another user's order and CONFLICT once paid or cancelled", async () => {
     const { order } = await pendingOrder();
-    const stranger = await h.userCaller();
+    const stranger = await s.h.userCaller();
     await expectTRPCError(stranger.caller.orders.pay({ id: order.id }), 'NOT_FOUND');
     const paid = await paidOrder();
     await expectTRPCError(paid.caller.orders.pay({ id: paid.order.id }), 'CONFLICT');
@@ -294,14 +246,14 @@ describe('orders.pay', () => {
 describe('paying with test cards on the hosted page', () => {
   it('stays unpaid after a declined card, and is paid by the next card', async () => {
     const o = await orderBeingPaid();
-    const declined = await payments.pay(o.sessionId, TEST_CARDS.declined);
+    const declined = await s.payments.pay(o.sessionId, TEST_CARDS.declined);
     expect(declined).toEqual({ status: 'declined', message: 'Your card was declined.' });
-    expect(await payments.eventsOf(o.sessionId, 'checkout.session.completed')).toEqual([]);
-    const failed = await payments.eventsOf(o.order.id, 'payment_intent.payment_failed');
+    expect(await s.payments.eventsOf(o.sessionId, 'checkout.session.completed')).toEqual([]);
+    const failed = await s.payments.eventsOf(o.order.id, 'payment_intent.payment_failed');
     expect(failed).toHaveLength(1);
     // Events the shop does not act on change nothing.
-    for (const event of await payments.eventsOf(o.order.id)) {
-      expect((await webhook.deliver(event)).statusCode).toBe(200);
+    for (const event of await s.payments.eventsOf(o.order.id)) {
+      expect((await s.webhook.deliver(event)).statusCode).toBe(200);
     }
     const unpaid = await o.caller.orders.byId({ id: o.order.id });
     expect(unpaid).toMatchObject({ status: 'PENDING', payment: { status: 'UNPAID' } });
@@ -309,28 +261,28 @@ describe('paying with test cards on the hosted page', () => {
     // Paying again gives the same page, where a good card now succeeds.
     expect(await o.caller.orders.pay({ id: o.order.id })).toEqual(o.page);
     const paid = await payPage(o.sessionId);
-    expect((await webhook.deliver(paid)).statusCode).toBe(200);
+    expect((await s.webhook.deliver(paid)).statusCode).toBe(200);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read).toMatchObject({ status: 'PAID', payment: { status: 'PAID', provider: 'stripe' } });
   });
 
   it('is paid only once the extra confirmation step is completed', async () => {
     const o = await orderBeingPaid();
-    expect(await payments.pay(o.sessionId, TEST_CARDS.authentication)).toEqual({
+    expect(await s.payments.pay(o.sessionId, TEST_CARDS.authentication)).toEqual({
       status: 'requires_action',
     });
-    expect((await payments.control.authenticate(o.sessionId, 'fail')).status).toBe('declined');
-    expect(await payments.eventsOf(o.sessionId, 'checkout.session.completed')).toEqual([]);
+    expect((await s.payments.control.authenticate(o.sessionId, 'fail')).status).toBe('declined');
+    expect(await s.payments.eventsOf(o.sessionId, 'checkout.session.completed')).toEqual([]);
     expect((await o.caller.orders.byId({ id: o.order.id })).status).toBe('PENDING');
 
-    await payments.pay(o.sessionId, TEST_CARDS.authentication);
-    const done = await payments.control.authenticate(o.sessionId, 'complete');
+    await s.payments.pay(o.sessionId, TEST_CARDS.authentication);
+    const done = await s.payments.control.authenticate(o.sessionId, 'complete');
     expect(done).toEqual({
       status: 'succeeded',
       redirectUrl: `https://shop.test/orders/${o.order.id}`,
     });
-    const paid = await payments.event(o.sessionId, 'checkout.session.completed');
-    expect((await webhook.deliver(paid)).statusCode).toBe(200);
+    const paid = await s.payments.event(o.sessionId, 'checkout.session.completed');
+    expect((await s.webhook.deliver(paid)).statusCode).toBe(200);
     expect((await o.caller.orders.byId({ id: o.order.id })).status).toBe('PAID');
   });
 });
@@ -340,17 +292,17 @@ describe('POST /webhooks/payments', () => {
     const o = await orderBeingPaid();
     // An older page of the same order, expired at the provider; its event comes late.
     const old = await extraSession(o.order.id, [{ name: 'x', unitAmount: 2500, quantity: 1 }]);
-    await payments.provider.expireCheckout(old);
-    const expired = await payments.event(old, 'checkout.session.expired');
+    await s.payments.provider.expireCheckout(old);
+    const expired = await s.payments.event(old, 'checkout.session.expired');
     const paid = await payPage(o.sessionId);
-    expect((await webhook.deliver(paid)).statusCode).toBe(200);
+    expect((await s.webhook.deliver(paid)).statusCode).toBe(200);
     const first = await o.caller.orders.byId({ id: o.order.id });
     clock.advance(1000);
     // Everything the provider said about the order, newest first, each three times at once.
-    const all = (await payments.eventsOf(o.order.id)).reverse();
+    const all = (await s.payments.eventsOf(o.order.id)).reverse();
     expect(all.map((e) => e.type)).toContain('checkout.session.completed');
     const answers = await Promise.all(
-      [...all, ...all, ...all, expired].map((e) => webhook.deliver(e)),
+      [...all, ...all, ...all, expired].map((e) => s.webhook.deliver(e)),
     );
     expect(answers.every((a) => a.statusCode === 200)).toBe(true);
     const read = await o.caller.orders.byId({ id: o.order.id });
@@ -359,7 +311,7 @@ describe('POST /webhooks/payments', () => {
     expect(read.payment.paidAt).toBe(first.payment.paidAt);
     expect(read.updatedAt).toBe(first.updatedAt);
     expect(read.actions).toEqual(['cancel']);
-    expect(await payments.refundsOf(paymentIdOf(paid))).toEqual([]);
+    expect(await s.payments.refundsOf(paymentIdOf(paid))).toEqual([]);
   });
 
   it('ignores a payment of another amount or currency', async () => {
@@ -372,7 +324,7 @@ describe('POST /webhooks/payments', () => {
     expect((wrongAmount.data.object as { amount_total?: number }).amount_total).toBe(
       short.order.totalAmount - 1,
     );
-    expect((await webhook.deliver(wrongAmount)).statusCode).toBe(200);
+    expect((await s.webhook.deliver(wrongAmount)).statusCode).toBe(200);
     expect((await short.caller.orders.byId({ id: short.order.id })).status).toBe('PENDING');
 
     const euros = await orderBeingPaid();
@@ -382,7 +334,7 @@ describe('POST /webhooks/payments', () => {
       'EUR',
     );
     const wrongCurrency = await payPage(inEuros);
-    expect((await webhook.deliver(wrongCurrency)).statusCode).toBe(200);
+    expect((await s.webhook.deliver(wrongCurrency)).statusCode).toBe(200);
     const read = await euros.caller.orders.byId({ id: euros.order.id });
     expect(read).toMatchObject({ status: 'PENDING', payment: { status: 'UNPAID' } });
   });
@@ -390,26 +342,26 @@ describe('POST /webhooks/payments', () => {
   it('answers 400 to a forged or missing signature and changes nothing', async () => {
     const o = await orderBeingPaid();
     const paid = await payPage(o.sessionId);
-    const { body } = payments.signed(paid);
-    const calls = recordCalls(h.db.doc);
-    const forged = await webhook.post(
+    const { body } = s.payments.signed(paid);
+    const calls = recordCalls(s.h.db.doc);
+    const forged = await s.webhook.post(
       body,
       `t=${Math.floor(Date.now() / 1000)},v1=${'f'.repeat(64)}`,
     );
     expect(forged.statusCode).toBe(400);
     expect(forged.body).not.toContain('v1=');
-    expect((await webhook.post(body, undefined)).statusCode).toBe(400);
+    expect((await s.webhook.post(body, undefined)).statusCode).toBe(400);
     // Signed with another secret, or the signature of another event.
-    const otherSecret = payments.signed(paid, 'whsec_not_the_shops');
-    expect((await webhook.post(body, otherSecret.signature)).statusCode).toBe(400);
-    const others = await payments.eventsOf(o.order.id, 'payment_intent.succeeded');
-    const borrowed = payments.signed(others[0]!);
-    expect((await webhook.post(body, borrowed.signature)).statusCode).toBe(400);
+    const otherSecret = s.payments.signed(paid, 'whsec_not_the_shops');
+    expect((await s.webhook.post(body, otherSecret.signature)).statusCode).toBe(400);
+    const others = await s.payments.eventsOf(o.order.id, 'payment_intent.succeeded');
+    const borrowed = s.payments.signed(others[0]!);
+    expect((await s.webhook.post(body, borrowed.signature)).statusCode).toBe(400);
     // The body changed after signing (the amount), under the original signature.
-    const signed = payments.signed(paid);
+    const signed = s.payments.signed(paid);
     const tampered = signed.body.replace('"amount_total": ', '"amount_total": 1');
     expect(tampered).not.toBe(signed.body);
-    expect((await webhook.post(tampered, signed.signature)).statusCode).toBe(400);
+    expect((await s.webhook.post(tampered, signed.signature)).statusCode).toBe(400);
     calls.stop();
     expect(calls.calls).toEqual([]);
     const read = await o.caller.orders.byId({ id: o.order.id });
@@ -424,35 +376,35 @@ describe('POST /webhooks/payments', () => {
     const paid = await payPage(o.sessionId);
     await o.caller.orders.cancel({ id: o.order.id });
     expect(await stockOf(o.products[0]!.id)).toBe(stock + 2);
-    for (let i = 0; i < 3; i++) expect((await webhook.deliver(paid)).statusCode).toBe(200);
-    const refunds = await payments.refundsOf(paymentIdOf(paid));
+    for (let i = 0; i < 3; i++) expect((await s.webhook.deliver(paid)).statusCode).toBe(200);
+    const refunds = await s.payments.refundsOf(paymentIdOf(paid));
     expect(refunds).toEqual([{ id: REFUND_ID, amount: o.order.totalAmount, status: 'succeeded' }]);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUND_PENDING' } });
     expect(await stockOf(o.products[0]!.id)).toBe(stock + 2);
 
     clock.advance(1000);
-    const refunded = await payments.event(refunds[0]!.id, 'refund.created');
-    expect((await webhook.deliver(refunded)).statusCode).toBe(200);
+    const refunded = await s.payments.event(refunds[0]!.id, 'refund.created');
+    expect((await s.webhook.deliver(refunded)).statusCode).toBe(200);
     const done = await o.caller.orders.byId({ id: o.order.id });
     expect(done.payment).toMatchObject({
       status: 'REFUNDED',
       refundedAt: clock.now().toISOString(),
     });
-    expect(await payments.refundsOf(paymentIdOf(paid))).toHaveLength(1);
+    expect(await s.payments.refundsOf(paymentIdOf(paid))).toHaveLength(1);
   });
 
   it('refunds a second payment of an order already paid', async () => {
     const o = await paidOrder();
-    // A second page of the same order was paid too: the provider holds two payments.
+    // A second page of the same order was paid too: the provider holds two s.payments.
     const second = await extraSession(o.order.id, [
       { name: 'x', unitAmount: o.order.totalAmount, quantity: 1 },
     ]);
     const extra = await payPage(second);
-    expect((await webhook.deliver(extra)).statusCode).toBe(200);
-    expect((await webhook.deliver(extra)).statusCode).toBe(200);
-    expect(await payments.refundsOf(paymentIdOf(extra))).toHaveLength(1);
-    expect(await payments.refundsOf(o.paymentId)).toEqual([]);
+    expect((await s.webhook.deliver(extra)).statusCode).toBe(200);
+    expect((await s.webhook.deliver(extra)).statusCode).toBe(200);
+    expect(await s.payments.refundsOf(paymentIdOf(extra))).toHaveLength(1);
+    expect(await s.payments.refundsOf(o.paymentId)).toEqual([]);
     expect((await o.caller.orders.byId({ id: o.order.id })).payment.status).toBe('PAID');
   });
 });
@@ -466,16 +418,16 @@ describe('orders.cancel of a paid order', () => {
     expect(cancelled.payment).toMatchObject({ status: 'REFUND_PENDING', provider: 'stripe' });
     await expectTRPCError(o.caller.orders.cancel({ id: o.order.id }), 'CONFLICT');
     expect(await stockOf(o.products[0]!.id)).toBe(stock + 2);
-    const refunds = await payments.refundsOf(o.paymentId);
+    const refunds = await s.payments.refundsOf(o.paymentId);
     expect(refunds).toHaveLength(1);
     expect(refunds[0]!.amount).toBe(o.order.totalAmount);
 
     // The provider's refund event (created already succeeded), delivered twice.
-    const succeeded = await payments.event(refunds[0]!.id, 'refund.created');
-    await webhook.deliver(succeeded);
-    await webhook.deliver(succeeded);
+    const succeeded = await s.payments.event(refunds[0]!.id, 'refund.created');
+    await s.webhook.deliver(succeeded);
+    await s.webhook.deliver(succeeded);
     const read = await o.caller.orders.byId({ id: o.order.id });
     expect(read.payment.status).toBe('REFUNDED');
-    expect(await payments.refundsOf(o.paymentId)).toHaveLength(1);
+    expect(await s.payments.refundsOf(o.paymentId)).toHaveLength(1);
   });
 });

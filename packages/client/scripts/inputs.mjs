@@ -1,8 +1,9 @@
 /**
  * The build's inputs, as one content hash stored beside its output (`dist/.inputs.sha256`): the
  * build is skipped when nothing it reads changed. Inputs: the sources of the router and what it
- * imports (`@shop/api`, `@shop/core`), the client's own sources and scripts, the root tsconfig and
- * the lockfile (a dependency's types can change the router's). `--force` rebuilds regardless.
+ * imports (`@shop/api`, `@shop/core`), the type printer (`@shop/api/router-types`), the client's
+ * own sources and scripts, the root tsconfig and the lockfile (a dependency's types can change
+ * the router's). `--force` rebuilds regardless.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ const PKG = resolve(import.meta.dirname, '..');
 const STAMP = join(PKG, 'dist/.inputs.sha256');
 const INPUTS = [
   'packages/api/src',
+  'packages/api/scripts/router-types.mjs',
   'packages/api/package.json',
   'packages/core/src',
   'packages/core/package.json',
