@@ -313,3 +313,33 @@ describe('cancelling while the order changes', () => {
     expect((await store.get(order.id))?.status).toBe('PENDING');
   });
 });
+
+describe('placing an order against a total the shopper saw', () => {
+  it('is PRECONDITION_FAILED stating both totals, before writing anything', async () => {
+    const { actor, addressId } = await shopper();
+    const widget = await product(10, 1250);
+    const error = await place(store, actor, {
+      items: [{ productId: widget.id, quantity: 2 }],
+      shippingAddressId: addressId,
+      expectedTotal: 2499,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect((error as Error).message).toBe(
+      'The total is now 2500 cents, not 2499: prices changed, please review',
+    );
+    expect(await stockOf(widget.id)).toBe(10);
+    expect(await ordersOf(actor.id)).toEqual([]);
+  });
+
+  it('places the order when the total is the one shown', async () => {
+    const { actor, addressId } = await shopper();
+    const widget = await product(10, 1250);
+    const order = await place(store, actor, {
+      items: [{ productId: widget.id, quantity: 2 }],
+      shippingAddressId: addressId,
+      expectedTotal: 2500,
+    });
+    expect(order.totalAmount).toBe(2500);
+    expect(await stockOf(widget.id)).toBe(8);
+  });
+});
