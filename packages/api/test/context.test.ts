@@ -92,14 +92,15 @@ describe('createContext', () => {
     ).toMatchObject({ ...rejected, verified: ['bad.token'] });
     // Through the edge without a token: anonymous, whatever the signature says.
     expect(await contextOf({ authorization: sigv4 })).toMatchObject({ ...anonymous, verified: [] });
-    expect(await contextOf({ 'x-shop-authorization': '', authorization: 'Bearer good.token' }))
-      .toMatchObject({ ...anonymous, verified: [] });
+    expect(
+      await contextOf({ 'x-shop-authorization': '', authorization: 'Bearer good.token' }),
+    ).toMatchObject({ ...anonymous, verified: [] });
   });
 
   it("carries the viewer's address", async () => {
-    expect(
-      (await contextOf({ 'cloudfront-viewer-address': '198.51.100.2:443' })).viewer,
-    ).toEqual({ ipAddress: '198.51.100.2' });
+    expect((await contextOf({ 'cloudfront-viewer-address': '198.51.100.2:443' })).viewer).toEqual({
+      ipAddress: '198.51.100.2',
+    });
     expect((await contextOf({})).viewer).toBeUndefined();
   });
 });

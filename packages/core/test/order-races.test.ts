@@ -272,7 +272,12 @@ describe('placing an order while the catalogue changes', () => {
 
 describe('cancelling while the order changes', () => {
   const service = (s: OrderStore) =>
-    new OrderService(s, clock, NO_PAYMENTS, new OrderPaymentStore(db.services.repos.orders, db.doc));
+    new OrderService(
+      s,
+      clock,
+      NO_PAYMENTS,
+      new OrderPaymentStore(db.services.repos.orders, db.doc),
+    );
 
   it('is CONFLICT, restoring nothing, when an admin moved the order after the read', async () => {
     const { actor, addressId } = await shopper();
