@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AuthenticationError,
   ConflictError,
@@ -11,11 +11,14 @@ import {
   OrderStore,
   placeOrder,
   PreconditionFailedError,
+  ThrottledError,
+  TransactionCancelled,
+  createDocumentClient,
   type Actor,
   type CreateOrderInput,
   type OrderRow,
 } from '../src/index.ts';
-import { createTestClock } from '@shop/testing';
+import { createTestClock, FaultInjector } from '@shop/testing';
 import { createTestDb, TEST_CURSOR_SECRET, type TestDb } from '@shop/testing/vitest';
 
 /**
@@ -104,6 +107,7 @@ describe('placing an order while the catalogue changes', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as Error).message).toBe(`The price of "${widget.name}" changed, please review`);
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
     expect(await stockOf(widget.id)).toBe(10);
     expect(await ordersOf(actor.id)).toEqual([]);
   });
@@ -121,6 +125,7 @@ describe('placing an order while the catalogue changes', () => {
     expect((error as Error).message).toBe(
       `The price of "${widget.name}" changed, please review the total`,
     );
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
     expect(await stockOf(widget.id)).toBe(10);
   });
 
@@ -138,6 +143,7 @@ describe('placing an order while the catalogue changes', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toBe(`Product ${widget.id} not found`);
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
     expect(await stockOf(kept.id)).toBe(10);
     expect(await ordersOf(actor.id)).toEqual([]);
   });
@@ -156,6 +162,7 @@ describe('placing an order while the catalogue changes', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as Error).message).toBe(`Not enough stock for "${widget.name}"`);
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
     expect([await stockOf(kept.id), await stockOf(widget.id)]).toEqual([10, 1]);
     expect(await ordersOf(actor.id)).toEqual([]);
   });
@@ -170,6 +177,7 @@ describe('placing an order while the catalogue changes', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toBe('Shipping address not found');
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
     expect(await stockOf(widget.id)).toBe(10);
   });
 
@@ -185,6 +193,7 @@ describe('placing an order while the catalogue changes', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as Error).message).toBe('Invalid or expired token');
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
     expect(await stockOf(widget.id)).toBe(10);
   });
 
@@ -223,6 +232,7 @@ describe('placing an order while the catalogue changes', () => {
       idempotencyKey,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toBe('This idempotency key was used for a different order');
     expect(await stockOf(widget.id)).toBe(9);
   });
 
@@ -263,6 +273,8 @@ describe('placing an order while the catalogue changes', () => {
       ],
     });
     expect(row.requestHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // A keyed order's id is derived from user and key, and is still a UUID like any other.
+    expect(order.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(order.items.map((i) => [i.id, i.orderId, i.productName, i.price])).toEqual([
       [`${order.id}_1`, order.id, other.name, 99],
       [`${order.id}_2`, order.id, widget.name, 1250],
@@ -346,5 +358,74 @@ describe('placing an order against a total the shopper saw', () => {
     });
     expect(order.totalAmount).toBe(2500);
     expect(await stockOf(widget.id)).toBe(8);
+  });
+});
+
+describe('placing an order: checks before the write', () => {
+  it('replays a keyed order although it took the last of the stock', async () => {
+    const { actor, addressId } = await shopper();
+    const widget = await product(3);
+    const input = {
+      items: [{ productId: widget.id, quantity: 3 }],
+      shippingAddressId: addressId,
+      idempotencyKey: `last-${randomUUID()}`,
+    };
+    const first = await place(store, actor, input);
+    expect(await stockOf(widget.id)).toBe(0);
+    expect(await place(store, actor, input)).toEqual(first);
+    expect(await stockOf(widget.id)).toBe(0);
+  });
+
+  it("is NOT_FOUND for an unknown address and for another user's, naming neither", async () => {
+    const { actor } = await shopper();
+    const stranger = await shopper();
+    const widget = await product(10);
+    for (const shippingAddressId of [randomUUID(), stranger.addressId]) {
+      const error = await place(store, actor, {
+        items: [{ productId: widget.id, quantity: 1 }],
+        shippingAddressId,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as Error).message).toBe('Shipping address not found');
+    }
+    expect(await stockOf(widget.id)).toBe(10);
+  });
+
+  it('is NOT_FOUND naming an unknown product', async () => {
+    const { actor, addressId } = await shopper();
+    const unknown = randomUUID();
+    const error = await place(store, actor, {
+      items: [{ productId: unknown, quantity: 1 }],
+      shippingAddressId: addressId,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toBe(`Product ${unknown} not found`);
+  });
+
+  it('passes a throttled transaction on as TOO_MANY_REQUESTS, writing nothing', async () => {
+    const { actor, addressId } = await shopper();
+    const widget = await product(10);
+    const injector = new FaultInjector('dynamodb');
+    const doc = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: inject('dynamoEndpoint'),
+      maxAttempts: 1,
+    });
+    injector.attach(doc);
+    const throttled = new OrderStore(
+      db.services.repos,
+      doc,
+      createCursorCodec(TEST_CURSOR_SECRET),
+      db.services.accounts,
+    );
+    injector.arm({ kind: 'throttling', when: 'before', nth: 1, command: 'TransactWriteItems' });
+    const error = await place(throttled, actor, {
+      items: [{ productId: widget.id, quantity: 1 }],
+      shippingAddressId: addressId,
+    }).catch((e: unknown) => e);
+    expect(injector.firedCount).toBe(1);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(await stockOf(widget.id)).toBe(10);
+    expect(await ordersOf(actor.id)).toEqual([]);
   });
 });
