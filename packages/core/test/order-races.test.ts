@@ -282,55 +282,6 @@ describe('placing an order while the catalogue changes', () => {
   });
 });
 
-describe('cancelling while the order changes', () => {
-  const service = (s: OrderStore) =>
-    new OrderService(
-      s,
-      clock,
-      NO_PAYMENTS,
-      new OrderPaymentStore(db.services.repos.orders, db.doc),
-    );
-
-  it('is CONFLICT, restoring nothing, when an admin moved the order after the read', async () => {
-    const { actor, addressId } = await shopper();
-    const widget = await product(10);
-    const order = await place(store, actor, {
-      items: [{ productId: widget.id, quantity: 4 }],
-      shippingAddressId: addressId,
-    });
-    const admin: Actor = { id: randomUUID(), isAdmin: true };
-    const shipped = meddling(async () => {
-      await db.services.orders.updateStatus(admin, order.id, 'PAID');
-    }, 'get');
-    const error = await service(shipped)
-      .cancel(actor, order.id)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConflictError);
-    expect((error as Error).message).toBe('The order changed meanwhile, please reload it');
-    expect(await stockOf(widget.id)).toBe(6);
-    expect((await store.get(order.id))?.status).toBe('PAID');
-  });
-
-  it('is UNAUTHORIZED, restoring nothing, when the account was deleted after the read', async () => {
-    const { actor, addressId } = await shopper();
-    const widget = await product(10);
-    const order = await place(store, actor, {
-      items: [{ productId: widget.id, quantity: 4 }],
-      shippingAddressId: addressId,
-    });
-    const deleted = meddling(
-      () => db.services.accounts.markDeleted(actor.id, new Date().toISOString()),
-      'get',
-    );
-    const error = await service(deleted)
-      .cancel(actor, order.id)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthenticationError);
-    expect(await stockOf(widget.id)).toBe(6);
-    expect((await store.get(order.id))?.status).toBe('PENDING');
-  });
-});
-
 describe('placing an order against a total the shopper saw', () => {
   it('is PRECONDITION_FAILED stating both totals, before writing anything', async () => {
     const { actor, addressId } = await shopper();
