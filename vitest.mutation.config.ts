@@ -60,6 +60,7 @@ export default defineConfig({
         'account-rules',
         'payment-rules',
         'order-races',
+        'cancel',
         'stock',
         'transact-write',
       ]),
