@@ -108,12 +108,21 @@ describe('transactWrite', () => {
 
   it('marks a transaction conflict as retryable, with no failed condition', async () => {
     const a = await existing(5);
+    const b = await existing(5);
     injector.arm({ kind: 'conflict', when: 'before', nth: 1, command: 'TransactWriteItems' });
-    const error = await failure([{ tag: 'a', write: take(a.id, 1) }], faulty);
+    // One item held by another transaction: reasons [TransactionConflict, None].
+    const error = await failure(
+      [
+        { tag: 'a', write: take(a.id, 1) },
+        { tag: 'b', write: take(b.id, 1) },
+      ],
+      faulty,
+    );
     expect(injector.firedCount).toBe(1);
     expect(error).toBeInstanceOf(TransactionCancelled);
     expect((error as TransactionCancelled).isConflict).toBe(true);
     expect((error as TransactionCancelled).failed).toEqual([]);
+    expect((error as Error).cause).toMatchObject({ name: 'TransactionCanceledException' });
     expect((await row(a.id))?.stock).toBe(5);
   });
 
