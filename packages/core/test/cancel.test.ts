@@ -197,6 +197,30 @@ describe('cancelling an order paid through the provider', () => {
   });
 });
 
+describe('cancelling an order whose payment was refunded already', () => {
+  it('cancels it without asking the provider for another refund', async () => {
+    const { actor, product, order } = await placed();
+    await paidByStripe(order.id);
+    await setRow(order.id, { paymentStatus: 'REFUNDED' });
+    expect((await service().cancel(actor, order.id)).status).toBe('CANCELLED');
+    expect(await rowOf(order.id)).toMatchObject({ status: 'CANCELLED', paymentStatus: 'REFUNDED' });
+    expect(calls).toEqual([]);
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('is CONFLICT when a payment taken by hand was refunded between the read and the write', async () => {
+    const { actor, product, order } = await placed();
+    await service().updateStatus(admin, order.id, 'PAID');
+    const racing = meddling(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
+    const error = await service(racing)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(await rowOf(order.id)).toMatchObject({ status: 'PAID', paymentStatus: 'REFUNDED' });
+    expect(await stockOf(product.id)).toBe(8);
+  });
+});
+
 describe('cancelling an unpaid order', () => {
   it('expires its open checkout, and asks nothing when there is none', async () => {
     const withPage = await placed();
