@@ -1,7 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AuthUser, TokenVerifier } from '../src/auth.ts';
-import { createContext, createContextInner, viewerContext, type Deps } from '../src/context.ts';
+import {
+  createContext,
+  createContextInner,
+  viewerAuthorization,
+  viewerContext,
+  type Deps,
+} from '../src/context.ts';
 
 /**
  * The auth context, header by header: which `Authorization` value is the viewer's, what a
@@ -131,5 +137,22 @@ describe('viewerContext edge cases', () => {
     });
     expect(viewerContext({ 'cloudfront-viewer-address': '198.51.100.2' })).toBeUndefined();
     expect(viewerContext({ 'cloudfront-viewer-address': '[]:443' })).toBeUndefined();
+    // Only a whole bracketed address loses its brackets.
+    expect(viewerContext({ 'cloudfront-viewer-address': '[2001:db8::1]x:443' })).toEqual({
+      ipAddress: '[2001:db8::1]x',
+    });
+    expect(viewerContext({ 'cloudfront-viewer-address': 'x[2001:db8::1]:443' })).toEqual({
+      ipAddress: 'x[2001:db8::1]',
+    });
+  });
+});
+
+describe('viewerAuthorization', () => {
+  it('is undefined for an event without headers, and takes a signature only at the start', () => {
+    expect(viewerAuthorization(undefined)).toBeUndefined();
+    expect(viewerAuthorization({})).toBeUndefined();
+    expect(viewerAuthorization({ authorization: 'Basic AWS4-HMAC-SHA256 x' })).toBe(
+      'Basic AWS4-HMAC-SHA256 x',
+    );
   });
 });
