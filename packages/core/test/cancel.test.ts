@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  AuthenticationError,
+  ConflictError,
+  createCursorCodec,
+  createDocumentClient,
+  NO_PAYMENT_PROVIDER,
+  NO_PAYMENTS,
+  NotFoundError,
+  OrderPaymentStore,
+  OrderService,
+  OrderStore,
+  ThrottledError,
+  TransactionCancelled,
+  type Actor,
+  type OrderRow,
+  type PaymentProvider,
+} from '../src/index.ts';
+import { createTestClock, FaultInjector } from '@shop/testing';
+import { createTestDb, TEST_CURSOR_SECRET, type TestDb } from '@shop/testing/vitest';
+
+/**
+ * Cancelling and admin status moves, with the payment side: which refund or checkout expiry the
+ * provider is asked for, and what happens when the payment changes between the read and the
+ * write. The provider records calls (it stands in for Stripe; DynamoDB is DynamoDB Local).
+ */
+let db: TestDb;
+let store: OrderStore;
+let paymentStore: OrderPaymentStore;
+const clock = createTestClock();
+const calls: unknown[][] = [];
+let refundFails = false;
+const provider: PaymentProvider = {
+  ...NO_PAYMENT_PROVIDER,
+  expireCheckout: (sessionId) => {
+    calls.push(['expire', sessionId]);
+    return Promise.resolve();
+  },
+  refund: (input) => {
+    calls.push(['refund', input.paymentId, input.amount]);
+    return refundFails
+      ? Promise.reject(new Error('provider down'))
+      : Promise.resolve({ refundId: `re_${input.paymentId}` });
+  },
+};
+const admin: Actor = { id: randomUUID(), isAdmin: true };
+
+beforeAll(async () => {
+  db = await createTestDb({ clock });
+  store = new OrderStore(
+    db.services.repos,
+    db.doc,
+    createCursorCodec(TEST_CURSOR_SECRET),
+    db.services.accounts,
+  );
+  paymentStore = new OrderPaymentStore(db.services.repos.orders, db.doc);
+});
+
+const service = (s: OrderStore = store) =>
+  new OrderService(s, clock, { ...NO_PAYMENTS, provider }, paymentStore);
+
+/** The order store, with `meddle` run once right after the first `get`. */
+function meddling(meddle: () => Promise<unknown>): OrderStore {
+  let done = false;
+  return Object.assign(Object.create(store) as OrderStore, {
+    get: async (id: string) => {
+      const row = await store.get(id);
+      if (!done) {
+        done = true;
+        await meddle();
+      }
+      return row;
+    },
+  });
+}
+
+async function placed(quantity = 2) {
+  const now = Math.floor(Date.now() / 1000);
+  const actor: Actor = {
+    id: randomUUID(),
+    isAdmin: false,
+    session: { id: randomUUID(), startedAt: now - 60, expiresAt: now + 3600 },
+  };
+  const address = await db.services.addresses.create(actor, {
+    recipientName: 'Ada Lovelace',
+    street: '1 Infinite Loop',
+    city: 'Cupertino',
+    state: 'CA',
+    zipCode: '95014',
+    country: 'US',
+  });
+  const product = await db.services.products.create({
+    name: `Widget ${randomUUID().slice(0, 6)}`,
+    description: 'A useful widget',
+    price: 1250,
+    category: `cat-${randomUUID().slice(0, 8)}`,
+    stock: 10,
+  });
+  const order = await service().create(actor, {
+    items: [{ productId: product.id, quantity }],
+    shippingAddressId: address.id,
+  });
+  calls.length = 0;
+  return { actor, product, order };
+}
+
+/** Sets payment attributes on the row, as the webhook or the checkout would. */
+const setRow = (id: string, values: Partial<OrderRow>) =>
+  db.doc.send(
+    new UpdateCommand({
+      TableName: db.tables.Orders,
+      Key: { id },
+      UpdateExpression: `SET ${Object.keys(values)
+        .map((k) => `#${k} = :${k}`)
+        .join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(Object.keys(values).map((k) => [`#${k}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [`:${k}`, v]),
+      ),
+    }),
+  );
+const paidByStripe = (id: string) =>
+  setRow(id, {
+    status: 'PAID',
+    paymentStatus: 'PAID',
+    paymentProvider: 'stripe',
+    paymentId: `pi_${id.slice(0, 8)}`,
+    paidAt: clock.now().toISOString(),
+  });
+const stockOf = async (id: string) => (await db.services.products.byId(id)).stock;
+const rowOf = async (id: string) => (await store.get(id)) as OrderRow;
+
+describe('cancelling an order paid through the provider', () => {
+  it('by its owner: one refund of the total, REFUND_PENDING, stock back', async () => {
+    const { actor, product, order } = await placed();
+    await paidByStripe(order.id);
+    const cancelled = await service().cancel(actor, order.id);
+    expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+    expect(calls).toEqual([['refund', `pi_${order.id.slice(0, 8)}`, 2500]]);
+    expect(await rowOf(order.id)).toMatchObject({
+      status: 'CANCELLED',
+      paymentStatus: 'REFUND_PENDING',
+      refundId: `re_pi_${order.id.slice(0, 8)}`,
+    });
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('by an admin: the same refund', async () => {
+    const { product, order } = await placed();
+    await paidByStripe(order.id);
+    const cancelled = await service().updateStatus(admin, order.id, 'CANCELLED');
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(calls).toEqual([['refund', `pi_${order.id.slice(0, 8)}`, 2500]]);
+    expect((await rowOf(order.id)).paymentStatus).toBe('REFUND_PENDING');
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('keeps REFUND_PENDING and marks the refund due for the sweep when the provider fails', async () => {
+    const { actor, order } = await placed();
+    await paidByStripe(order.id);
+    refundFails = true;
+    try {
+      expect((await service().cancel(actor, order.id)).status).toBe('CANCELLED');
+    } finally {
+      refundFails = false;
+    }
+    expect((await rowOf(order.id)).paymentStatus).toBe('REFUND_PENDING');
+    expect(await paymentStore.refundsDue()).toContain(order.id);
+  });
+
+  it('is CONFLICT, writing nothing, when a payment landed between the read and the write', async () => {
+    const { actor, product, order } = await placed();
+    const racing = meddling(() => paidByStripe(order.id));
+    const error = await service(racing)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    // Not cancelled without its refund: the shopper reloads and cancels the paid order.
+    expect(await rowOf(order.id)).toMatchObject({ status: 'PAID', paymentStatus: 'PAID' });
+    expect(calls).toEqual([]);
+    expect(await stockOf(product.id)).toBe(8);
+  });
+
+  it('is CONFLICT, asking no refund, when the payment was refunded between the read and the write', async () => {
+    const { actor, product, order } = await placed();
+    await paidByStripe(order.id);
+    const racing = meddling(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
+    const error = await service(racing)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(await rowOf(order.id)).toMatchObject({ status: 'PAID', paymentStatus: 'REFUNDED' });
+    expect(calls).toEqual([]);
+    expect(await stockOf(product.id)).toBe(8);
+  });
+});
+
+describe('cancelling an order whose payment was refunded already', () => {
+  it('cancels it without asking the provider for another refund', async () => {
+    const { actor, product, order } = await placed();
+    await paidByStripe(order.id);
+    await setRow(order.id, { paymentStatus: 'REFUNDED' });
+    expect((await service().cancel(actor, order.id)).status).toBe('CANCELLED');
+    expect(await rowOf(order.id)).toMatchObject({ status: 'CANCELLED', paymentStatus: 'REFUNDED' });
+    expect(calls).toEqual([]);
+    expect(await stockOf(product.id)).toBe(10);
+  });
+
+  it('is CONFLICT when a payment taken by hand was refunded between the read and the write', async () => {
+    const { actor, product, order } = await placed();
+    await service().updateStatus(admin, order.id, 'PAID');
+    const racing = meddling(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
+    const error = await service(racing)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(await rowOf(order.id)).toMatchObject({ status: 'PAID', paymentStatus: 'REFUNDED' });
+    expect(await stockOf(product.id)).toBe(8);
+  });
+});
+
+describe('cancelling an unpaid order', () => {
+  it('expires its open checkout, and asks nothing when there is none', async () => {
+    const withPage = await placed();
+    await setRow(withPage.order.id, { checkoutSessionId: 'cs_test_open' });
+    await service().cancel(withPage.actor, withPage.order.id);
+    expect(calls).toEqual([['expire', 'cs_test_open']]);
+
+    const without = await placed();
+    await service().cancel(without.actor, without.order.id);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers the contract messages', async () => {
+    const { actor, order } = await placed();
+    const missing = await service()
+      .cancel(actor, randomUUID())
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect((missing as Error).message).toBe('Order not found');
+    const stranger: Actor = { id: randomUUID(), isAdmin: false };
+    expect(
+      (
+        (await service()
+          .byId(stranger, order.id)
+          .catch((e: unknown) => e)) as Error
+      ).message,
+    ).toBe('Order not found');
+    expect(
+      (
+        (await service()
+          .updateStatus(admin, randomUUID(), 'PAID')
+          .catch((e: unknown) => e)) as Error
+      ).message,
+    ).toBe('Order not found');
+    const skip = await service()
+      .updateStatus(admin, order.id, 'DELIVERED')
+      .catch((e: unknown) => e);
+    expect(skip).toBeInstanceOf(ConflictError);
+    expect((skip as Error).message).toBe('An order cannot move from PENDING to DELIVERED');
+    await service().updateStatus(admin, order.id, 'PAID');
+    await service().updateStatus(admin, order.id, 'SHIPPED');
+    const shipped = await service()
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(shipped).toBeInstanceOf(ConflictError);
+    expect((shipped as Error).message).toBe(
+      'Only pending or paid orders can be cancelled; this one is SHIPPED',
+    );
+  });
+});
+
+describe('cancelling while the order changes', () => {
+  it('is CONFLICT when an admin moved it after the read, restoring nothing', async () => {
+    const { actor, product, order } = await placed(4);
+    const racing = meddling(() => service().updateStatus(admin, order.id, 'PAID'));
+    const error = await service(racing)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toBe('The order changed meanwhile, please reload it');
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
+    expect(await stockOf(product.id)).toBe(6);
+  });
+
+  it('is UNAUTHORIZED when the account was deleted after the read, restoring nothing', async () => {
+    const { actor, product, order } = await placed(4);
+    const racing = meddling(() =>
+      db.services.accounts.markDeleted(actor.id, new Date().toISOString()),
+    );
+    const error = await service(racing)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toBe('Invalid or expired token');
+    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
+    expect((await rowOf(order.id)).status).toBe('PENDING');
+    expect(await stockOf(product.id)).toBe(6);
+  });
+
+  it('passes a throttled transaction on as TOO_MANY_REQUESTS', async () => {
+    const { actor, order } = await placed();
+    const injector = new FaultInjector('dynamodb');
+    const doc = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: inject('dynamoEndpoint'),
+      maxAttempts: 1,
+    });
+    injector.attach(doc);
+    const throttled = new OrderStore(
+      db.services.repos,
+      doc,
+      createCursorCodec(TEST_CURSOR_SECRET),
+      db.services.accounts,
+    );
+    injector.arm({ kind: 'throttling', when: 'before', nth: 1, command: 'TransactWriteItems' });
+    const error = await service(throttled)
+      .cancel(actor, order.id)
+      .catch((e: unknown) => e);
+    expect(injector.firedCount).toBe(1);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect((await rowOf(order.id)).status).toBe('PENDING');
+  });
+});
