@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
@@ -123,20 +123,49 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Compressed as CloudFront's default behaviour does it (`compress: true`) for these types. */
+const COMPRESSED = new Set(['.html', '.js', '.css', '.svg', '.txt', '.webmanifest']);
+
+/**
+ * The headers the deployed site answers with (SST's `StaticSite` uploads hashed assets as
+ * `max-age=31536000,public,immutable` and the rest as `no-cache`; CloudFront compresses), so the
+ * bench and Lighthouse measure what a visitor gets.
+ */
+function answer(file: string, body: Buffer, acceptEncoding: string) {
+  const ext = extname(file);
+  const headers: Record<string, string> = {
+    'content-type': TYPES[ext] ?? 'application/octet-stream',
+    'cache-control': file.includes('/assets/')
+      ? 'max-age=31536000,public,immutable'
+      : 'max-age=0,no-cache,no-store,must-revalidate',
+    vary: 'accept-encoding',
+  };
+  if (!COMPRESSED.has(ext)) return { headers, body };
+  if (/\bbr\b/.test(acceptEncoding))
+    return { headers: { ...headers, 'content-encoding': 'br' }, body: brotliCompressSync(body) };
+  if (/\bgzip\b/.test(acceptEncoding))
+    return { headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync(body) };
+  return { headers, body };
+}
+
 /**
  * Listens at once (port 0: any free port), so a caller can hold the port, and name its origin to
  * the API, long before the build exists: a port only looked up early can be taken in between.
  */
 export function startStaticServer(port = 0): Promise<StaticServer> {
   let dist: string | undefined;
+  const cache = new Map<string, ReturnType<typeof answer>>();
   const server: Server = createServer((req, res) => {
     if (!dist) return void res.writeHead(503).end();
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = join(dist, path);
     if (!file.startsWith(dist) || !extname(path)) file = join(dist, 'index.html'); // SPA routes
+    const encoding = String(req.headers['accept-encoding'] ?? '');
+    const key = `${file} ${/\bbr\b/.test(encoding) ? 'br' : /\bgzip\b/.test(encoding) ? 'gzip' : ''}`;
     try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const { headers, body } = cache.get(key) ?? answer(file, readFileSync(file), encoding);
+      cache.set(key, { headers, body });
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -147,7 +176,10 @@ export function startStaticServer(port = 0): Promise<StaticServer> {
     server.listen(port, 'localhost', () =>
       ok({
         port: (server.address() as AddressInfo).port,
-        serve: (d) => void (dist = d),
+        serve: (d) => {
+          dist = d;
+          cache.clear();
+        },
         close: () => new Promise((r) => server.close(() => r())),
       }),
     );
