@@ -536,6 +536,7 @@ describe('the web app against pnpm local', () => {
     const { id: headlampId } = (await anonymous().products.search.query({ query: 'Headlamp' }))
       .items[0]!;
     const headlamp = await anonymous().products.byId.query({ id: headlampId });
+    const api = await pageClient(page); // read while the page is still the shop's
     await page.getByRole('button', { name: 'Place order' }).dblclick();
     await onPaymentPage(page);
     // Every answer names the same order, and the stock (read by key) moved once: there is no
@@ -547,7 +548,6 @@ describe('the web app against pnpm local', () => {
       headlamp.stock - 1,
     );
     // The history (userId-index, which catches up after a moment, as AWS's does) shows it alone.
-    const api = await pageClient(page);
     await expect
       .poll(async () => (await api.orders.list.query()).items.map((o) => o.id), {
         timeout: 10_000,
