@@ -139,7 +139,7 @@ async function main() {
     );
 
     step('web app budgets: initial JavaScript and time to the first product list in Chromium…');
-    const web = await measureWeb(bundles.shop.main, env, quick ? 1 : 5);
+    const web = await measureWeb(bundles.shop.main, env, quick ? 1 : 5, quick ? 1 : 3);
     let profiles = null;
     let coldProfile = null;
     if (!quick || args.profile) {
