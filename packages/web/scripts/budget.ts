@@ -343,7 +343,11 @@ export async function runLighthouse(
     }
     return results;
   } finally {
-    chrome.kill();
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium writes its profile until it has exited: remove the folder after that, or it fails
+    // with ENOTEMPTY and takes the scores with it.
+    const exited = new Promise((r) => chrome.once('exit', r));
+    if (chrome.exitCode === null && chrome.signalCode === null) chrome.kill();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
