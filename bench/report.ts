@@ -177,6 +177,23 @@ function renderWeb(web: WebResult): string[] {
     `| navigation to first product list, median of ${web.firstProductListMs.runs.length} | ${web.firstProductListMs.median} ms | ${web.budgets.firstProductListMs} ms |`,
     ...renderLighthouse(web),
     ``,
+    ...lighthouseHosts(web),
+  ];
+}
+
+/** What Lighthouse's simulated throttling was relative to: the host's speed and load per run. */
+function lighthouseHosts(web: Exclude<WebResult, { skipped: string }>): string[] {
+  const lh = web.lighthouse;
+  if (!lh || 'skipped' in lh || !lh[0]) return [];
+  const runs = lh.map(
+    (r) =>
+      `${new URL(r.url).pathname}: performance ${r.runs.map((x) => `${x.scores.performance} (benchmark index ${x.benchmarkIndex}, load ${x.loadAverage})`).join(', ')}`,
+  );
+  return [
+    `Lighthouse ${lh[0].lighthouseVersion}, mobile preset (simulated throttling), median run per page; ${lh[0].userAgent}.`,
+    ``,
+    ...runs.map((r) => `- ${r}`),
+    ``,
   ];
 }
 

@@ -16,6 +16,7 @@ export async function measureWeb(
   bundle: string,
   env: NodeJS.ProcessEnv,
   runs: number,
+  lighthouseRuns = 3,
 ): Promise<WebResult> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const served = await serveBundle(bundle, { ...env, SHOP_CORS_ORIGINS: BUILD_ORIGINS });
@@ -25,6 +26,7 @@ export async function measureWeb(
       runs,
       executablePath: CHROMIUM,
       lighthouse: true,
+      lighthouseRuns,
     });
   } catch (error) {
     // Reported, not fatal: the web tests in `pnpm test` assert the same budgets.

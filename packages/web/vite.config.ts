@@ -22,7 +22,6 @@ export default defineConfig({
       'zod/mini',
       'jwt-decode',
       'react-hook-form',
-      '@radix-ui/react-alert-dialog',
     ],
   },
   server: { host: 'localhost', port: 5173, strictPort: true },

@@ -11,6 +11,7 @@ export { countryCodes } from './addresses/countries.ts';
 export { centsSchema, MAX_CENTS } from './common.ts';
 export { createOrderInputSchema, orderStatusSchema } from './orders/schema.ts';
 export {
+  adjustStockInputSchema,
   categorySchema,
   createProductInputSchema,
   imageUrlSchema,
@@ -20,6 +21,7 @@ export {
   changePasswordInputSchema,
   confirmForgotPasswordInputSchema,
   confirmSignUpInputSchema,
+  deleteMeInputSchema,
   emailSchema,
   forgotPasswordInputSchema,
   loginInputSchema,

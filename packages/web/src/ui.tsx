@@ -1,5 +1,11 @@
 /** Small shared pieces: labelled fields with their message, forms, status lines, load-more. */
-import { useId, type FormHTMLAttributes, type InputHTMLAttributes, type ReactNode } from 'react';
+import {
+  useId,
+  type FormEvent,
+  type FormHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+} from 'react';
 import { errorMessage, retryFailed } from './api.ts';
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
@@ -51,14 +57,16 @@ export function FormError({ error }: { error: unknown }) {
 interface MutationFormProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> {
   /** The fields. */
   children: ReactNode;
-  /** Called with the fields as strings (`formValues`) and the form, e.g. to reset it. */
-  onValues: (values: Record<string, string>, form: HTMLFormElement) => void;
+  /** react-hook-form's `handleSubmit(…)`: checks every field at once, then sends. */
+  onSubmit: (event: FormEvent<HTMLFormElement>) => Promise<void>;
   /** The failed mutation's message, shown above the button. */
   error: unknown;
   /** While true the button is disabled, so a double click sends once. */
   pending: boolean;
   submitLabel: ReactNode;
   submitClassName?: string;
+  /** Some field failed its check: one line says so beside the button (the fields say why). */
+  invalid?: boolean;
   /** A status line once it succeeded ("Saved."). */
   success?: string | false;
   /** More buttons beside the submit button (e.g. Cancel). */
@@ -67,16 +75,17 @@ interface MutationFormProps extends Omit<FormHTMLAttributes<HTMLFormElement>, 'o
 
 /**
  * The form every mutation uses: fields, then the API's message, a success line and the submit
- * button. Browser validation is off (`noValidate`): the API's field messages are the ones shown.
+ * button. Browser validation is off (`noValidate`): the schema's and the API's messages are shown.
  */
 export function MutationForm({
   children,
-  onValues,
+  onSubmit,
   error,
   pending,
   submitLabel,
   submitClassName,
   success,
+  invalid,
   actions,
   className = 'stack',
   ...form
@@ -87,16 +96,13 @@ export function MutationForm({
     </button>
   );
   return (
-    <form
-      {...form}
-      className={className}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        onValues(formValues(event.currentTarget), event.currentTarget);
-      }}
-    >
+    <form {...form} className={className} noValidate onSubmit={(event) => void onSubmit(event)}>
       {children}
+      {invalid && (
+        <p role="alert" className="form-error">
+          Please correct the fields marked above.
+        </p>
+      )}
       <FormError error={error} />
       {success && <p role="status">{success}</p>}
       {actions ? (
@@ -137,13 +143,4 @@ export function QueryError({ error, title }: { error: unknown; title?: string })
       </button>
     </div>
   );
-}
-
-/** Reads a form's fields as strings. */
-export function formValues(form: HTMLFormElement): Record<string, string> {
-  const out: Record<string, string> = {};
-  new FormData(form).forEach((value, key) => {
-    out[key] = typeof value === 'string' ? value : value.name;
-  });
-  return out;
 }

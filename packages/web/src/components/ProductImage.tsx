@@ -66,6 +66,7 @@ export function ProductImage({
       width={width}
       height={height}
       loading={eager ? 'eager' : 'lazy'}
+      fetchPriority={eager ? 'high' : 'auto'}
       decoding="async"
       className={`product-image size-${size}`}
       onError={() => setFailed(imageUrl)}

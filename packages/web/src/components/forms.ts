@@ -2,16 +2,23 @@
  * react-hook-form over the server's own zod schemas (`@shop/core/browser`): the form's strings
  * become the procedure's input, the schema checks it, and every field's message shows at once.
  */
-import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
+import {
+  useForm,
+  type DefaultValues,
+  type FieldErrors,
+  type FieldValues,
+  type Path,
+  type Resolver,
+} from 'react-hook-form';
 import type { $ZodRawIssue } from 'zod/v4/core';
+import { fieldErrors } from '../api.ts';
 
 /** Plain words for the common rules; a schema's own message (e.g. the https rule) wins. */
 function plainMessage(issue: $ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'number' || issue.expected === 'int'
-        ? 'Enter a number.'
-        : 'Please fill this in.';
+      if (issue.expected === 'int') return 'Enter a whole number.';
+      return issue.expected === 'number' ? 'Enter a number.' : 'Please fill this in.';
     case 'too_small': {
       const n = Number(issue.minimum);
       if (issue.origin === 'string')
@@ -83,3 +90,23 @@ export const messageOf = (
   server: Record<string, string>,
   name: string,
 ): string | undefined => (errors[name]?.message as string | undefined) ?? server[name];
+
+/**
+ * A form over `resolver` (see `schemaResolver`): react-hook-form's own API, plus `field(name)`,
+ * which gives a `<Field>` its registration and its message (the form's check first, then the
+ * API's for that field from `serverError`), and `invalid` (some field failed the check).
+ */
+export function useSchemaForm<V extends FieldValues>(
+  resolver: Resolver<V>,
+  defaultValues: DefaultValues<V>,
+  serverError: unknown,
+) {
+  const form = useForm<V>({ resolver, defaultValues });
+  const server = fieldErrors(serverError);
+  const field = (name: Path<V>) => ({
+    ...form.register(name),
+    error: messageOf(form.formState.errors, server, name),
+  });
+  const invalid = Object.keys(form.formState.errors).length > 0;
+  return { ...form, field, invalid };
+}

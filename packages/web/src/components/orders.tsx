@@ -1,7 +1,8 @@
 import type { OrderStatus, PaymentStatus } from '../api.ts';
 
-export const formatDate = (iso: string) =>
-  new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+// One formatter, as for prices (api.ts): `toLocaleString` with options builds one per call.
+const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+export const formatDate = (iso: string) => dateTime.format(new Date(iso));
 
 const LABEL: Record<OrderStatus, string> = {
   PENDING: 'Pending',

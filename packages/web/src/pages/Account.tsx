@@ -1,10 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { fieldErrors, leaveTo, session, useTRPC } from '../api.ts';
+import {
+  changePasswordInputSchema,
+  confirmForgotPasswordInputSchema,
+  confirmSignUpInputSchema,
+  deleteMeInputSchema,
+  forgotPasswordInputSchema,
+  loginInputSchema,
+  signUpInputSchema,
+  updateMeInputSchema,
+} from '@shop/core/browser';
+import { leaveTo, session, useTRPC, type User } from '../api.ts';
 import { Field, FormError, Loading, MutationForm, QueryError } from '../ui.tsx';
 import { AddressForm, formatAddress } from '../components/address.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
+import { schemaResolver, useSchemaForm } from '../components/forms.ts';
 import { PageHeading } from '../components/Page.tsx';
 
 /**
@@ -29,6 +40,12 @@ const safeNext = (next: string | null) =>
 const nextQuery = (next: string | null) =>
   next && safeNext(next) !== '/' ? `?next=${encodeURIComponent(safeNext(next))}` : '';
 
+interface Credentials {
+  email: string;
+  password: string;
+}
+const loginResolver = schemaResolver<Credentials>(loginInputSchema, (v) => v);
+
 export function LoginPage() {
   const trpc = useTRPC();
   const navigate = useNavigate();
@@ -43,7 +60,7 @@ export function LoginPage() {
       },
     }),
   );
-  const errors = fieldErrors(login.error);
+  const form = useSchemaForm(loginResolver, { email: '', password: '' }, login.error);
   return (
     <section className="narrow" aria-labelledby="login-heading">
       <PageHeading id="login-heading" title="Sign in" />
@@ -58,18 +75,18 @@ export function LoginPage() {
         </p>
       )}
       <MutationForm
-        onValues={(v) => login.mutate({ email: v.email ?? '', password: v.password ?? '' })}
+        invalid={form.invalid}
+        onSubmit={form.handleSubmit((v) => login.mutate(v))}
         error={login.error}
         pending={login.isPending}
         submitLabel={login.isPending ? 'Signing in…' : 'Sign in'}
       >
-        <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} />
+        <Field label="Email" type="email" autoComplete="email" {...form.field('email')} />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="current-password"
-          error={errors.password}
+          {...form.field('password')}
         />
       </MutationForm>
       <p>
@@ -80,11 +97,17 @@ export function LoginPage() {
   );
 }
 
+interface SignUpValues extends Credentials {
+  firstName: string;
+  lastName: string;
+}
+const signUpResolver = schemaResolver<SignUpValues>(signUpInputSchema, (v) => v);
+
 export function SignUpPage() {
   const trpc = useTRPC();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
+  const [credentials, setCredentials] = useState<Credentials | null>(null);
   const login = useMutation(
     trpc.users.login.mutationOptions({
       onSuccess: async (tokens) => {
@@ -102,35 +125,19 @@ export function SignUpPage() {
       },
     }),
   );
-  const confirm = useMutation(
-    trpc.users.confirmSignUp.mutationOptions({
-      onSuccess: () => credentials && login.mutate(credentials),
-    }),
+  const form = useSchemaForm(
+    signUpResolver,
+    { firstName: '', lastName: '', email: '', password: '' },
+    signUp.error,
   );
-  const errors = fieldErrors(signUp.error);
-  const confirmErrors = fieldErrors(confirm.error);
 
   if (signUp.data?.needsConfirmation && credentials) {
     return (
-      <section className="narrow" aria-labelledby="confirm-heading">
-        <PageHeading id="confirm-heading" title="Confirm your email" />
-        <p>We sent a code to {credentials.email}. Enter it to finish creating your account.</p>
-        <LocalCodeHint />
-        <MutationForm
-          onValues={(v) => confirm.mutate({ email: credentials.email, code: v.code ?? '' })}
-          error={confirm.error ?? login.error}
-          pending={confirm.isPending || login.isPending}
-          submitLabel="Confirm"
-        >
-          <Field
-            label="Confirmation code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            error={confirmErrors.code}
-          />
-        </MutationForm>
-      </section>
+      <ConfirmSignUp
+        credentials={credentials}
+        onConfirmed={() => login.mutate(credentials)}
+        login={login}
+      />
     );
   }
 
@@ -138,40 +145,23 @@ export function SignUpPage() {
     <section className="narrow" aria-labelledby="signup-heading">
       <PageHeading id="signup-heading" title="Create an account" />
       <MutationForm
-        onValues={(v) =>
-          signUp.mutate({
-            email: v.email ?? '',
-            password: v.password ?? '',
-            firstName: v.firstName ?? '',
-            lastName: v.lastName ?? '',
-          })
-        }
+        invalid={form.invalid}
+        onSubmit={form.handleSubmit((v) => signUp.mutate(v))}
         error={signUp.error ?? login.error}
         pending={signUp.isPending || login.isPending}
         submitLabel={
           signUp.isPending || login.isPending ? 'Creating your account…' : 'Create account'
         }
       >
-        <Field
-          label="First name"
-          name="firstName"
-          autoComplete="given-name"
-          error={errors.firstName}
-        />
-        <Field
-          label="Last name"
-          name="lastName"
-          autoComplete="family-name"
-          error={errors.lastName}
-        />
-        <Field label="Email" name="email" type="email" autoComplete="email" error={errors.email} />
+        <Field label="First name" autoComplete="given-name" {...form.field('firstName')} />
+        <Field label="Last name" autoComplete="family-name" {...form.field('lastName')} />
+        <Field label="Email" type="email" autoComplete="email" {...form.field('email')} />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="new-password"
           hint={PASSWORD_HINT}
-          error={errors.password}
+          {...form.field('password')}
         />
       </MutationForm>
       <p>
@@ -181,63 +171,125 @@ export function SignUpPage() {
   );
 }
 
+/** The code step of a sign-up, when the pool asks for one; then signs in. */
+function ConfirmSignUp({
+  credentials,
+  onConfirmed,
+  login,
+}: {
+  credentials: Credentials;
+  onConfirmed: () => void;
+  login: { error: unknown; isPending: boolean };
+}) {
+  const trpc = useTRPC();
+  const confirm = useMutation(trpc.users.confirmSignUp.mutationOptions({ onSuccess: onConfirmed }));
+  const resolver = useMemo(
+    () =>
+      schemaResolver<{ code: string }>(confirmSignUpInputSchema, (v) => ({
+        email: credentials.email,
+        ...v,
+      })),
+    [credentials.email],
+  );
+  const form = useSchemaForm(resolver, { code: '' }, confirm.error);
+  return (
+    <section className="narrow" aria-labelledby="confirm-heading">
+      <PageHeading id="confirm-heading" title="Confirm your email" />
+      <p>We sent a code to {credentials.email}. Enter it to finish creating your account.</p>
+      <LocalCodeHint />
+      <MutationForm
+        invalid={form.invalid}
+        onSubmit={form.handleSubmit((v) =>
+          confirm.mutate({ email: credentials.email, code: v.code }),
+        )}
+        error={confirm.error ?? login.error}
+        pending={confirm.isPending || login.isPending}
+        submitLabel="Confirm"
+      >
+        <Field
+          label="Confirmation code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          {...form.field('code')}
+        />
+      </MutationForm>
+    </section>
+  );
+}
+
+const forgotResolver = schemaResolver<{ email: string }>(forgotPasswordInputSchema, (v) => v);
+
 export function ResetPasswordPage() {
   const trpc = useTRPC();
-  const navigate = useNavigate();
   const [email, setEmail] = useState<string | null>(null);
   const request = useMutation(
     trpc.users.forgotPassword.mutationOptions({
       onSuccess: (_r, input) => setEmail(input.email),
     }),
   );
-  const confirm = useMutation(
-    trpc.users.confirmForgotPassword.mutationOptions({
-      onSuccess: () => navigate('/login?reset=1'),
-    }),
-  );
-  const requestErrors = fieldErrors(request.error);
-  const confirmErrors = fieldErrors(confirm.error);
+  const form = useSchemaForm(forgotResolver, { email: '' }, request.error);
   return (
     <section className="narrow" aria-labelledby="reset-heading">
       <PageHeading id="reset-heading" title="Reset your password" />
       {!email ? (
         <MutationForm
-          onValues={(v) => request.mutate({ email: v.email ?? '' })}
+          invalid={form.invalid}
+          onSubmit={form.handleSubmit((v) => request.mutate(v))}
           error={request.error}
           pending={request.isPending}
           submitLabel="Send me a code"
         >
-          <Field
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            error={requestErrors.email}
-          />
+          <Field label="Email" type="email" autoComplete="email" {...form.field('email')} />
         </MutationForm>
       ) : (
-        <MutationForm
-          onValues={(v) =>
-            confirm.mutate({ email, code: v.code ?? '', newPassword: v.newPassword ?? '' })
-          }
-          error={confirm.error}
-          pending={confirm.isPending}
-          submitLabel="Set new password"
-        >
-          <p role="status">If {email} has an account, we sent it a code.</p>
-          <LocalCodeHint />
-          <Field label="Code" name="code" autoComplete="one-time-code" error={confirmErrors.code} />
-          <Field
-            label="New password"
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            hint={PASSWORD_HINT}
-            error={confirmErrors.newPassword}
-          />
-        </MutationForm>
+        <NewPasswordForm email={email} />
       )}
     </section>
+  );
+}
+
+interface NewPasswordValues {
+  code: string;
+  newPassword: string;
+}
+
+/** The second step of a reset: the e-mailed code and the new password. */
+function NewPasswordForm({ email }: { email: string }) {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const confirm = useMutation(
+    trpc.users.confirmForgotPassword.mutationOptions({
+      onSuccess: () => navigate('/login?reset=1'),
+    }),
+  );
+  const resolver = useMemo(
+    () =>
+      schemaResolver<NewPasswordValues>(confirmForgotPasswordInputSchema, (v) => ({
+        email,
+        ...v,
+      })),
+    [email],
+  );
+  const form = useSchemaForm(resolver, { code: '', newPassword: '' }, confirm.error);
+  return (
+    <MutationForm
+      invalid={form.invalid}
+      onSubmit={form.handleSubmit((v) => confirm.mutate({ email, ...v }))}
+      error={confirm.error}
+      pending={confirm.isPending}
+      submitLabel="Set new password"
+    >
+      <p role="status">If {email} has an account, we sent it a code.</p>
+      <LocalCodeHint />
+      <Field label="Code" autoComplete="one-time-code" {...form.field('code')} />
+      <Field
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint={PASSWORD_HINT}
+        {...form.field('newPassword')}
+      />
+    </MutationForm>
   );
 }
 
@@ -256,14 +308,7 @@ export function AccountPage() {
 
 function Profile() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const me = useQuery(trpc.users.me.queryOptions());
-  const update = useMutation(
-    trpc.users.updateMe.mutationOptions({
-      onSuccess: (user) => queryClient.setQueryData(trpc.users.me.queryKey(), user),
-    }),
-  );
-  const errors = fieldErrors(update.error);
   return (
     <section aria-labelledby="profile-heading" className="panel">
       <h2 id="profile-heading">Profile</h2>
@@ -272,33 +317,46 @@ function Profile() {
       ) : me.isError ? (
         <QueryError error={me.error} />
       ) : (
-        <MutationForm
-          onValues={(v) => update.mutate({ firstName: v.firstName, lastName: v.lastName })}
-          error={update.error}
-          pending={update.isPending}
-          success={update.isSuccess && 'Saved.'}
-          submitLabel="Save profile"
-        >
-          <p>
-            Email: <strong data-testid="me-email">{me.data.email}</strong>
-          </p>
-          <Field
-            label="First name"
-            name="firstName"
-            defaultValue={me.data.firstName}
-            autoComplete="given-name"
-            error={errors.firstName}
-          />
-          <Field
-            label="Last name"
-            name="lastName"
-            defaultValue={me.data.lastName}
-            autoComplete="family-name"
-            error={errors.lastName}
-          />
-        </MutationForm>
+        <ProfileForm user={me.data} />
       )}
     </section>
+  );
+}
+
+interface NameValues {
+  firstName: string;
+  lastName: string;
+}
+const nameResolver = schemaResolver<NameValues>(updateMeInputSchema, (v) => v);
+
+function ProfileForm({ user }: { user: User }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const update = useMutation(
+    trpc.users.updateMe.mutationOptions({
+      onSuccess: (saved) => queryClient.setQueryData(trpc.users.me.queryKey(), saved),
+    }),
+  );
+  const form = useSchemaForm(
+    nameResolver,
+    { firstName: user.firstName, lastName: user.lastName },
+    update.error,
+  );
+  return (
+    <MutationForm
+      invalid={form.invalid}
+      onSubmit={form.handleSubmit((v) => update.mutate(v))}
+      error={update.error}
+      pending={update.isPending}
+      success={update.isSuccess && 'Saved.'}
+      submitLabel="Save profile"
+    >
+      <p>
+        Email: <strong data-testid="me-email">{user.email}</strong>
+      </p>
+      <Field label="First name" autoComplete="given-name" {...form.field('firstName')} />
+      <Field label="Last name" autoComplete="family-name" {...form.field('lastName')} />
+    </MutationForm>
   );
 }
 
@@ -355,26 +413,34 @@ function Addresses() {
   );
 }
 
+interface ChangePasswordValues {
+  currentPassword: string;
+  newPassword: string;
+}
+const changeResolver = schemaResolver<ChangePasswordValues>(changePasswordInputSchema, (v) => v);
+
 function ChangePassword() {
   const trpc = useTRPC();
   const change = useMutation(trpc.users.changePassword.mutationOptions());
-  const errors = fieldErrors(change.error);
+  const form = useSchemaForm(
+    changeResolver,
+    { currentPassword: '', newPassword: '' },
+    change.error,
+  );
   return (
     <section aria-labelledby="password-heading" className="panel">
       <h2 id="password-heading">Change password</h2>
       <MutationForm
-        onValues={(v, form) =>
-          change.mutate(
-            { currentPassword: v.currentPassword ?? '', newPassword: v.newPassword ?? '' },
-            {
-              // Every session ended with the change; the answer is this one's new tokens.
-              onSuccess: (tokens) => {
-                session.signIn(tokens);
-                form.reset();
-              },
+        invalid={form.invalid}
+        onSubmit={form.handleSubmit((v) =>
+          change.mutate(v, {
+            // Every session ended with the change; the answer is this one's new tokens.
+            onSuccess: (tokens) => {
+              session.signIn(tokens);
+              form.reset();
             },
-          )
-        }
+          }),
+        )}
         error={change.error}
         pending={change.isPending}
         success={change.isSuccess && 'Password changed.'}
@@ -382,23 +448,23 @@ function ChangePassword() {
       >
         <Field
           label="Current password"
-          name="currentPassword"
           type="password"
           autoComplete="current-password"
-          error={errors.currentPassword}
+          {...form.field('currentPassword')}
         />
         <Field
           label="New password"
-          name="newPassword"
           type="password"
           autoComplete="new-password"
           hint={PASSWORD_HINT}
-          error={errors.newPassword}
+          {...form.field('newPassword')}
         />
       </MutationForm>
     </section>
   );
 }
+
+const deleteResolver = schemaResolver<{ password: string }>(deleteMeInputSchema, (v) => v);
 
 function DeleteAccount() {
   const trpc = useTRPC();
@@ -414,13 +480,14 @@ function DeleteAccount() {
       },
     }),
   );
-  const errors = fieldErrors(remove.error);
+  const form = useSchemaForm(deleteResolver, { password: '' }, remove.error);
   return (
     <section aria-labelledby="delete-heading" className="panel danger-zone">
       <h2 id="delete-heading">Delete account</h2>
       <p>This deletes your account and signs you out. It cannot be undone.</p>
       <MutationForm
-        onValues={(v) => remove.mutate({ password: v.password ?? '' })}
+        invalid={form.invalid}
+        onSubmit={form.handleSubmit((v) => remove.mutate(v))}
         error={remove.error}
         pending={remove.isPending}
         submitLabel="Delete my account"
@@ -428,10 +495,9 @@ function DeleteAccount() {
       >
         <Field
           label="Password to confirm"
-          name="password"
           type="password"
           autoComplete="current-password"
-          error={errors.password}
+          {...form.field('password')}
         />
       </MutationForm>
     </section>

@@ -1,6 +1,6 @@
 /** Admin pages, loaded on demand (a separate chunk): shoppers never download them. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { ORDER_TRANSITIONS } from '@shop/core/browser';
 import {
   Link,
@@ -24,11 +24,15 @@ import {
   cursorPaging,
 } from '../api.ts';
 import { useForm } from 'react-hook-form';
-import { createProductInputSchema, updateProductInputSchema } from '@shop/core/browser';
+import {
+  adjustStockInputSchema,
+  createProductInputSchema,
+  updateProductInputSchema,
+} from '@shop/core/browser';
 import { formatAddress } from '../components/address.tsx';
 import { ConfirmButton } from '../components/Confirm.tsx';
 import { showOrderChange } from '../components/order-cache.ts';
-import { messageOf, parseMoney, schemaResolver } from '../components/forms.ts';
+import { messageOf, parseMoney, schemaResolver, useSchemaForm } from '../components/forms.ts';
 import { ListView } from '../components/ListView.tsx';
 import { formatDate, StatusBadge } from '../components/orders.tsx';
 import { PageHeading } from '../components/Page.tsx';
@@ -64,12 +68,41 @@ function AdminLayout() {
   );
 }
 
+/** The admin lists' search box: `onSearch` gets the trimmed text ('' to list everything). */
+function SearchForm({
+  label,
+  value,
+  onSearch,
+}: {
+  label: string;
+  value: string | undefined;
+  onSearch: (text: string) => void;
+}) {
+  const id = useId();
+  const [draft, setDraft] = useState(value ?? '');
+  return (
+    <form
+      role="search"
+      className="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch(draft.trim());
+      }}
+    >
+      <label htmlFor={id}>{label}</label>
+      <div className="row nowrap">
+        <input id={id} type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit">Search</button>
+      </div>
+    </form>
+  );
+}
+
 /** Products, listed or searched (products.search), each linking to its editor. */
 function AdminProducts() {
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const q = params.get('q')?.trim() || undefined;
-  const [draft, setDraft] = useState(q ?? '');
   const list = useInfiniteQuery({
     ...trpc.products.list.infiniteQueryOptions({ limit: 20 }, cursorPaging),
     enabled: !q,
@@ -91,25 +124,11 @@ function AdminProducts() {
           Deleted {params.get('deleted')}.
         </p>
       )}
-      <form
-        role="search"
-        className="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setParams(draft.trim() ? { q: draft.trim() } : {});
-        }}
-      >
-        <label htmlFor="admin-search">Search products</label>
-        <div className="row nowrap">
-          <input
-            id="admin-search"
-            type="search"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-          />
-          <button type="submit">Search</button>
-        </div>
-      </form>
+      <SearchForm
+        label="Search products"
+        value={q}
+        onSearch={(text) => setParams(text ? { q: text } : {})}
+      />
       <ListView
         query={q ? search : list}
         empty={q ? `No product matches “${q}”.` : 'No products yet.'}
@@ -366,6 +385,12 @@ function ProductForm({ product }: { product?: Product }) {
   );
 }
 
+// The id is checked by the API; here any placeholder passes its rule. An empty field is no number.
+const stockResolver = schemaResolver<{ delta: string }>(adjustStockInputSchema, (v) => ({
+  id: 'x',
+  delta: v.delta.trim() === '' ? Number.NaN : Number(v.delta),
+}));
+
 function StockAdjuster({
   product,
   onAdjusted,
@@ -375,17 +400,18 @@ function StockAdjuster({
 }) {
   const trpc = useTRPC();
   const adjust = useMutation(trpc.products.adjustStock.mutationOptions({ onSuccess: onAdjusted }));
-  const errors = fieldErrors(adjust.error);
+  const form = useSchemaForm(stockResolver, { delta: '' }, adjust.error);
   return (
     <MutationForm
       className="panel stack"
       aria-labelledby="stock-heading"
-      onValues={(v, form) =>
+      invalid={form.invalid}
+      onSubmit={form.handleSubmit((v) =>
         adjust.mutate(
-          { id: product.id, delta: Math.trunc(Number(v.delta)) },
+          { id: product.id, delta: Number(v.delta) },
           { onSuccess: () => form.reset() },
-        )
-      }
+        ),
+      )}
       error={adjust.error}
       pending={adjust.isPending}
       success={adjust.isSuccess && `Stock updated: ${adjust.data.stock} in stock.`}
@@ -397,10 +423,9 @@ function StockAdjuster({
       </p>
       <Field
         label="Adjust by"
-        name="delta"
         type="number"
         hint="Positive to receive goods, negative to write off."
-        error={errors.delta}
+        {...form.field('delta')}
       />
     </MutationForm>
   );
@@ -517,7 +542,6 @@ function AdminUsers() {
   const myId = useAuth().userId;
   const [params, setParams] = useSearchParams();
   const prefix = params.get('email')?.trim() || undefined;
-  const [draft, setDraft] = useState(prefix ?? '');
   const users = useInfiniteQuery(
     trpc.users.adminList.infiniteQueryOptions(
       prefix ? { limit: 20, emailPrefix: prefix } : { limit: 20 },
@@ -543,25 +567,11 @@ function AdminUsers() {
           {changed.isAdmin ? 'is now an administrator' : 'is no longer an administrator'}.
         </p>
       )}
-      <form
-        role="search"
-        className="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setParams(draft.trim() ? { email: draft.trim() } : {});
-        }}
-      >
-        <label htmlFor="user-search">Find users by e-mail (its beginning)</label>
-        <div className="row nowrap">
-          <input
-            id="user-search"
-            type="search"
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-          />
-          <button type="submit">Search</button>
-        </div>
-      </form>
+      <SearchForm
+        label="Find users by e-mail (its beginning)"
+        value={prefix}
+        onSearch={(text) => setParams(text ? { email: text } : {})}
+      />
       <ListView
         query={users}
         empty={prefix ? `No user's e-mail starts with “${prefix}”.` : 'No users.'}
