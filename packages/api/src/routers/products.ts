@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   adjustStockInputSchema,
+  adminListProductsInputSchema,
   createProductInputSchema,
   idSchema,
   listProductsInputSchema,
@@ -19,6 +20,9 @@ export const productsRouter = router({
     .input(searchProductsInputSchema)
     .query(({ ctx, input }) => ctx.deps.services.products.search(input)),
   categories: publicProcedure.query(({ ctx }) => ctx.deps.services.products.categories()),
+  adminList: adminProcedure
+    .input(adminListProductsInputSchema)
+    .query(({ ctx, input }) => ctx.deps.services.products.adminList(input)),
   byId: publicProcedure
     .input(byIdInput)
     .query(({ ctx, input }) => ctx.deps.services.products.byId(input.id)),

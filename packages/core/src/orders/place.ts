@@ -10,13 +10,14 @@ import {
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
+import { stockOf } from '../products/stock.ts';
 import type { CreateOrderInput, OrderItem, OrderRow, OrderWithItems } from './schema.ts';
 import { orderItemId, toOrder, type OrderStore, type OrderWriteTag } from './store.ts';
 
 /**
  * Places an order in at most two sequential round trips: one BatchGetItem (products, address and,
  * for a keyed request, an earlier order), then one TransactWriteItems (order, items, every stock
- * decrement, an address check). With an idempotency key the order id is derived from the user and
+ * decrement, the account guard). With an idempotency key the order id is derived from the user and
  * the key, so concurrent retries collide on `attribute_not_exists(id)` and only one writes.
  */
 export function placeOrder(
@@ -50,7 +51,8 @@ export function placeOrder(
       throw totalChanged(input.expectedTotal, order.totalAmount);
     }
     try {
-      await store.place(order, items, actor);
+      const seen = new Map([...read.products].map(([id, p]) => [id, p.stock]));
+      await store.place(order, items, seen, actor);
     } catch (error) {
       if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
       const failed = error as TransactionCancelled<OrderWriteTag>;
@@ -60,7 +62,7 @@ export function placeOrder(
         const existing = await store.get(orderId);
         if (existing) return replay(existing);
       }
-      throw explain(failed, items, input.expectedTotal !== undefined);
+      throw explain(failed, items, input.expectedTotal !== undefined, read.products);
     }
     return { ...toOrder(order, actor.id), items };
   });
@@ -121,6 +123,7 @@ function explain(
   error: TransactionCancelled<OrderWriteTag>,
   items: OrderItem[],
   totalExpected: boolean,
+  read: Map<string, Product>,
 ): Error {
   // The account was deleted or this session ended meanwhile: nothing was written.
   if (error.failure('account')) {
@@ -142,10 +145,13 @@ function explain(
         cause: error,
       });
     }
+    // The stock moved since it was read but still covers the line (the decrement's condition
+    // names the side of 0 it expected, see products/stock.ts): read again and retry.
+    const stock = stockOf(failed.item);
+    if (stock !== undefined && stock >= item.quantity && stock !== read.get(item.productId)?.stock) {
+      return new TransactionCancelled([], true, { cause: error });
+    }
     return notEnoughStock(item.productName, error);
-  }
-  if (error.failure('address')) {
-    return new NotFoundError('Shipping address not found', { cause: error });
   }
   return error;
 }
