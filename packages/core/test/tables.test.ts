@@ -48,7 +48,15 @@ describe('index projections', () => {
     });
     // Contract v3.1: a listing's product, with `soldOut`; `stock` and `updatedAt` stay out, so an
     // order line rewrites no index entry.
-    const listing = ['category', 'createdAt', 'description', 'imageUrl', 'name', 'price', 'soldOut'];
+    const listing = [
+      'category',
+      'createdAt',
+      'description',
+      'imageUrl',
+      'name',
+      'price',
+      'soldOut',
+    ];
     expect(await included(`${prefix}Products`)).toEqual({
       'category-index': listing,
       'search-index': listing,

@@ -5,6 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { CursorCodec } from '../db/cursor.ts';
 import {
@@ -15,7 +16,7 @@ import {
   type PageRequest,
   type Repository,
 } from '../db/repository.ts';
-import { transactWrite, type TaggedWrite } from '../db/transactions.ts';
+import { transactWrite, TransactionCancelled, type TaggedWrite } from '../db/transactions.ts';
 import { batchGet, type BatchRequest } from '../db/batch-get.ts';
 import { stockMove } from '../products/stock.ts';
 import type { Address } from '../addresses/schema.ts';
@@ -34,12 +35,7 @@ import {
 
 /** What a failed write of `place` or `move` was for. */
 export type OrderWriteTag =
-  | 'order'
-  | 'account'
-  | `stock:${string}`
-  | `item:${string}`
-  | 'status'
-  | `restore:${string}`;
+  'order' | 'account' | `stock:${string}` | `item:${string}` | 'status' | `restore:${string}`;
 
 export interface OrderTables {
   orders: Repository<OrderRow>;
@@ -356,13 +352,25 @@ export class OrderStore {
     const guard = (actor && this.accounts?.guard(actor)) ?? [];
     if (restores.length === 0 && guard.length === 0) {
       try {
-        await this.doc.send(new UpdateCommand(statusWrite));
+        await this.doc.send(
+          new UpdateCommand({ ...statusWrite, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        );
         return;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) {
+          // The SDK retried after a lost response (a transaction's token makes its retries
+          // idempotent; an UpdateItem has none): the row already holds exactly this move.
+          const row = error.Item ? unmarshall(error.Item) : undefined;
+          const written = { ...payment.set, status, updatedAt } as Record<string, unknown>;
+          if (row && Object.entries(written).every(([name, value]) => row[name] === value)) return;
           throw new ConflictError('The order changed meanwhile, please reload it', {
             cause: error,
           });
+        }
+        // A transaction holds the order (a cancel, an order's placement): retried by the caller's
+        // conflict loop, as a cancelled transaction would be.
+        if (error instanceof Error && error.name === 'TransactionConflictException') {
+          throw new TransactionCancelled([], true, { cause: error });
         }
         return mapStoreError(error);
       }

@@ -105,10 +105,7 @@ function AdminProducts() {
           <button type="submit">Search</button>
         </div>
       </form>
-      <ListView
-        query={products}
-        empty={q ? `No product matches “${q}”.` : 'No products yet.'}
-      >
+      <ListView query={products} empty={q ? `No product matches “${q}”.` : 'No products yet.'}>
         {(items) => (
           <div className="table-wrap">
             <table>
