@@ -190,7 +190,7 @@ describe('soldOut', () => {
       const refused = results
         .slice(0, 6)
         .filter((r) => r.status === 'rejected')
-        .map((r) => (r).reason as { code?: string });
+        .map((r) => r.reason as { code?: string });
       expect(results[6]?.status).toBe('fulfilled');
       // 4 units in all (3 + the adjustment): never more sold, and the rest refused for stock.
       expect(placed.length).toBeLessThanOrEqual(4);
@@ -210,7 +210,7 @@ describe('soldOut', () => {
     const results = await Promise.allSettled(buyers.map((b) => b.order(product.id)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((r) => r.status === 'rejected')) {
-      expect(((r).reason as { code?: string }).code).toBe('CONFLICT');
+      expect((r.reason as { code?: string }).code).toBe('CONFLICT');
     }
     expect(await row(product.id)).toMatchObject({ stock: 0, soldOut: true });
   });
