@@ -351,29 +351,7 @@ export class OrderStore {
     };
     const guard = (actor && this.accounts?.guard(actor)) ?? [];
     if (restores.length === 0 && guard.length === 0) {
-      try {
-        await this.doc.send(
-          new UpdateCommand({ ...statusWrite, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-        );
-        return;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
-          // The SDK retried after a lost response (a transaction's token makes its retries
-          // idempotent; an UpdateItem has none): the row already holds exactly this move.
-          const row = error.Item ? unmarshall(error.Item) : undefined;
-          const written = { ...payment.set, status, updatedAt } as Record<string, unknown>;
-          if (row && Object.entries(written).every(([name, value]) => row[name] === value)) return;
-          throw new ConflictError('The order changed meanwhile, please reload it', {
-            cause: error,
-          });
-        }
-        // A transaction holds the order (a cancel, an order's placement): retried by the caller's
-        // conflict loop, as a cancelled transaction would be.
-        if (error instanceof Error && error.name === 'TransactionConflictException') {
-          throw new TransactionCancelled([], true, { cause: error });
-        }
-        return mapStoreError(error);
-      }
+      return this.moveAlone(statusWrite, { ...payment.set, status, updatedAt });
     }
     await transactWrite<OrderWriteTag>(this.doc, [
       ...guard,
@@ -394,6 +372,32 @@ export class OrderStore {
         };
       }),
     ]);
+  }
+
+  /** The move as one conditional UpdateItem; `written`: the attributes it sets. */
+  private async moveAlone(
+    statusWrite: NonNullable<ConstructorParameters<typeof UpdateCommand>[0]>,
+    written: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({ ...statusWrite, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        // The SDK retried after a lost response (a transaction's token makes its retries
+        // idempotent; an UpdateItem has none): the row already holds exactly this move.
+        const row = error.Item ? unmarshall(error.Item) : undefined;
+        if (row && Object.entries(written).every(([name, value]) => row[name] === value)) return;
+        throw new ConflictError('The order changed meanwhile, please reload it', { cause: error });
+      }
+      // A transaction holds the order (a cancel, an order's placement): retried by the caller's
+      // conflict loop, as a cancelled transaction would be.
+      if (error instanceof Error && error.name === 'TransactionConflictException') {
+        throw new TransactionCancelled([], true, { cause: error });
+      }
+      return mapStoreError(error);
+    }
   }
 }
 
