@@ -84,7 +84,10 @@ export function createTypicalTrpcHandler(doc: Doc, table: string, jwt: Verifier)
             }),
           );
           return {
-            items: z.array(productSchema.passthrough()).parse(result.Items ?? []),
+            // The product indexes hold no `stock` (contract v3.1).
+            items: z
+              .array(productSchema.omit({ stock: true }).passthrough())
+              .parse(result.Items ?? []),
             nextCursor: result.LastEvaluatedKey
               ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
               : null,

@@ -238,6 +238,23 @@ List procedures take \`{ limit?: 1..100 (default 20), cursor?: string }\` and re
 \`null\` means there are no more pages. A cursor is opaque: a malformed, altered or forged cursor is
 \`BAD_REQUEST\`.
 
+## Contract v3.1: listings show availability, not the stock count
+
+- \`products.list\` and \`products.search\` answer each product with \`soldOut: boolean\` (no unit
+  left) instead of \`stock\`, and without \`updatedAt\`. \`products.byId\`, \`orders.quote\` and every
+  admin procedure keep the exact \`stock\`; admins list products with their stock through
+  \`products.adminList\` (a search with \`query\`, else a page, of a \`category\` if given).
+- Why: the listings are served by two product indexes, and an index entry is rewritten (and
+  billed) whenever an attribute it holds changes. With the count in them, every order line
+  rewrote two index entries; with the flag, only the order that sells the last unit (and the
+  cancel or adjustment that brings stock back) does. A 3-line order costs 12 write units less,
+  and the listings still read one index page (\`bench/README.md\`, "Write cost of an order").
+- \`soldOut\` follows the stock in the same write (it is never stale against \`stock\`), but a
+  listing reads an index, which lags the table by up to about a second: an order or a quote
+  reads the stock by key and is the word on availability.
+- A client still reading \`stock\` from a listing gets \`undefined\`: read \`soldOut\`, or
+  \`products.byId\` for the count.
+
 ## Reading this reference
 
 - **Input** is a JSON Schema (draft 2020-12) generated from the procedure's zod schema. "Input is

@@ -575,9 +575,11 @@ describe('faults a service loop must give up on (maxAttempts 1)', () => {
       ok: false,
     },
     {
+      // A move of the order alone is one conditional UpdateItem; a transaction holding the order
+      // is retried by the same loop.
       case: 'orders.updateStatus',
       kind: 'conflict',
-      command: 'TransactWriteItems',
+      command: 'UpdateItem',
       times: CONFLICT_RETRY.attempts,
       ok: false,
     },

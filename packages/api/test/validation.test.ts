@@ -201,6 +201,13 @@ const cases: Case[] = [
     'must have at least 1 character',
   ],
   [
+    'products.adminList',
+    'admin',
+    () => ({ query: '' }),
+    ['query'],
+    'must have at least 1 character',
+  ],
+  [
     'products.byId',
     undefined,
     () => ({ id: tooLongId }),

@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConflictError,
   CorruptDataError,
+  listedProductSchema,
   NotFoundError,
+  Repository,
   ValidationError,
-  type Repository,
 } from '../src/index.ts';
 import { createTestDb, type TestDb } from '@shop/testing/vitest';
 
@@ -121,6 +122,13 @@ describe.each(cases)(
   'the $table repository',
   ({ table, index, partitionAttribute, make, change }) => {
     const repo = () => db.services.repos[table] as unknown as Repository<{ id: string }>;
+    /** What reads the index: the product indexes project a listing's product (no stock). */
+    const indexRepo = (): Repository<{ id: string }> => {
+      const r = repo();
+      return table === 'products'
+        ? new Repository(r.doc, r.tableName, r.definition, listedProductSchema, r.cursors)
+        : r;
+    };
     const partition = () => (table === 'users' ? `${randomUUID()}@example.com` : randomUUID());
 
     it('creates an item and reads it back', async () => {
@@ -186,7 +194,10 @@ describe.each(cases)(
       const seen: string[] = [];
       let cursor: string | undefined;
       for (let pages = 0; pages < count + 2; pages++) {
-        const page = await repo().queryIndex(index, partitionAttribute, key, { limit: 1, cursor });
+        const page = await indexRepo().queryIndex(index, partitionAttribute, key, {
+          limit: 1,
+          cursor,
+        });
         expect(page.items.length).toBeLessThanOrEqual(1);
         seen.push(...page.items.map((i) => i.id));
         if (!page.nextCursor) break;
@@ -198,7 +209,7 @@ describe.each(cases)(
     it('refuses a tampered cursor as a validation error', async () => {
       const key = partition();
       await Promise.all([make(key, 1), make(key, 2)].map((item) => repo().create(item)));
-      const page = await repo().queryIndex(index, partitionAttribute, key, { limit: 1 });
+      const page = await indexRepo().queryIndex(index, partitionAttribute, key, { limit: 1 });
       expect(page.nextCursor).toBeTruthy();
       const [payload, mac] = page.nextCursor!.split('.') as [string, string];
       const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
@@ -209,7 +220,7 @@ describe.each(cases)(
       const forged = `${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${mac}`;
       for (const cursor of [forged, 'garbage', `${payload}.`, `${payload}.${mac}x`, '...']) {
         await expect(
-          repo().queryIndex(index, partitionAttribute, key, { limit: 1, cursor }),
+          indexRepo().queryIndex(index, partitionAttribute, key, { limit: 1, cursor }),
         ).rejects.toBeInstanceOf(ValidationError);
       }
     });

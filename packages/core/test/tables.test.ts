@@ -28,14 +28,38 @@ const projections = async (tableName: string): Promise<Record<string, string | u
   );
 };
 
+const included = async (tableName: string): Promise<Record<string, string[]>> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  return Object.fromEntries(
+    (Table?.GlobalSecondaryIndexes ?? []).map(
+      (i) => [String(i.IndexName), [...(i.Projection?.NonKeyAttributes ?? [])].sort()] as const,
+    ),
+  );
+};
+
 describe('index projections', () => {
-  it('creates email-index with keys only and every other index with all attributes', async () => {
+  it('creates email-index with keys only, the product indexes with what a listing shows and no stock, the others with all attributes', async () => {
     const prefix = `proj${randomUUID().slice(0, 6)}-`;
     await createTables(client, prefix);
     expect(await projections(`${prefix}Users`)).toEqual({ 'email-index': 'KEYS_ONLY' });
     expect(await projections(`${prefix}Products`)).toEqual({
-      'category-index': 'ALL',
-      'search-index': 'ALL',
+      'category-index': 'INCLUDE',
+      'search-index': 'INCLUDE',
+    });
+    // Contract v3.1: a listing's product, with `soldOut`; `stock` and `updatedAt` stay out, so an
+    // order line rewrites no index entry.
+    const listing = [
+      'category',
+      'createdAt',
+      'description',
+      'imageUrl',
+      'name',
+      'price',
+      'soldOut',
+    ];
+    expect(await included(`${prefix}Products`)).toEqual({
+      'category-index': listing,
+      'search-index': listing,
     });
     expect(await projections(`${prefix}Orders`)).toEqual({
       'userId-index': 'ALL',
@@ -75,16 +99,14 @@ describe('index projections', () => {
     expect(projectItem(tables.Users, emailIndex, { id: 'u2' })).toBeUndefined();
     const product = { id: 'p1', category: 'books', nameKey: 'dune', name: 'Dune', stock: 3 };
     const [categoryIndex] = tables.Products.indexes;
-    expect(projectItem(tables.Products, categoryIndex, product)).toEqual(product);
-    const include = {
-      ...categoryIndex,
-      projection: { type: 'INCLUDE', attributes: ['name'] },
-    } as const;
-    expect(projectItem(tables.Products, include, product)).toEqual({
+    expect(projectItem(tables.Products, categoryIndex, product)).toEqual({
       id: 'p1',
       category: 'books',
       nameKey: 'dune',
       name: 'Dune',
     });
+    const [userIndex] = tables.Orders.indexes;
+    const order = { id: 'o1', userId: 'u1', orderDate: '2026-01-01', status: 'PAID' };
+    expect(projectItem(tables.Orders, userIndex, order)).toEqual(order);
   });
 });

@@ -21,6 +21,8 @@ import {
 export const API_URL = (import.meta.env.VITE_API_URL || '/api').replace(/\/$/, '');
 
 export type Product = RouterOutputs['products']['byId'];
+/** A product in a public listing: `soldOut` instead of the exact stock (contract v3.1). */
+export type ListedProduct = RouterOutputs['products']['list']['items'][number];
 export type Order = RouterOutputs['orders']['byId'];
 export type OrderSummary = RouterOutputs['orders']['list']['items'][number];
 export type Address = RouterOutputs['addresses']['list'][number];

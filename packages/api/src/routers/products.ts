@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   adjustStockInputSchema,
+  adminListProductsInputSchema,
   createProductInputSchema,
   idSchema,
   listProductsInputSchema,
@@ -22,6 +23,9 @@ export const productsRouter = router({
   categories: publicProcedure.query(({ ctx }) =>
     ctx.deps.services.get(productService).categories(),
   ),
+  adminList: adminProcedure
+    .input(adminListProductsInputSchema)
+    .query(({ ctx, input }) => ctx.deps.services.get(productService).adminList(input)),
   byId: publicProcedure
     .input(byIdInput)
     .query(({ ctx, input }) => ctx.deps.services.get(productService).byId(input.id)),

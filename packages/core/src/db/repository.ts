@@ -247,17 +247,20 @@ export class Repository<T extends { id: string }> {
   }
 
   /**
-   * The page's rows, parsed. An index that does not project every attribute (`email-index`: keys
-   * only, see tables.ts) answers keys, so each row is then read by key: one GetItem per item, on
-   * paths that are not hot (nothing on the request path queries such an index today). A row gone
-   * since the index saw it is left out.
+   * The page's rows, parsed with the repository's schema, which must fit what the index projects
+   * (the product indexes project a `ListedProduct`: see products/store.ts). A keys-only index
+   * (`email-index`, see tables.ts) answers keys, so each row is then read by key: one GetItem per
+   * item, on paths that are not hot (nothing on the request path queries such an index today). A
+   * row gone since the index saw it is left out.
    */
   private async rows(
     indexName: string | undefined,
     items: Record<string, unknown>[],
   ): Promise<T[]> {
     const index = this.definition.indexes.find((i) => i.name === indexName);
-    if (!index || projectionOf(index).type === 'ALL') return items.map((item) => this.parse(item));
+    if (!index || projectionOf(index).type !== 'KEYS_ONLY') {
+      return items.map((item) => this.parse(item));
+    }
     const rows = (await Promise.all(items.map((item) => this.get(String(item.id))))) as (
       T | undefined
     )[];

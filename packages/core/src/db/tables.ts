@@ -34,6 +34,20 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
 }
 
+/**
+ * What the product indexes project besides their keys and `id`: a listing's `ListedProduct`
+ * (products/schema.ts). `stock` and `updatedAt` are left out on purpose.
+ */
+export const LISTED_PRODUCT_ATTRIBUTES = [
+  'name',
+  'description',
+  'price',
+  'imageUrl',
+  'category',
+  'soldOut',
+  'createdAt',
+] as const;
+
 export const tables = {
   Users: {
     name: 'Users',
@@ -55,16 +69,16 @@ export const tables = {
     name: 'Products',
     partitionKey: { name: 'id', type: 'S' },
     indexes: [
-      // Both product indexes project ALL, `stock` included: `products.list`/`search` answer whole
-      // `Product`s with their exact stock from one index read. Leaving `stock` out would spare each
-      // order line 4 WRU of index upkeep but cost every listing page one read per product (see
-      // bench/README.md, "Write cost of an order").
-      // `nameKey` is the name folded for search (lower case, no accents): a category browses in
-      // that order, and `products.search` with a category is a `begins_with` on it.
+      // Both product indexes hold what a listing shows (LISTED_PRODUCT_ATTRIBUTES) and not `stock`
+      // or `updatedAt`, which every order line changes: a stock decrement then rewrites no index
+      // entry, unless it sells the last unit and flips `soldOut` (see products/stock.ts).
+      // Listings answer `soldOut`, the exact count is read by key (`byId`, quotes, the admin's
+      // list). bench/README.md, "Write cost of an order", has the figures.
       {
         name: 'category-index',
         partitionKey: { name: 'category', type: 'S' },
         sortKey: { name: 'nameKey', type: 'S' },
+        projection: { type: 'INCLUDE', attributes: LISTED_PRODUCT_ATTRIBUTES },
       },
       // `products.search` without a category: the partition is the folded name's first character,
       // so a prefix query reads one partition in name order and writes spread over ~40 of them.
@@ -72,6 +86,7 @@ export const tables = {
         name: 'search-index',
         partitionKey: { name: 'nameBucket', type: 'S' },
         sortKey: { name: 'nameKey', type: 'S' },
+        projection: { type: 'INCLUDE', attributes: LISTED_PRODUCT_ATTRIBUTES },
       },
     ],
   },

@@ -10,13 +10,14 @@ import {
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { Address } from '../addresses/schema.ts';
 import type { Product } from '../products/schema.ts';
+import { stockOf } from '../products/stock.ts';
 import type { CreateOrderInput, OrderItem, OrderRow, OrderWithItems } from './schema.ts';
 import { orderItemId, toOrder, type OrderStore, type OrderWriteTag } from './store.ts';
 
 /**
  * Places an order in at most two sequential round trips: one BatchGetItem (products, address and,
  * for a keyed request, an earlier order), then one TransactWriteItems (order, items, every stock
- * decrement, an address check). With an idempotency key the order id is derived from the user and
+ * decrement, the account guard). With an idempotency key the order id is derived from the user and
  * the key, so concurrent retries collide on `attribute_not_exists(id)` and only one writes.
  */
 export function placeOrder(
@@ -49,18 +50,30 @@ export function placeOrder(
     if (input.expectedTotal !== undefined && input.expectedTotal !== order.totalAmount) {
       throw totalChanged(input.expectedTotal, order.totalAmount);
     }
-    try {
-      await store.place(order, items, actor);
-    } catch (error) {
-      if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
-      const failed = error as TransactionCancelled<OrderWriteTag>;
-      if (failed.failure('order')) {
-        // The same idempotent request won the race a moment ago: answer with its order, read
-        // by key (its lines too), so it is whole although the indexes may not have it yet.
-        const existing = await store.get(orderId);
-        if (existing) return replay(existing);
+    // Each decrement names the side of 0 it expects the stock on (products/stock.ts). When the
+    // stock moved since it was read and still covers the line, the write is asked again at once
+    // from the stock the failure reports: no new read, and no backoff in a race for the last units.
+    let seen = new Map([...read.products].map(([id, p]) => [id, p.stock]));
+    for (let again = 0; ; again++) {
+      try {
+        await store.place(order, items, seen, actor);
+        break;
+      } catch (error) {
+        if (!(error instanceof TransactionCancelled) || error.isConflict) throw error;
+        const failed = error as TransactionCancelled<OrderWriteTag>;
+        if (failed.failure('order')) {
+          // The same idempotent request won the race a moment ago: answer with its order, read
+          // by key (its lines too), so it is whole although the indexes may not have it yet.
+          const existing = await store.get(orderId);
+          if (existing) return replay(existing);
+        }
+        const moved = stockMoved(failed, items, seen);
+        if (moved && again < IMMEDIATE_ATTEMPTS) {
+          seen = moved;
+          continue;
+        }
+        throw explain(failed, items, input.expectedTotal !== undefined, moved !== undefined);
       }
-      throw explain(failed, items, input.expectedTotal !== undefined);
     }
     return { ...toOrder(order, actor.id), items };
   });
@@ -117,10 +130,35 @@ function buildOrder(
 }
 
 /** The contract's error for the first failed write, by what the write was for. */
+/** How often `placeOrder` writes again at once after the stock moved but still covers the order. */
+const IMMEDIATE_ATTEMPTS = 3;
+
+/**
+ * The stock each line's product has now, if every failed write is a decrement whose stock moved
+ * since `seen` but still covers its line (at the same price); `undefined` otherwise.
+ */
+function stockMoved(
+  error: TransactionCancelled<OrderWriteTag>,
+  items: OrderItem[],
+  seen: ReadonlyMap<string, number>,
+): Map<string, number> | undefined {
+  const next = new Map(seen);
+  for (const { tag, item: row } of error.failed) {
+    const line = items.find((i) => tag === `stock:${i.productId}`);
+    const stock = stockOf(row);
+    if (!line || stock === undefined || row?.price !== line.price) return undefined;
+    if (stock < line.quantity || stock === seen.get(line.productId)) return undefined;
+    next.set(line.productId, stock);
+  }
+  return error.failed.length > 0 ? next : undefined;
+}
+
 function explain(
   error: TransactionCancelled<OrderWriteTag>,
   items: OrderItem[],
   totalExpected: boolean,
+  /** The stock still covers the order but kept moving: read again and retry. */
+  moving: boolean,
 ): Error {
   // The account was deleted or this session ended meanwhile: nothing was written.
   if (error.failure('account')) {
@@ -142,10 +180,8 @@ function explain(
         cause: error,
       });
     }
+    if (moving) return new TransactionCancelled([], true, { cause: error });
     return notEnoughStock(item.productName, error);
-  }
-  if (error.failure('address')) {
-    return new NotFoundError('Shipping address not found', { cause: error });
   }
   return error;
 }

@@ -1,10 +1,11 @@
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../common.ts';
-import { AuthenticationError, ConflictError, NotFoundError } from '../errors.ts';
+import { AuthenticationError, ConflictError, NotFoundError, ThrottledError } from '../errors.ts';
 import type { Page, PageRequest } from '../db/repository.ts';
 import { retryOnConflict, TransactionCancelled } from '../db/transactions.ts';
 import type { PaymentSettings } from '../payments/config.ts';
 import { refundRecorded } from '../payments/refunds.ts';
+import { stockOf } from '../products/stock.ts';
 import { placeOrder } from './place.ts';
 import { quote, type Quote } from './quote.ts';
 import {
@@ -24,6 +25,9 @@ import {
   type OrderWriteTag,
   type PaymentChange,
 } from './store.ts';
+
+/** How often a cancel is asked again because a product's stock crossed 0 meanwhile. */
+const RESTORE_ATTEMPTS = 4;
 
 export class OrderService {
   constructor(
@@ -145,8 +149,10 @@ export class OrderService {
 
   /**
    * Moves the order's status on the condition that status (and payment) are still as read;
-   * cancelling restores every line's stock in the same transaction. Lines of products deleted
-   * since are skipped (a restore whose product is gone fails its condition: we drop it and retry).
+   * cancelling restores every line's stock in the same transaction. A restore assumes the product
+   * has stock left (so its `soldOut` flag is not written); when the product turns out sold out,
+   * the move is asked again with that line bringing it back (see `products/stock.ts`). Lines of
+   * products deleted since are skipped (their restore's condition fails with no row).
    */
   async transition(
     order: OrderRow,
@@ -155,8 +161,8 @@ export class OrderService {
     owner?: Actor,
   ): Promise<OrderRow> {
     const updatedAt = this.clock.now().toISOString();
-    let restores = status === 'CANCELLED' ? order.lines : [];
-    for (;;) {
+    let restores = (status === 'CANCELLED' ? order.lines : []).map((l) => ({ ...l, seen: 1 }));
+    for (let attempt = 1; ; attempt++) {
       try {
         await this.store.move(order, status, updatedAt, restores, payment, owner);
         return { ...order, ...payment.set, status, updatedAt };
@@ -171,10 +177,19 @@ export class OrderService {
             cause: error,
           });
         }
-        const gone = new Set(failed.failed.map((f) => f.tag));
-        const remaining = restores.filter((l) => !gone.has(`restore:${l.productId}`));
-        if (remaining.length === restores.length) throw error;
-        restores = remaining;
+        const found = new Map(failed.failed.map((f) => [f.tag, stockOf(f.item)]));
+        const next = restores.flatMap((line) => {
+          const tag = `restore:${line.productId}` as const;
+          if (!found.has(tag)) return [line];
+          const stock = found.get(tag);
+          return stock === undefined ? [] : [{ ...line, seen: stock }];
+        });
+        if (found.size === 0) throw error;
+        // The stock keeps crossing 0 under us: the caller may retry later.
+        if (attempt >= RESTORE_ATTEMPTS) {
+          throw new ThrottledError('Too many concurrent changes, please retry', { cause: error });
+        }
+        restores = next;
       }
     }
   }

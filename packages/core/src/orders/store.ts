@@ -1,12 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ThrottledError, ValidationError } from '../errors.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConflictError, ValidationError } from '../errors.ts';
 import type { CursorCodec } from '../db/cursor.ts';
 import {
   DEFAULT_PAGE_SIZE,
@@ -16,7 +16,9 @@ import {
   type PageRequest,
   type Repository,
 } from '../db/repository.ts';
-import { transactWrite, type TaggedWrite } from '../db/transactions.ts';
+import { transactWrite, TransactionCancelled, type TaggedWrite } from '../db/transactions.ts';
+import { batchGet, type BatchRequest } from '../db/batch-get.ts';
+import { stockMove } from '../products/stock.ts';
 import type { Address } from '../addresses/schema.ts';
 import { actionsFor, paymentOf } from '../payments/rules.ts';
 import type { Product } from '../products/schema.ts';
@@ -33,13 +35,7 @@ import {
 
 /** What a failed write of `place` or `move` was for. */
 export type OrderWriteTag =
-  | 'order'
-  | 'address'
-  | 'account'
-  | `stock:${string}`
-  | `item:${string}`
-  | 'status'
-  | `restore:${string}`;
+  'order' | 'account' | `stock:${string}` | `item:${string}` | 'status' | `restore:${string}`;
 
 export interface OrderTables {
   orders: Repository<OrderRow>;
@@ -48,11 +44,6 @@ export interface OrderTables {
   addresses: Repository<Address>;
 }
 
-/** BatchGetItem may leave keys unprocessed under load; we ask again this many times at most. */
-export const BATCH_GET_ATTEMPTS = 4;
-/** ...and never start a new round this long after the first (see `docs/reliability.md`). */
-export const BATCH_GET_BUDGET_MS = 750;
-
 const STATUSES = orderStatusSchema.options;
 
 /**
@@ -60,8 +51,6 @@ const STATUSES = orderStatusSchema.options;
  * strongly consistent, right after the order is written (a GSI may not have them yet).
  */
 export const orderItemId = (orderId: string, line: number) => `${orderId}_${line}`;
-
-type BatchRequest = Record<string, { Keys: Record<string, string>[]; ConsistentRead: boolean }>;
 
 /** The public shape of an Orders row, with what `viewerId` may do with it. */
 export function toOrder(row: OrderRow, viewerId: string | undefined): Order {
@@ -228,9 +217,8 @@ export class OrderStore {
 
   /**
    * One BatchGetItem for everything placing an order needs, strongly consistent: the products,
-   * the address and, for an idempotent request, an order already placed under the same id.
-   * Unprocessed keys are asked again with backoff (50, 100, 200 ms), at most `BATCH_GET_ATTEMPTS`
-   * times in all and never after `BATCH_GET_BUDGET_MS`.
+   * the address and, for an idempotent request, an order already placed under the same id
+   * (unprocessed keys are asked again: see `db/batch-get.ts`).
    */
   async readForCreate(productIds: string[], addressId: string, orderId: string | undefined) {
     const { orders, products, addresses } = this.tables;
@@ -266,34 +254,28 @@ export class OrderStore {
     );
   }
 
-  /** One BatchGetItem, unprocessed keys asked again within the attempts and budget above. */
-  private async batchGet(request: BatchRequest) {
-    const found: Record<string, Record<string, unknown>[]> = {};
-    const started = Date.now();
-    for (let attempt = 0; Object.keys(request).length > 0; attempt++) {
-      const pause = attempt > 0 ? 25 * 2 ** attempt : 0;
-      if (attempt >= BATCH_GET_ATTEMPTS || Date.now() + pause - started >= BATCH_GET_BUDGET_MS) {
-        throw new ThrottledError('The data store is busy, please retry');
-      }
-      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
-      const result = await this.doc
-        .send(new BatchGetCommand({ RequestItems: request }))
-        .catch(mapStoreError);
-      for (const [table, rows] of Object.entries(result.Responses ?? {})) {
-        (found[table] ??= []).push(...rows);
-      }
-      request = (result.UnprocessedKeys ?? {}) as BatchRequest;
-    }
-    return found;
+  private batchGet(request: BatchRequest) {
+    return batchGet(this.doc, request);
   }
 
   /**
-   * One transaction: the order, every stock decrement (stock and price still as read), a check that
-   * the address is still the caller's, that the caller's account still accepts their token
-   * (`account`: not deleted, session not ended), and the items.
+   * One transaction: the order, every stock decrement (from the stock read, at the price read:
+   * see `products/stock.ts` for why the stock read matters), a check that the caller's account
+   * still accepts their token (`account`: not deleted, session not ended), and the items.
+   *
+   * No check of the address: `placeOrder` read it by key, strongly consistent, just before, an
+   * address never changes owner, and the order keeps its own copy. An address edited or deleted
+   * between that read and this write is the same as one edited or deleted just after the order,
+   * which the contract allows (the copy never changes); a deleted account is the guard's case.
    */
-  async place(order: OrderRow, items: OrderItem[], actor?: Actor): Promise<void> {
-    const { orders, products, addresses, items: itemsTable } = this.tables;
+  async place(
+    order: OrderRow,
+    items: OrderItem[],
+    /** Each line's product stock as read (productId → units). */
+    seen: ReadonlyMap<string, number>,
+    actor?: Actor,
+  ): Promise<void> {
+    const { orders, products, items: itemsTable } = this.tables;
     const writes: TaggedWrite<OrderWriteTag>[] = [
       {
         tag: 'order',
@@ -305,34 +287,25 @@ export class OrderStore {
           },
         },
       },
-      ...items.map((item): TaggedWrite<OrderWriteTag> => ({
-        tag: `stock:${item.productId}`,
-        write: {
-          Update: {
-            TableName: products.tableName,
-            Key: { id: item.productId },
-            UpdateExpression: 'SET stock = stock - :quantity, updatedAt = :now',
-            ConditionExpression:
-              'attribute_exists(category) AND stock >= :quantity AND price = :price',
-            ExpressionAttributeValues: {
-              ':quantity': item.quantity,
-              ':price': item.price,
-              ':now': order.createdAt,
+      ...items.map((item): TaggedWrite<OrderWriteTag> => {
+        const move = stockMove(-item.quantity, seen.get(item.productId) ?? item.quantity);
+        return {
+          tag: `stock:${item.productId}`,
+          write: {
+            Update: {
+              TableName: products.tableName,
+              Key: { id: item.productId },
+              UpdateExpression: `${move.update}, updatedAt = :now`,
+              ConditionExpression: `${move.condition} AND price = :price`,
+              ExpressionAttributeValues: {
+                ...move.values,
+                ':price': item.price,
+                ':now': order.createdAt,
+              },
             },
           },
-        },
-      })),
-      {
-        tag: 'address',
-        write: {
-          ConditionCheck: {
-            TableName: addresses.tableName,
-            Key: { id: order.shippingAddressId },
-            ConditionExpression: 'userId = :userId',
-            ExpressionAttributeValues: { ':userId': order.userId },
-          },
-        },
-      },
+        };
+      }),
       ...((actor && this.accounts?.guard(actor)) ?? []),
       ...items.map((item): TaggedWrite<OrderWriteTag> => ({
         tag: `item:${item.id}`,
@@ -351,13 +324,16 @@ export class OrderStore {
   /**
    * Changes status on the condition that it is still what was read, so a concurrent change (or a
    * second cancel) fails instead of restoring stock twice; `restores` put stock back in the same
-   * transaction.
+   * transaction (each from the stock the caller expects, see `products/stock.ts`). A move of the
+   * order alone (no restores, no account to check: the webhook's `PAID`, an admin's move) is one
+   * conditional UpdateItem, as atomic as a one-item transaction at half its price; its failed
+   * condition is a `ConflictError`.
    */
   async move(
     order: OrderRow,
     status: OrderStatus,
     updatedAt: string,
-    restores: { productId: string; quantity: number }[],
+    restores: { productId: string; quantity: number; seen: number }[],
     payment: PaymentChange = {},
     /** The owner moving their own order: their account must still accept their token. */
     actor?: Actor,
@@ -365,34 +341,63 @@ export class OrderStore {
     const { orders, products } = this.tables;
     const set = setExpression({ ...payment.set, status, updatedAt });
     const paymentIs = payment.from ? paymentCondition(payment.from) : undefined;
+    const statusWrite = {
+      TableName: orders.tableName,
+      Key: { id: order.id },
+      UpdateExpression: set.expression,
+      ConditionExpression: ['#s0 = :s0', paymentIs?.expression].filter(Boolean).join(' AND '),
+      ExpressionAttributeNames: { ...set.names, '#s0': 'status', ...paymentIs?.names },
+      ExpressionAttributeValues: { ...set.values, ':s0': order.status, ...paymentIs?.values },
+    };
+    const guard = (actor && this.accounts?.guard(actor)) ?? [];
+    if (restores.length === 0 && guard.length === 0) {
+      return this.moveAlone(statusWrite, { ...payment.set, status, updatedAt });
+    }
     await transactWrite<OrderWriteTag>(this.doc, [
-      ...((actor && this.accounts?.guard(actor)) ?? []),
-      {
-        tag: 'status',
-        write: {
-          Update: {
-            TableName: orders.tableName,
-            Key: { id: order.id },
-            UpdateExpression: set.expression,
-            ConditionExpression: ['#s0 = :s0', paymentIs?.expression].filter(Boolean).join(' AND '),
-            ExpressionAttributeNames: { ...set.names, '#s0': 'status', ...paymentIs?.names },
-            ExpressionAttributeValues: { ...set.values, ':s0': order.status, ...paymentIs?.values },
+      ...guard,
+      { tag: 'status', write: { Update: statusWrite } },
+      ...restores.map((line): TaggedWrite<OrderWriteTag> => {
+        const move = stockMove(line.quantity, line.seen, false);
+        return {
+          tag: `restore:${line.productId}`,
+          write: {
+            Update: {
+              TableName: products.tableName,
+              Key: { id: line.productId },
+              UpdateExpression: `${move.update}, updatedAt = :now`,
+              ConditionExpression: move.condition,
+              ExpressionAttributeValues: { ...move.values, ':now': updatedAt },
+            },
           },
-        },
-      },
-      ...restores.map((line): TaggedWrite<OrderWriteTag> => ({
-        tag: `restore:${line.productId}`,
-        write: {
-          Update: {
-            TableName: products.tableName,
-            Key: { id: line.productId },
-            UpdateExpression: 'SET stock = stock + :quantity, updatedAt = :now',
-            ConditionExpression: 'attribute_exists(category)',
-            ExpressionAttributeValues: { ':quantity': line.quantity, ':now': updatedAt },
-          },
-        },
-      })),
+        };
+      }),
     ]);
+  }
+
+  /** The move as one conditional UpdateItem; `written`: the attributes it sets. */
+  private async moveAlone(
+    statusWrite: NonNullable<ConstructorParameters<typeof UpdateCommand>[0]>,
+    written: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({ ...statusWrite, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        // The SDK retried after a lost response (a transaction's token makes its retries
+        // idempotent; an UpdateItem has none): the row already holds exactly this move.
+        const row = error.Item ? unmarshall(error.Item) : undefined;
+        if (row && Object.entries(written).every(([name, value]) => row[name] === value)) return;
+        throw new ConflictError('The order changed meanwhile, please reload it', { cause: error });
+      }
+      // A transaction holds the order (a cancel, an order's placement): retried by the caller's
+      // conflict loop, as a cancelled transaction would be.
+      if (error instanceof Error && error.name === 'TransactionConflictException') {
+        throw new TransactionCancelled([], true, { cause: error });
+      }
+      return mapStoreError(error);
+    }
   }
 }
 

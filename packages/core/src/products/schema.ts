@@ -90,6 +90,25 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
+/**
+ * A product as public listings (`products.list`, `products.search`) answer it (contract v3.1):
+ * what the product indexes project, with `soldOut` (no unit left) instead of the exact `stock`,
+ * which changes with every order and is read by key where it is needed (`products.byId`, quotes,
+ * the admin's list). A row written before `soldOut` existed, until `migrate` runs, reads as
+ * available: the order itself still checks the stock.
+ */
+export const listedProductSchema = z.object({
+  id: idSchema,
+  name: productNameSchema,
+  description: descriptionSchema,
+  price: centsSchema,
+  imageUrl: z.nullable(imageUrlSchema),
+  category: categorySchema,
+  soldOut: z._default(z.boolean(), false),
+  createdAt: timestampSchema,
+});
+export type ListedProduct = z.infer<typeof listedProductSchema>;
+
 export const createProductInputSchema = z.object({
   name: productNameInputSchema,
   description: descriptionSchema,
@@ -134,6 +153,13 @@ export const searchProductsInputSchema = z.extend(pageInputSchema, {
   category: z.optional(categorySchema),
 });
 export type SearchProductsInput = z.infer<typeof searchProductsInputSchema>;
+
+/** The admin's product list: a search with `query`, else a page (of a category) as in `list`. */
+export const adminListProductsInputSchema = z.extend(pageInputSchema, {
+  query: z.optional(searchProductsInputSchema.shape.query),
+  category: z.optional(categorySchema),
+});
+export type AdminListProductsInput = z.infer<typeof adminListProductsInputSchema>;
 
 export interface CategoryCount {
   category: string;

@@ -5,9 +5,11 @@ import type { Page } from '../db/repository.ts';
 import { retryOnConflict } from '../db/transactions.ts';
 import {
   foldName,
+  type AdminListProductsInput,
   type AdjustStockInput,
   type CategoryCount,
   type CreateProductInput,
+  type ListedProduct,
   type ListProductsInput,
   type Product,
   type SearchProductsInput,
@@ -21,16 +23,29 @@ export class ProductService {
     private readonly clock: Clock,
   ) {}
 
-  list(input: ListProductsInput = {}): Promise<Page<Product>> {
+  /** A page of the catalogue from the product indexes: `soldOut`, not the exact stock. */
+  list(input: ListProductsInput = {}): Promise<Page<ListedProduct>> {
     return this.store.page(input.category, { limit: input.limit, cursor: input.cursor });
   }
 
   /** Names starting with the query, ignoring case and accents ("cafe" finds "Café Crème"). */
-  search(input: SearchProductsInput): Promise<Page<Product>> {
+  search(input: SearchProductsInput): Promise<Page<ListedProduct>> {
     return this.store.search(foldName(input.query), input.category, {
       limit: input.limit,
       cursor: input.cursor,
     });
+  }
+
+  /**
+   * The admin's list: the same page as `search` (with a query) or `list`, each product then read
+   * by key with its exact stock (one BatchGetItem more; only admins pay it).
+   */
+  async adminList({ query, ...input }: AdminListProductsInput): Promise<Page<Product>> {
+    const page = query ? await this.search({ ...input, query }) : await this.list(input);
+    return {
+      items: await this.store.byKeys(page.items.map((p) => p.id)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   categories(): Promise<CategoryCount[]> {

@@ -8,16 +8,26 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, ThrottledError } from '../errors.ts';
 import {
   mapStoreError,
   setExpression,
   type Page,
   type PageRequest,
-  type Repository,
+  Repository,
 } from '../db/repository.ts';
 import { transactWrite, TransactionCancelled, type TaggedWrite } from '../db/transactions.ts';
-import { foldName, MAX_STOCK, nameBucket, type CategoryCount, type Product } from './schema.ts';
+import { batchGet } from '../db/batch-get.ts';
+import {
+  foldName,
+  listedProductSchema,
+  MAX_STOCK,
+  nameBucket,
+  type CategoryCount,
+  type ListedProduct,
+  type Product,
+} from './schema.ts';
+import { stockMove, stockOf } from './stock.ts';
 
 /**
  * The Products table: product rows (with `nameKey`/`nameBucket`, the folded name the indexes sort
@@ -38,11 +48,25 @@ interface Filing {
 
 type Tag = 'product' | 'categories';
 
+/** How often `adjustStock` asks again when the stock crossed 0 between its attempts. */
+const ADJUST_ATTEMPTS = 4;
+
 export class ProductStore {
+  /** The product indexes, which project a `ListedProduct` (no `stock`: see db/tables.ts). */
+  private readonly listed: Repository<ListedProduct>;
+
   constructor(
     private readonly repo: Repository<Product>,
     private readonly doc: DynamoDBDocumentClient,
-  ) {}
+  ) {
+    this.listed = new Repository(
+      repo.doc,
+      repo.tableName,
+      repo.definition,
+      listedProductSchema,
+      repo.cursors,
+    );
+  }
 
   private get table() {
     return this.repo.tableName;
@@ -57,10 +81,29 @@ export class ProductStore {
    * Scan of that same index: every product has a category and `#categories` has none, so the
    * index holds exactly the products and a page is `limit` of them in one request.
    */
-  async page(category: string | undefined, page: PageRequest): Promise<Page<Product>> {
+  async page(category: string | undefined, page: PageRequest): Promise<Page<ListedProduct>> {
     return category
-      ? this.repo.queryIndex('category-index', 'category', await this.spelling(category), page)
-      : this.repo.scan({ ...page, indexName: 'category-index' });
+      ? this.listed.queryIndex('category-index', 'category', await this.spelling(category), page)
+      : this.listed.scan({ ...page, indexName: 'category-index' });
+  }
+
+  /**
+   * The products of a listing page as stored, with their exact stock, in the page's order: one
+   * strongly consistent BatchGetItem (for the admin's list; public listings never pay it). A
+   * product deleted since the index listed it is left out.
+   */
+  async byKeys(ids: string[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const found = await batchGet(this.doc, {
+      [this.table]: { Keys: ids.map((id) => ({ id })), ConsistentRead: true },
+    });
+    const byId = new Map(
+      (found[this.table] ?? []).map((row) => {
+        const product = this.repo.parse(row);
+        return [product.id, product] as const;
+      }),
+    );
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Names starting with `folded` (already folded), in name order; reads O(limit) items. */
@@ -68,13 +111,13 @@ export class ProductStore {
     folded: string,
     category: string | undefined,
     page: PageRequest,
-  ): Promise<Page<Product>> {
+  ): Promise<Page<ListedProduct>> {
     return category
-      ? this.repo.queryIndex('category-index', 'category', await this.spelling(category), {
+      ? this.listed.queryIndex('category-index', 'category', await this.spelling(category), {
           ...page,
           sortKeyPrefix: folded,
         })
-      : this.repo.queryIndex('search-index', 'nameBucket', nameBucket(folded), {
+      : this.listed.queryIndex('search-index', 'nameBucket', nameBucket(folded), {
           ...page,
           sortKeyPrefix: folded,
         });
@@ -92,7 +135,7 @@ export class ProductStore {
           write: {
             Put: {
               TableName: this.table,
-              Item: withSearchKeys(product),
+              Item: { ...withSearchKeys(product), soldOut: product.stock === 0 },
               ConditionExpression: 'attribute_not_exists(id)',
             },
           },
@@ -167,46 +210,51 @@ export class ProductStore {
 
   /**
    * `stock + delta` as one atomic update, kept within 0..MAX_STOCK by its condition: racing orders
-   * and adjustments never lose each other's change. Each call writes its own `stockRequest` token
-   * and refuses a row that already carries it, so when the SDK retries after a lost response
-   * (timeout, reset) the delta is not added twice: the retry finds its token and answers with the
-   * row. (Residual: another adjustment of the same product landing between the lost attempt and
-   * the SDK's retry, well under a second, replaces the token.)
+   * and adjustments never lose each other's change. The first attempt assumes the product has
+   * stock before and after (the common case: `soldOut` is not written); when the row says
+   * otherwise, it is asked again from the stock the row had, setting or clearing `soldOut` (see
+   * `products/stock.ts`). Each call writes its own `stockRequest` token and refuses a row that
+   * already carries it, so when the SDK retries after a lost response (timeout, reset) the delta
+   * is not added twice: the retry finds its token and answers with the row. (Residual: another
+   * adjustment of the same product landing between the lost attempt and the SDK's retry, well
+   * under a second, replaces the token.)
    */
   async adjustStock(id: string, delta: number, updatedAt: string): Promise<Product> {
-    const bound =
-      delta < 0
-        ? { expression: 'stock >= :need', value: -delta }
-        : { expression: 'stock <= :room', value: MAX_STOCK - delta };
-    const placeholder = delta < 0 ? ':need' : ':room';
     const token = randomUUID();
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { id },
-          UpdateExpression: 'SET stock = stock + :delta, updatedAt = :now, stockRequest = :token',
-          ConditionExpression: `attribute_exists(category) AND ${bound.expression} AND (attribute_not_exists(stockRequest) OR stockRequest <> :token)`,
-          ExpressionAttributeValues: {
-            ':delta': delta,
-            ':now': updatedAt,
-            ':token': token,
-            [placeholder]: bound.value,
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return this.repo.parse(Attributes ?? {});
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        if (!error.Item) throw new NotFoundError('Product not found', { cause: error });
-        const row = unmarshall(error.Item);
+    // Some stock before and after, unless the row says otherwise.
+    let seen = delta < 0 ? 1 - delta : 1;
+    for (let attempt = 1; ; attempt++) {
+      const move = stockMove(delta, seen);
+      try {
+        const { Attributes } = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { id },
+            UpdateExpression: `${move.update}, updatedAt = :now, stockRequest = :token`,
+            ConditionExpression: `${move.condition} AND (attribute_not_exists(stockRequest) OR stockRequest <> :token)`,
+            ExpressionAttributeValues: { ...move.values, ':now': updatedAt, ':token': token },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return this.repo.parse(Attributes ?? {});
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) return mapStoreError(error);
+        const row = error.Item ? unmarshall(error.Item) : undefined;
+        const stock = stockOf(row);
+        if (!row || stock === undefined) {
+          throw new NotFoundError('Product not found', { cause: error });
+        }
         // Our own earlier attempt (its response was lost) already applied the delta.
         if (row.stockRequest === token) return this.repo.parse(row);
-        throw new ConflictError(`Stock must stay between 0 and ${MAX_STOCK}`, { cause: error });
+        if (stock + delta < 0 || stock + delta > MAX_STOCK) {
+          throw new ConflictError(`Stock must stay between 0 and ${MAX_STOCK}`, { cause: error });
+        }
+        if (attempt >= ADJUST_ATTEMPTS) {
+          throw new ThrottledError('Too many concurrent changes, please retry', { cause: error });
+        }
+        seen = stock;
       }
-      return mapStoreError(error);
     }
   }
 
@@ -255,23 +303,37 @@ export class ProductStore {
         }
         const product = this.repo.parse(row);
         counts.set(product.category, (counts.get(product.category) ?? 0) + 1);
-        if (row.nameKey !== undefined) continue;
         // A name whose folded form no index could hold keeps no search keys (it was never
         // searchable); the input schemas refuse such names since.
-        if (keySizeProblemsOf(this.repo, product)) continue;
-        const keys = setExpression(searchKeys(product.name));
-        await this.doc
+        const addKeys = row.nameKey === undefined && !keySizeProblemsOf(this.repo, product);
+        // `soldOut` (contract v3.1) on rows written before it existed.
+        const addFlag = row.soldOut === undefined;
+        if (!addKeys && !addFlag) continue;
+        const keys = setExpression({
+          ...(addKeys ? searchKeys(product.name) : {}),
+          ...(addFlag ? { soldOut: product.stock === 0 } : {}),
+        });
+        const written = await this.doc
           .send(
             new UpdateCommand({
               TableName: this.table,
               Key: { id: product.id },
               UpdateExpression: keys.expression,
+              // The flag is right only for the stock it was computed from.
+              ConditionExpression: 'stock = :migratedStock',
               ExpressionAttributeNames: keys.names,
-              ExpressionAttributeValues: keys.values,
+              ExpressionAttributeValues: { ...keys.values, ':migratedStock': product.stock },
             }),
           )
-          .catch(mapStoreError);
-        searchKeysAdded++;
+          .then(
+            () => true,
+            (error: unknown) => {
+              // An order moved the stock meanwhile: the next start migrates this row.
+              if (error instanceof ConditionalCheckFailedException) return false;
+              return mapStoreError(error);
+            },
+          );
+        if (addKeys && written) searchKeysAdded++;
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -98,19 +98,14 @@ function SearchForm({
   );
 }
 
-/** Products, listed or searched (products.search), each linking to its editor. */
+/** Products, listed or searched, with their stock (products.adminList), each linking to its editor. */
 function AdminProducts() {
   const trpc = useTRPC();
   const [params, setParams] = useSearchParams();
   const q = params.get('q')?.trim() || undefined;
-  const list = useInfiniteQuery({
-    ...trpc.products.list.infiniteQueryOptions({ limit: 20 }, cursorPaging),
-    enabled: !q,
-  });
-  const search = useInfiniteQuery({
-    ...trpc.products.search.infiniteQueryOptions({ query: q ?? '', limit: 20 }, cursorPaging),
-    enabled: Boolean(q),
-  });
+  const products = useInfiniteQuery(
+    trpc.products.adminList.infiniteQueryOptions({ query: q, limit: 20 }, cursorPaging),
+  );
   return (
     <section aria-labelledby="admin-products-heading">
       <div className="row spread">
@@ -130,7 +125,7 @@ function AdminProducts() {
         onSearch={(text) => setParams(text ? { q: text } : {})}
       />
       <ListView
-        query={q ? search : list}
+        query={products}
         empty={q ? `No product matches “${q}”.` : 'No products yet.'}
       >
         {(items) => (

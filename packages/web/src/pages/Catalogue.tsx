@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { money, useTRPC, type Product, cursorPaging } from '../api.ts';
+import { money, useTRPC, type ListedProduct, cursorPaging } from '../api.ts';
 import { ListView } from '../components/ListView.tsx';
 import { PageHeading } from '../components/Page.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
@@ -121,7 +121,7 @@ export function Catalogue() {
   );
 }
 
-function ProductCard({ product, eager }: { product: Product; eager: boolean }) {
+function ProductCard({ product, eager }: { product: ListedProduct; eager: boolean }) {
   return (
     <li className="card">
       <Link to={`/products/${product.id}`} className="card-link">
@@ -129,7 +129,7 @@ function ProductCard({ product, eager }: { product: Product; eager: boolean }) {
         <span className="name">{product.name}</span>
       </Link>
       <span className="price">{money(product.price)}</span>
-      {product.stock === 0 && <span className="badge">Out of stock</span>}
+      {product.soldOut && <span className="badge">Out of stock</span>}
     </li>
   );
 }
