@@ -124,10 +124,7 @@ function AdminProducts() {
         value={q}
         onSearch={(text) => setParams(text ? { q: text } : {})}
       />
-      <ListView
-        query={products}
-        empty={q ? `No product matches “${q}”.` : 'No products yet.'}
-      >
+      <ListView query={products} empty={q ? `No product matches “${q}”.` : 'No products yet.'}>
         {(items) => (
           <div className="table-wrap">
             <table>
