@@ -21,8 +21,9 @@ export default {
     'packages/core/src/db/repository.ts',
     'packages/core/src/users/account.ts',
     'packages/core/src/payments/rules.ts',
-    // adjustStock: the admin's stock moves
-    'packages/core/src/products/store.ts:168-209',
+    // adjustStock (the admin's stock moves) and the sold-out flag every stock write keeps
+    'packages/core/src/products/store.ts:222-259',
+    'packages/core/src/products/stock.ts',
     'packages/api/src/context.ts',
     'packages/api/src/auth.ts',
     'packages/api/src/trpc.ts',

@@ -1,25 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OrderStore } from '../src/index.ts';
 import {
   AuthenticationError,
   ConflictError,
-  createCursorCodec,
-  createDocumentClient,
   NO_PAYMENT_PROVIDER,
   NO_PAYMENTS,
   NotFoundError,
   OrderPaymentStore,
   OrderService,
-  OrderStore,
   ThrottledError,
   TransactionCancelled,
   type Actor,
   type OrderRow,
   type PaymentProvider,
 } from '../src/index.ts';
-import { createTestClock, FaultInjector } from '@shop/testing';
-import { createTestDb, TEST_CURSOR_SECRET, type TestDb } from '@shop/testing/vitest';
+import { createTestClock } from '@shop/testing';
+import { createTestDb, type TestDb } from '@shop/testing/vitest';
+import {
+  meddling,
+  orderStoreOf,
+  product as productOf,
+  refused,
+  shopper,
+  throttledOrderStore,
+} from './support/orders.ts';
 
 /**
  * Cancelling and admin status moves, with the payment side: which refund or checkout expiry the
@@ -49,58 +55,22 @@ const admin: Actor = { id: randomUUID(), isAdmin: true };
 
 beforeAll(async () => {
   db = await createTestDb({ clock });
-  store = new OrderStore(
-    db.services.repos,
-    db.doc,
-    createCursorCodec(TEST_CURSOR_SECRET),
-    db.services.accounts,
-  );
+  store = orderStoreOf(db);
   paymentStore = new OrderPaymentStore(db.services.repos.orders, db.doc);
 });
 
 const service = (s: OrderStore = store) =>
   new OrderService(s, clock, { ...NO_PAYMENTS, provider }, paymentStore);
 
-/** The order store, with `meddle` run once right after the first `get`. */
-function meddling(meddle: () => Promise<unknown>): OrderStore {
-  let done = false;
-  return Object.assign(Object.create(store) as OrderStore, {
-    get: async (id: string) => {
-      const row = await store.get(id);
-      if (!done) {
-        done = true;
-        await meddle();
-      }
-      return row;
-    },
-  });
-}
+/** The order store, with `meddle` run once right after its first `get`. */
+const meddled = (meddle: () => Promise<unknown>) => meddling(store, meddle, 'get');
 
 async function placed(quantity = 2) {
-  const now = Math.floor(Date.now() / 1000);
-  const actor: Actor = {
-    id: randomUUID(),
-    isAdmin: false,
-    session: { id: randomUUID(), startedAt: now - 60, expiresAt: now + 3600 },
-  };
-  const address = await db.services.addresses.create(actor, {
-    recipientName: 'Ada Lovelace',
-    street: '1 Infinite Loop',
-    city: 'Cupertino',
-    state: 'CA',
-    zipCode: '95014',
-    country: 'US',
-  });
-  const product = await db.services.products.create({
-    name: `Widget ${randomUUID().slice(0, 6)}`,
-    description: 'A useful widget',
-    price: 1250,
-    category: `cat-${randomUUID().slice(0, 8)}`,
-    stock: 10,
-  });
+  const { actor, addressId } = await shopper(db);
+  const product = await productOf(db);
   const order = await service().create(actor, {
     items: [{ productId: product.id, quantity }],
-    shippingAddressId: address.id,
+    shippingAddressId: addressId,
   });
   calls.length = 0;
   return { actor, product, order };
@@ -172,7 +142,7 @@ describe('cancelling an order paid through the provider', () => {
 
   it('is CONFLICT, writing nothing, when a payment landed between the read and the write', async () => {
     const { actor, product, order } = await placed();
-    const racing = meddling(() => paidByStripe(order.id));
+    const racing = meddled(() => paidByStripe(order.id));
     const error = await service(racing)
       .cancel(actor, order.id)
       .catch((e: unknown) => e);
@@ -186,7 +156,7 @@ describe('cancelling an order paid through the provider', () => {
   it('is CONFLICT, asking no refund, when the payment was refunded between the read and the write', async () => {
     const { actor, product, order } = await placed();
     await paidByStripe(order.id);
-    const racing = meddling(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
+    const racing = meddled(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
     const error = await service(racing)
       .cancel(actor, order.id)
       .catch((e: unknown) => e);
@@ -211,7 +181,7 @@ describe('cancelling an order whose payment was refunded already', () => {
   it('is CONFLICT when a payment taken by hand was refunded between the read and the write', async () => {
     const { actor, product, order } = await placed();
     await service().updateStatus(admin, order.id, 'PAID');
-    const racing = meddling(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
+    const racing = meddled(() => setRow(order.id, { paymentStatus: 'REFUNDED' }));
     const error = await service(racing)
       .cancel(actor, order.id)
       .catch((e: unknown) => e);
@@ -275,47 +245,34 @@ describe('cancelling an unpaid order', () => {
 describe('cancelling while the order changes', () => {
   it('is CONFLICT when an admin moved it after the read, restoring nothing', async () => {
     const { actor, product, order } = await placed(4);
-    const racing = meddling(() => service().updateStatus(admin, order.id, 'PAID'));
-    const error = await service(racing)
-      .cancel(actor, order.id)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConflictError);
-    expect((error as Error).message).toBe('The order changed meanwhile, please reload it');
-    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
+    const racing = meddled(() => service().updateStatus(admin, order.id, 'PAID'));
+    const error = await refused(
+      service(racing).cancel(actor, order.id),
+      ConflictError,
+      'The order changed meanwhile, please reload it',
+    );
+    expect(error.cause).toBeInstanceOf(TransactionCancelled);
     expect(await stockOf(product.id)).toBe(6);
   });
 
   it('is UNAUTHORIZED when the account was deleted after the read, restoring nothing', async () => {
     const { actor, product, order } = await placed(4);
-    const racing = meddling(() =>
+    const racing = meddled(() =>
       db.services.accounts.markDeleted(actor.id, new Date().toISOString()),
     );
-    const error = await service(racing)
-      .cancel(actor, order.id)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthenticationError);
-    expect((error as Error).message).toBe('Invalid or expired token');
-    expect((error as Error).cause).toBeInstanceOf(TransactionCancelled);
+    const error = await refused(
+      service(racing).cancel(actor, order.id),
+      AuthenticationError,
+      'Invalid or expired token',
+    );
+    expect(error.cause).toBeInstanceOf(TransactionCancelled);
     expect((await rowOf(order.id)).status).toBe('PENDING');
     expect(await stockOf(product.id)).toBe(6);
   });
 
   it('passes a throttled transaction on as TOO_MANY_REQUESTS', async () => {
     const { actor, order } = await placed();
-    const injector = new FaultInjector('dynamodb');
-    const doc = createDocumentClient({
-      region: 'us-east-1',
-      endpoint: inject('dynamoEndpoint'),
-      maxAttempts: 1,
-    });
-    injector.attach(doc);
-    const throttled = new OrderStore(
-      db.services.repos,
-      doc,
-      createCursorCodec(TEST_CURSOR_SECRET),
-      db.services.accounts,
-    );
-    injector.arm({ kind: 'throttling', when: 'before', nth: 1, command: 'TransactWriteItems' });
+    const { store: throttled, injector } = throttledOrderStore(db);
     const error = await service(throttled)
       .cancel(actor, order.id)
       .catch((e: unknown) => e);

@@ -129,7 +129,6 @@ function buildOrder(
   return { order, items };
 }
 
-/** The contract's error for the first failed write, by what the write was for. */
 /** How often `placeOrder` writes again at once after the stock moved but still covers the order. */
 const IMMEDIATE_ATTEMPTS = 3;
 
@@ -153,6 +152,7 @@ function stockMoved(
   return error.failed.length > 0 ? next : undefined;
 }
 
+/** The contract's error for the first failed write, by what the write was for. */
 function explain(
   error: TransactionCancelled<OrderWriteTag>,
   items: OrderItem[],
