@@ -77,13 +77,18 @@ export function normalizeHttpsUrl(value: string): string | undefined {
   return url.href;
 }
 
-export const productSchema = z.object({
+/** What every answer about a product carries, listed or read by key. */
+const shownFields = {
   id: idSchema,
   name: productNameSchema,
   description: descriptionSchema,
   price: centsSchema,
   imageUrl: z.nullable(imageUrlSchema),
   category: categorySchema,
+};
+
+export const productSchema = z.object({
+  ...shownFields,
   stock: stockSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -98,12 +103,7 @@ export type Product = z.infer<typeof productSchema>;
  * available: the order itself still checks the stock.
  */
 export const listedProductSchema = z.object({
-  id: idSchema,
-  name: productNameSchema,
-  description: descriptionSchema,
-  price: centsSchema,
-  imageUrl: z.nullable(imageUrlSchema),
-  category: categorySchema,
+  ...shownFields,
   soldOut: z._default(z.boolean(), false),
   createdAt: timestampSchema,
 });
