@@ -77,18 +77,13 @@ export function normalizeHttpsUrl(value: string): string | undefined {
   return url.href;
 }
 
-/** What every answer about a product carries, listed or read by key. */
-const shownFields = {
+export const productSchema = z.object({
   id: idSchema,
   name: productNameSchema,
   description: descriptionSchema,
   price: centsSchema,
   imageUrl: z.nullable(imageUrlSchema),
   category: categorySchema,
-};
-
-export const productSchema = z.object({
-  ...shownFields,
   stock: stockSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -103,7 +98,12 @@ export type Product = z.infer<typeof productSchema>;
  * available: the order itself still checks the stock.
  */
 export const listedProductSchema = z.object({
-  ...shownFields,
+  id: idSchema,
+  name: productNameSchema,
+  description: descriptionSchema,
+  price: centsSchema,
+  imageUrl: z.nullable(imageUrlSchema),
+  category: categorySchema,
   soldOut: z._default(z.boolean(), false),
   createdAt: timestampSchema,
 });
