@@ -71,6 +71,7 @@ export default defineConfig({
         'faults',
         'products',
         'catalogue',
+        'sold-out',
         'payments',
         'auth',
         'user-context',

@@ -4,12 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConflictError,
   CorruptDataError,
+  createCursorCodec,
   listedProductSchema,
   NotFoundError,
   Repository,
   ValidationError,
 } from '../src/index.ts';
-import { createTestDb, type TestDb } from '@shop/testing/vitest';
+import { createTestDb, TEST_CURSOR_SECRET, type TestDb } from '@shop/testing/vitest';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -255,5 +256,178 @@ describe('reading a malformed row', () => {
     expect(error).toBeInstanceOf(CorruptDataError);
     expect((error as Error).message).toContain(db.tables.Products);
     expect((error as Error).message).toContain(id);
+  });
+});
+
+/** The commands `db.doc` sends while `run` runs, with what each answered. */
+async function sentDuring<T>(run: () => Promise<T>, doc = db.doc) {
+  const sent: { command: string; output: Record<string, unknown> }[] = [];
+  const name = `record-${randomUUID()}`;
+  doc.middlewareStack.add(
+    ((
+        next: (args: unknown) => Promise<{ output: Record<string, unknown> }>,
+        context: { commandName?: string },
+      ) =>
+      async (args: unknown) => {
+        const result = await next(args);
+        sent.push({ command: String(context.commandName), output: result.output });
+        return result;
+      }) as never,
+    { step: 'initialize', name },
+  );
+  try {
+    return { result: await run(), sent };
+  } finally {
+    doc.middlewareStack.remove(name);
+  }
+}
+
+describe('a start key from a cursor', () => {
+  // A table of its own shape (a numeric sort key): startKey reads no table.
+  const codec = createCursorCodec(TEST_CURSOR_SECRET);
+  const repo = () =>
+    new Repository(
+      db.doc,
+      'T',
+      {
+        name: 'T',
+        partitionKey: { name: 'id', type: 'S' },
+        indexes: [
+          {
+            name: 'n-index',
+            partitionKey: { name: 'g', type: 'S' },
+            sortKey: { name: 'n', type: 'N' },
+          },
+        ],
+      },
+      listedProductSchema,
+      codec,
+    );
+  const start = (key: Record<string, unknown>, indexName?: string) =>
+    repo().startKey(codec.encode(key, 'scope')!, 'scope', indexName);
+  const refusal = (key: Record<string, unknown>, indexName?: string) => {
+    try {
+      start(key, indexName);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('takes a finite number for a numeric key, and nothing else', () => {
+    expect(start({ g: 'a', n: 3, id: 'x' }, 'n-index')).toEqual({ g: 'a', n: 3, id: 'x' });
+    expect(start({ g: 'a', n: -0.5, id: 'x' }, 'n-index')).toEqual({ g: 'a', n: -0.5, id: 'x' });
+    for (const n of ['3', null, [3], true]) {
+      expect(refusal({ g: 'a', n, id: 'x' }, 'n-index')).toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('takes a string key of 1 to 1,024 bytes, and nothing else', () => {
+    expect(start({ id: 'a'.repeat(1024) })).toEqual({ id: 'a'.repeat(1024) });
+    expect(start({ id: 'é'.repeat(512) })).toEqual({ id: 'é'.repeat(512) });
+    for (const id of ['', 'a'.repeat(1025), 'é'.repeat(513), ['x'], { length: 1 }, 7]) {
+      expect(refusal({ id })).toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('is refused as "Invalid cursor" on the cursor field', () => {
+    const error = refusal({ id: '' }) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe('Invalid cursor');
+    expect(error.path).toEqual(['cursor']);
+  });
+});
+
+describe('paging details', () => {
+  const user = (email: string) => cases[0]!.make(email, 1);
+
+  it('ignores a sort key prefix on an index without a sort key', async () => {
+    const email = `${randomUUID()}@example.com`;
+    const created = await db.services.repos.users.create(user(email) as never);
+    db.lag.settle();
+    const page = await db.services.repos.users.queryIndex('email-index', 'email', email, {
+      sortKeyPrefix: 'zzz',
+    });
+    expect(page.items.map((u) => u.id)).toEqual([created.id]);
+  });
+
+  it('leaves out a row deleted since the keys-only index saw it', async () => {
+    // An index a minute behind (whatever SHOP_TEST_INDEX_LAG_MS says) still holds the key.
+    const lagging = await createTestDb({ indexLagMs: 60_000 });
+    const users = lagging.services.repos.users;
+    const email = `${randomUUID()}@example.com`;
+    const created = await users.create(user(email) as never);
+    lagging.lag.settle();
+    await users.delete(created.id);
+    const { result, sent } = await sentDuring(
+      () => users.queryIndex('email-index', 'email', email),
+      lagging.doc,
+    );
+    expect(sent.map((s) => s.command)).toContain('GetItemCommand');
+    expect(result.items).toEqual([]);
+  });
+
+  it('scans the table in pages of the limit asked, with no read by key per row', async () => {
+    const repo = db.services.repos.users;
+    await Promise.all(
+      [1, 2, 3].map(() => repo.create(user(`${randomUUID()}@example.com`) as never)),
+    );
+    const { result, sent } = await sentDuring(() => repo.scan({ limit: 2 }));
+    expect(result.items).toHaveLength(2);
+    expect(result.nextCursor).toBeTruthy();
+    expect(sent.map((s) => s.command)).toEqual(['ScanCommand']);
+  });
+
+  describe('a filtered scan', () => {
+    const prefix = `p${randomUUID().slice(0, 8)}`;
+    const filter = {
+      expression: 'begins_with(#email, :prefix)',
+      names: { '#email': 'email' },
+      values: { ':prefix': prefix },
+    };
+    let matches: string[];
+    beforeAll(async () => {
+      const repo = db.services.repos.users;
+      const made = await Promise.all(
+        Array.from({ length: 16 }, (_, n) =>
+          repo.create(
+            user(n % 2 ? `${prefix}-${n}@example.com` : `q${randomUUID()}@example.com`) as never,
+          ),
+        ),
+      );
+      matches = made.filter((u) => u.email.startsWith(prefix)).map((u) => u.id);
+    });
+
+    /** Every page of `scanWhere`, with the items each read. */
+    async function pages(limit: number, maxRead: number) {
+      const result: { ids: string[]; read: number; more: boolean }[] = [];
+      let cursor: string | undefined;
+      for (let n = 0; n < 100; n++) {
+        const { result: page, sent } = await sentDuring(() =>
+          db.services.repos.users.scanWhere(filter, prefix, { limit, maxRead, cursor }),
+        );
+        const read = sent.reduce((sum, s) => sum + Number(s.output.ScannedCount ?? 0), 0);
+        result.push({ ids: page.items.map((u) => u.id), read, more: page.nextCursor !== null });
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      return result;
+    }
+
+    it('fills every page but the last to the limit when it may read enough', async () => {
+      const all = await pages(3, 1000);
+      expect(all.flatMap((p) => p.ids).sort()).toEqual([...matches].sort());
+      for (const page of all.slice(0, -1)) expect(page.ids).toHaveLength(3);
+      expect(all.at(-1)!.ids.length).toBeLessThanOrEqual(3);
+    });
+
+    it('never returns more than the limit nor reads more than maxRead items for a page', async () => {
+      const all = await pages(3, 4);
+      expect(all.flatMap((p) => p.ids).sort()).toEqual([...matches].sort());
+      for (const page of all) {
+        expect(page.ids.length).toBeLessThanOrEqual(3);
+        expect(page.read).toBeLessThanOrEqual(4);
+      }
+    });
   });
 });
