@@ -118,6 +118,12 @@ describe('the token verifier', () => {
     ],
     ['an expired token', () => expired()],
     ['a token without exp', () => forge({ exp: undefined })],
+    ['a token without sub', () => forge({ sub: undefined })],
+    ['a token with an empty sub', () => forge({ sub: '' })],
+    [
+      'a token without a session id (no jti)',
+      () => forge({ jti: undefined, origin_jti: undefined }),
+    ],
     [
       'a token signed by another key under the emulator kid',
       () => forge({}, { signWith: strangerKey }),
