@@ -70,7 +70,7 @@ export async function seedCatalogue(
         price,
         // Pictures shipped with the web app (public/images/products); the contract wants https, and
         // the web app loads `https://localhost/images/…` from its own origin.
-        imageUrl: `${SEED_IMAGE_BASE}/${category}-${n + 1}.svg`,
+        imageUrl: `${SEED_IMAGE_BASE}/${category}-${n + 1}.webp`,
         category,
         stock,
       },

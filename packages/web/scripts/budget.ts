@@ -4,12 +4,18 @@
  * the time from navigation to the first product list in headless Chromium against a running
  * `pnpm local`. `pnpm bench` calls `measureWebBudget({ apiUrl })`.
  *
- * The build is served by a tiny static server on `port` (default 4173, `vite preview`'s, which
- * `pnpm local` allows in its CORS origins next to the web dev server's): the page calls the API
- * cross-origin, as deployed.
+ * The build is served by a tiny static server on `port` (default 4173) that answers as the deployed
+ * edge does: the site's files, and `/api/*` passed to the API with the prefix stripped, so the page
+ * calls the API on its own origin (one connection, no CORS), as a visitor's browser does.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
@@ -66,11 +72,11 @@ export interface WebBudgetResult {
 }
 
 export interface WebBudgetOptions {
-  /** The running API (`pnpm local` prints it), baked into the build as VITE_API_URL. */
+  /** The running API (`pnpm local` prints it), served as the site's own `/api`. */
   apiUrl: string;
-  /** Where the build is served; its origin must be allowed by the API (4173 is, locally). */
+  /** Where the build is served. */
   port?: number;
-  /** A server the caller already holds (its port allowed by the API); `port` is then unused. */
+  /** A server the caller already holds; `port` is then unused. */
   server?: StaticServer;
   /** Cold page loads to time (default 5). */
   runs?: number;
@@ -86,6 +92,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
 };
@@ -111,11 +118,12 @@ export function initialJsSize(dist: string) {
   return { files, gzipBytes: files.reduce((n, f) => n + f.gzipBytes, 0) };
 }
 
-async function buildFor(apiUrl: string, outDir: string) {
+/** The production build as deployed: it calls `/api` on its own origin (VITE_API_URL unset). */
+async function build(outDir: string) {
   const { build } = await import('vite');
   const saved = { node: process.env.NODE_ENV, api: process.env.VITE_API_URL };
   process.env.NODE_ENV = 'production';
-  process.env.VITE_API_URL = apiUrl;
+  delete process.env.VITE_API_URL;
   try {
     await build({ root: WEB_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   } finally {
@@ -129,10 +137,11 @@ async function buildFor(apiUrl: string, outDir: string) {
   }
 }
 
-/** A static server for a build; it answers 503 until `serve(dist)` names the build. */
+/** A static server for a build; it answers 503 until `serve(dist, api)` names the build. */
 export interface StaticServer {
   port: number;
-  serve(dist: string): void;
+  /** Serves `dist`, and `/api/*` from the API at `api` (as the deployed edge does). */
+  serve(dist: string, api?: string): void;
   close(): Promise<void>;
 }
 
@@ -161,15 +170,32 @@ function answer(file: string, body: Buffer, acceptEncoding: string) {
   return { headers, body };
 }
 
+/** `/api/…` → `<api>/…`, as the edge's `/api/*` behaviour forwards it (prefix stripped). */
+function proxy(req: IncomingMessage, res: ServerResponse, api: string) {
+  const { host: _host, ...headers } = req.headers;
+  const forwarded = httpRequest(
+    `${api}${(req.url ?? '').slice('/api'.length) || '/'}`,
+    { method: req.method, headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  forwarded.on('error', () => res.headersSent || res.writeHead(502).end());
+  req.pipe(forwarded);
+}
+
 /**
  * Listens at once (port 0: any free port), so a caller can hold the port, and name its origin to
  * the API, long before the build exists: a port only looked up early can be taken in between.
  */
 export function startStaticServer(port = 0): Promise<StaticServer> {
   let dist: string | undefined;
+  let api: string | undefined;
   const cache = new Map<string, ReturnType<typeof answer>>();
   const server: Server = createServer((req, res) => {
     if (!dist) return void res.writeHead(503).end();
+    if (api && /^\/api[/?]/.test(req.url ?? '')) return void proxy(req, res, api);
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = join(dist, path);
     if (!file.startsWith(dist) || !extname(path)) file = join(dist, 'index.html'); // SPA routes
@@ -189,8 +215,9 @@ export function startStaticServer(port = 0): Promise<StaticServer> {
     server.listen(port, 'localhost', () =>
       ok({
         port: (server.address() as AddressInfo).port,
-        serve: (d) => {
+        serve: (d, a) => {
           dist = d;
+          api = a?.replace(/\/$/, '');
           cache.clear();
         },
         close: () => new Promise((r) => server.close(() => r())),
@@ -208,10 +235,10 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
     args: CHROMIUM_ARGS,
   });
   try {
-    await buildFor(options.apiUrl.replace(/\/$/, ''), dist);
+    await build(dist);
     const size = initialJsSize(dist);
     const server = options.server ?? (started = await startStaticServer(options.port ?? 4173));
-    server.serve(dist);
+    server.serve(dist, options.apiUrl);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext(); // cold: no cache, no storage

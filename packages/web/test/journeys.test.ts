@@ -727,7 +727,7 @@ describe('a designed storefront, on desktop and phone', () => {
         if (!r.url().startsWith(webUrl) && !r.url().startsWith(apiUrl)) outside.push(r.url());
       });
       // One picture fails to load: its card shows the designed placeholder instead.
-      await page.route('**/images/products/books-1.svg', (route) => route.fulfill({ status: 404 }));
+      await page.route('**/images/products/books-1.webp', (route) => route.fulfill({ status: 404 }));
       await page.goto('/');
       const list = page.getByTestId('product-list');
       await list.waitFor();
@@ -838,7 +838,7 @@ describe('a designed storefront, on desktop and phone', () => {
                 productId: 'seed-outdoor-4',
                 name: 'Headlamp',
                 price: 3499,
-                imageUrl: 'https://localhost/images/products/outdoor-4.svg',
+                imageUrl: 'https://localhost/images/products/outdoor-4.webp',
                 quantity: 2,
               },
               { productId: 'x', name: 'Bad', price: 'free', imageUrl: null, quantity: 1 },
@@ -965,7 +965,7 @@ describe('a designed storefront, on desktop and phone', () => {
     // The preview: a placeholder until a picture loads, then the picture.
     const preview = page.locator('.image-preview');
     await preview.getByTestId('image-placeholder').waitFor();
-    await page.getByLabel('Image URL').fill('https://localhost/images/products/toys-4.svg');
+    await page.getByLabel('Image URL').fill('https://localhost/images/products/toys-4.webp');
     await expect
       .poll(() => preview.locator('img').evaluate((i) => (i as HTMLImageElement).naturalWidth))
       .toBeGreaterThan(0);

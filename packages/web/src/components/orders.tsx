@@ -1,6 +1,6 @@
 import type { OrderStatus, PaymentStatus } from '../api.ts';
 
-// One formatter, as for prices (api.ts): `toLocaleString` with options builds one per call.
+// One formatter: `toLocaleString` with options builds one per call.
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 export const formatDate = (iso: string) => dateTime.format(new Date(iso));
 
