@@ -1,7 +1,7 @@
 /**
  * The web app's budgets (`@shop/web/budget`): initial JavaScript (gzip) of the production build and
  * the time from navigation to the first product list in headless Chromium, against the shipped
- * API bundle served like `pnpm local` (seeded catalogue, CORS for the build's origin).
+ * API bundle served like `pnpm local` (seeded catalogue), as the site's own `/api`.
  */
 import { existsSync } from 'node:fs';
 import { measureWebBudget, type WebBudgetResult } from '@shop/web/budget';
@@ -10,7 +10,6 @@ import { serveBundle } from './serve.ts';
 export type WebResult = WebBudgetResult | { skipped: string };
 
 const CHROMIUM = '/usr/bin/chromium';
-const BUILD_ORIGINS = 'http://127.0.0.1:4173,http://localhost:4173';
 
 export async function measureWeb(
   bundle: string,
@@ -19,7 +18,7 @@ export async function measureWeb(
   lighthouseRuns = 3,
 ): Promise<WebResult> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
-  const served = await serveBundle(bundle, { ...env, SHOP_CORS_ORIGINS: BUILD_ORIGINS });
+  const served = await serveBundle(bundle, env);
   try {
     return await measureWebBudget({
       apiUrl: served.url,
