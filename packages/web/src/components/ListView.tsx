@@ -2,7 +2,7 @@
  * The one list every page uses: loading, a failure with a retry, empty, the items and "load more",
  * over a TanStack infinite query (or a plain one, through `pages`).
  */
-import type { ReactNode } from 'react';
+import { useDeferredValue, type ReactNode } from 'react';
 import { Empty, Loading, QueryError } from '../ui.tsx';
 
 interface ListQuery<T> {
@@ -27,9 +27,13 @@ export function ListView<T>({
   /** Renders the items (a `<ul>`, a table). */
   children: (items: T[]) => ReactNode;
 }) {
-  if (query.isPending) return <Loading label={loading} />;
+  // A page of results is built in the background: React yields to the browser every few ms while
+  // it renders them, where a plain render of a dozen cards is one long task (the catalogue's
+  // total blocking time on a phone). Until then the list shows as loading.
+  const data = useDeferredValue(query.data);
   if (query.isError) return <QueryError error={query.error} />;
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  if (query.isPending || !data) return <Loading label={loading} />;
+  const items = data.pages.flatMap((p) => p.items);
   if (items.length === 0) return <Empty>{empty}</Empty>;
   return (
     <>
