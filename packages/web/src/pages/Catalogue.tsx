@@ -16,18 +16,12 @@ export function Catalogue() {
   const [draft, setDraft] = useState(q ?? '');
 
   const categories = useQuery(trpc.products.categories.queryOptions());
-  const list = useInfiniteQuery({
-    ...trpc.products.list.infiniteQueryOptions({ limit: PAGE, category }, cursorPaging),
-    enabled: !q,
-  });
-  const search = useInfiniteQuery({
-    ...trpc.products.search.infiniteQueryOptions(
-      { query: q ?? '', limit: PAGE, category },
-      cursorPaging,
-    ),
-    enabled: Boolean(q),
-  });
-  const active = q ? search : list;
+  // One query at a time: a disabled second one would still be built and watched.
+  const active = useInfiniteQuery(
+    q
+      ? trpc.products.search.infiniteQueryOptions({ query: q, limit: PAGE, category }, cursorPaging)
+      : trpc.products.list.infiniteQueryOptions({ limit: PAGE, category }, cursorPaging),
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
