@@ -4,12 +4,11 @@
  * API bundle served like `pnpm local` (seeded catalogue, CORS for the build's origin).
  */
 import { existsSync } from 'node:fs';
-import { measureWebBudget, type WebBudgetResult } from '@shop/web/budget';
+import { CHROMIUM, measureWebBudget, type WebBudgetResult } from '@shop/web/budget';
 import { serveBundle } from './serve.ts';
 
 export type WebResult = WebBudgetResult | { skipped: string };
 
-const CHROMIUM = '/usr/bin/chromium';
 const BUILD_ORIGINS = 'http://127.0.0.1:4173,http://localhost:4173';
 
 export async function measureWeb(
