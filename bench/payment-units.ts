@@ -13,12 +13,15 @@ import {
   tableNamesFor,
   type Product,
 } from '@shop/core';
-import { createStripeProvider } from '@shop/core/payments/stripe';
-import { createLocalTables, startDynamoDbLocal, startStripeLocal, TEST_CARDS } from '@shop/testing';
+import { createLocalTables, startDynamoDbLocal, TEST_CARDS } from '@shop/testing';
 import { recordCapacity, type CallCapacity } from './capacity.ts';
+import { startLocalPayments } from './harness/payments.ts';
 
 const PREFIX = 'units-';
-const [dynamo, stripe] = await Promise.all([startDynamoDbLocal(), startStripeLocal()]);
+const [dynamo, { stripe, provider, settings }] = await Promise.all([
+  startDynamoDbLocal(),
+  startLocalPayments(),
+]);
 try {
   await createLocalTables(dynamo.endpoint, PREFIX);
   const client = () =>
@@ -30,23 +33,11 @@ try {
     client(),
   );
   recorder.snapshots = true;
-  const provider = createStripeProvider({
-    secretKey: stripe.secretKey,
-    webhookSecret: stripe.webhookSecret,
-    host: stripe.host,
-    port: stripe.port,
-    protocol: stripe.protocol,
-  });
   const services = createServices({
     doc,
     tables: tableNamesFor(PREFIX),
     cursorSecret: 'units-secret-0123456789',
-    payments: {
-      provider,
-      currency: 'USD',
-      timeoutMinutes: 30,
-      orderPageUrl: (id) => `http://127.0.0.1:5173/orders/${id}`,
-    },
+    payments: settings,
   });
   const actor = { id: 'units-user', isAdmin: false };
   const products: Product[] = [];

@@ -19,11 +19,11 @@ import {
   type TableDefinition,
 } from '@shop/core';
 import { createDeps, createHandler, createWebhookHandler, loadConfig } from '@shop/api';
-import { createStripeProvider } from '@shop/core/payments/stripe';
-import { jsonEvent, signPayload, startStripeLocal, TEST_CARDS } from '@shop/testing';
+import { jsonEvent, signPayload, TEST_CARDS } from '@shop/testing';
 import { median, PREFIX, round, step } from '../common.ts';
 import { recordCapacity } from '../capacity.ts';
 import { createAccounts, data, inProcessRpc, type Account, type RpcAnswer } from '../rpc.ts';
+import { startLocalPayments } from './payments.ts';
 
 /** us-east-1, on-demand; prices as of 2024-11 (AWS pricing pages). */
 export const PRICES = {
@@ -123,14 +123,7 @@ export async function measureCost(env: NodeJS.ProcessEnv, samples: number): Prom
   // Payments through the Stripe adapter and the Stripe-compatible local server (as the API tests
   // use them): only the shop's own DynamoDB calls are counted; the provider's fee is not a
   // DynamoDB cost.
-  const stripe = await startStripeLocal();
-  const provider = createStripeProvider({
-    secretKey: stripe.secretKey,
-    webhookSecret: stripe.webhookSecret,
-    host: stripe.host,
-    port: stripe.port,
-    protocol: stripe.protocol,
-  });
+  const { stripe, provider } = await startLocalPayments();
   const deps = createDeps(config, doc, { secrets: undefined, factory: undefined, provider });
   const webhook = createWebhookHandler(deps, { error: () => undefined, info: () => undefined });
   const services = allServices(deps.services);

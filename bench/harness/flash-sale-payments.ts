@@ -13,10 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createWebhookHandler, type Deps } from '@shop/api';
 import { createServices, type Clock, type Services, type TableNames } from '@shop/core';
-import { createStripeProvider } from '@shop/core/payments/stripe';
 import { functionUrlListener } from '@shop/local';
-import { startStripeLocal, TEST_CARDS } from '@shop/testing';
+import { TEST_CARDS } from '@shop/testing';
 import { percentile, round, step } from '../common.ts';
+import { startLocalPayments } from './payments.ts';
 
 export interface FlashSalePaymentsResult {
   orders: number;
@@ -53,16 +53,11 @@ export async function runFlashSalePayments(opts: {
   inFlight: number;
 }): Promise<FlashSalePaymentsResult> {
   const started = performance.now();
-  const stripe = await startStripeLocal({ retryBaseMs: 200, maxAttempts: 6 });
   // One clock for the shop and the provider: real time, moved past the timeout at the end.
   let offsetMs = 0;
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-  const provider = createStripeProvider({
-    secretKey: stripe.secretKey,
-    webhookSecret: stripe.webhookSecret,
-    host: stripe.host,
-    port: stripe.port,
-    protocol: stripe.protocol,
+  const { stripe, provider, settings } = await startLocalPayments({
+    server: { retryBaseMs: 200, maxAttempts: 6 },
     now: () => clock.now().getTime(),
   });
   const services: Services = createServices({
@@ -70,12 +65,7 @@ export async function runFlashSalePayments(opts: {
     tables: opts.tables,
     cursorSecret: opts.cursorSecret,
     clock,
-    payments: {
-      provider,
-      currency: 'USD',
-      timeoutMinutes: 30,
-      orderPageUrl: (id) => `http://127.0.0.1:5173/orders/${id}`,
-    },
+    payments: settings,
   });
   const deps = {
     config: { stage: 'local', isLocal: true, version: 'bench' },

@@ -4,12 +4,10 @@
  * API bundle served like `pnpm local` (seeded catalogue), as the site's own `/api`.
  */
 import { existsSync } from 'node:fs';
-import { measureWebBudget, type WebBudgetResult } from '@shop/web/budget';
+import { CHROMIUM, measureWebBudget, type WebBudgetResult } from '@shop/web/budget';
 import { serveBundle } from './serve.ts';
 
 export type WebResult = WebBudgetResult | { skipped: string };
-
-const CHROMIUM = '/usr/bin/chromium';
 
 export async function measureWeb(
   bundle: string,

@@ -2,21 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { TRPCError } from '@trpc/server';
 import type { Address } from '@shop/core';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createHarness,
   expectTRPCError,
+  useHarness,
   validAddress,
   validProduct,
   type Caller,
-  type Harness,
 } from './support/harness.ts';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await createHarness();
-});
+const { h } = useHarness();
 
 /** Races are probabilistic: each round gives the interleaving a fresh chance to go wrong. */
 const ROUNDS = 30;

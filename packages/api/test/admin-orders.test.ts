@@ -1,25 +1,13 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createTestClock, recordCalls } from '@shop/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createHarness,
-  expectTRPCError,
-  validAddress,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError, useHarness, validAddress, validProduct } from './support/harness.ts';
 
 // Every order of this file is placed at a distinct, increasing time, so "newest first" is exact.
 const clock = createTestClock('2030-01-01T00:00:00.000Z');
-let h: Harness;
-let admin: Caller;
 
-beforeAll(async () => {
-  h = await createHarness({ clock });
-  ({ caller: admin } = await h.adminCaller());
-});
+const { h, admin } = useHarness({ clock });
 
 async function placeOrders(count: number) {
   const product = await admin.products.create(validProduct({ stock: 1000 }));

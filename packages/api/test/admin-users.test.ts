@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { NO_IDENTITY_PROVIDER, type IdentityProvider } from '@shop/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, expectTRPCError, type Caller, type Harness } from './support/harness.ts';
+import { expectTRPCError, useHarness } from './support/harness.ts';
 
 /** `users.adminList` with `emailPrefix`, on this file's own tables (it sees only these profiles). */
-
-let h: Harness;
-let admin: Caller;
 
 /** No pool: nobody is in the admin group; an account looked up is not there. */
 const identity: IdentityProvider = new Proxy(NO_IDENTITY_PROVIDER, {
@@ -41,9 +38,9 @@ async function allPages(input: { emailPrefix?: string; limit?: number }) {
   return pages;
 }
 
+const { h, admin } = useHarness({ identity });
+
 beforeAll(async () => {
-  h = await createHarness({ identity });
-  admin = (await h.adminCaller()).caller;
   // 25 accounts that match nothing below, and three Adas.
   await Promise.all(Array.from({ length: 25 }, (_, i) => profile(`other${i}@example.com`)));
   await Promise.all(

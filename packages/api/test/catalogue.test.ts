@@ -1,24 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { recordCalls } from '@shop/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createHarness,
-  expectTRPCError,
-  validAddress,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError, useHarness, validAddress, validProduct } from './support/harness.ts';
 
-let h: Harness;
-let admin: Caller;
-let anonymous: Caller;
-
-beforeAll(async () => {
-  h = await createHarness();
-  ({ caller: admin } = await h.adminCaller());
-  anonymous = h.anonymousCaller();
-});
+const { h, admin, anonymous } = useHarness();
 
 /** A word no other test file's products start with, so search results are this test's own. */
 const unique = () => `Zq${randomUUID().slice(0, 6)}`;

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createCursorCodec } from '@shop/core';
 import { TEST_CURSOR_SECRET } from '@shop/testing/vitest';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createHarness,
-  expectTRPCError,
-  validAddress,
-  validProduct,
-  type Harness,
-} from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness, expectTRPCError, validAddress, validProduct } from './support/harness.ts';
 
 /**
  * An attacker who knows the signing key (a leaked secret, an insider) can sign any start key. The
@@ -18,10 +12,7 @@ import {
 const forge = (key: Record<string, unknown>, scope: string) =>
   createCursorCodec(TEST_CURSOR_SECRET).encode(key, scope)!;
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
+const { h } = useHarness();
 
 describe('a cursor signed with the right key', () => {
   it('is refused when its start key has the wrong attributes for orders.list', async () => {

@@ -4,7 +4,7 @@ import { API_VIEWER_REQUEST_FUNCTION, SHOP_AUTHORIZATION_HEADER } from '@shop/co
 import { jsonEvent } from '@shop/testing';
 import type { AuthUser, TokenVerifier } from '../src/auth.ts';
 import { createContext, type Deps } from '../src/context.ts';
-import { createHarness, type Harness } from './support/harness.ts';
+import { useHarness } from './support/harness.ts';
 
 /**
  * The deployed edge carries the viewer's bearer token to the handler in `x-shop-authorization`
@@ -51,10 +51,9 @@ const verifier: TokenVerifier = {
     token === 'alice-token' ? Promise.resolve(ALICE) : Promise.reject(new Error('bad token')),
 };
 
-let h: Harness;
+const { h } = useHarness();
 let deps: Deps;
-beforeAll(async () => {
-  h = await createHarness();
+beforeAll(() => {
   deps = { ...h.deps, verifier };
 });
 

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createServices, tableNamesFor } from '@shop/core';
 import { createHandler } from '../src/app.ts';
 import type { Deps } from '../src/context.ts';
-import { createHarness, validProduct, type Harness } from './support/harness.ts';
+import { useHarness, validProduct, type Harness } from './support/harness.ts';
 import { jsonEvent, lambdaContext } from '@shop/testing';
 
-let h: Harness;
+const { h, admin } = useHarness();
 let handler: ReturnType<typeof createHandler>;
 let productId: string;
 
@@ -18,11 +18,9 @@ const verifier = {
 };
 
 beforeAll(async () => {
-  h = await createHarness();
   const deps: Deps = { ...h.deps, verifier };
   handler = createHandler(deps);
-  const { caller } = await h.adminCaller();
-  productId = (await caller.products.create(validProduct({ name: 'Handler widget' }))).id;
+  productId = (await admin.products.create(validProduct({ name: 'Handler widget' }))).id;
 });
 
 async function invoke(event: ReturnType<typeof jsonEvent>, h2 = handler) {

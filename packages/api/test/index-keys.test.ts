@@ -3,26 +3,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '@shop/core';
 import { jsonEvent, lambdaContext } from '@shop/testing';
 import { createHandler } from '../src/app.ts';
-import {
-  createHarness,
-  expectTRPCError,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
+import { expectTRPCError, useHarness, validProduct } from './support/harness.ts';
 
 /**
  * Issue 18, cases 4 and 5: index keys DynamoDB would refuse (a folded name or query that is empty
  * or over 1,024 bytes) are BAD_REQUEST before anything is sent, and imageUrl keeps the text rules
  * and is stored normalized. Each refusal leaves the Products table as it was.
  */
-let h: Harness;
-let admin: Caller;
+const { h, admin } = useHarness();
 let handler: ReturnType<typeof createHandler>;
 
-beforeAll(async () => {
-  h = await createHarness();
-  admin = (await h.adminCaller()).caller;
+beforeAll(() => {
   handler = createHandler(h.deps, { error: () => undefined, info: () => undefined });
 });
 

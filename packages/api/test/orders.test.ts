@@ -1,25 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_ORDER_LINES, MAX_QUANTITY } from '@shop/core';
 import { createTestClock } from '@shop/testing';
-import {
-  createHarness,
-  expectTRPCError,
-  validAddress,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
+import { expectTRPCError, useHarness, validAddress, validProduct } from './support/harness.ts';
 
-let h: Harness;
-let admin: Caller;
 /** The services' time: it stands still until a test advances it. */
 const clock = createTestClock();
 
-beforeAll(async () => {
-  h = await createHarness({ clock });
-  admin = (await h.adminCaller()).caller;
-});
+const { h, admin } = useHarness({ clock });
 
 const stockOf = async (id: string) => (await h.anonymousCaller().products.byId({ id })).stock;
 

@@ -1,29 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock } from '@shop/testing';
-import {
-  createHarness,
-  expectTRPCError,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
+import { expectTRPCError, useHarness, validProduct, type Caller } from './support/harness.ts';
 
-let h: Harness;
-let admin: Caller;
 let shopper: Caller;
-let anonymous: Caller;
 /** The services' time: it stands still until a test advances it. */
 const clock = createTestClock();
 
 /** Every product this file has created and not deleted: the tables are ours alone. */
 const live = new Set<string>();
 
+const { h, admin, anonymous } = useHarness({ clock });
+
 beforeAll(async () => {
-  h = await createHarness({ clock });
-  admin = (await h.adminCaller()).caller;
   shopper = (await h.userCaller()).caller;
-  anonymous = h.anonymousCaller();
 });
 
 async function createProduct(overrides: Record<string, unknown> = {}) {

@@ -4,25 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createHarness,
-  expectTRPCError,
-  validAddress,
-  validProduct,
-  type Caller,
-  type Harness,
-} from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError, useHarness, validAddress, validProduct } from './support/harness.ts';
 
-let h: Harness;
-let admin: Caller;
-let anonymous: Caller;
-
-beforeAll(async () => {
-  h = await createHarness();
-  admin = (await h.adminCaller()).caller;
-  anonymous = h.anonymousCaller();
-});
+const { h, admin, anonymous } = useHarness();
 
 /** A shopper with an address, ordering `quantity` of `productId`. */
 async function shopper() {

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createTestClock } from '@shop/testing';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, expectTRPCError, type Harness } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectTRPCError, useHarness } from './support/harness.ts';
 
-let h: Harness;
 const clock = createTestClock();
 
-beforeAll(async () => {
-  h = await createHarness({ clock });
-});
+const { h } = useHarness({ clock });
 
 describe('users.me', () => {
   it("returns the caller's own profile", async () => {

@@ -23,6 +23,8 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.ts';
 
+export { CHROMIUM };
+
 export const WEB_DIR = resolve(import.meta.dirname, '..');
 
 /** What comparable storefronts ship and show (see README): generous for a local API. */
@@ -259,7 +261,7 @@ export async function measureWebBudget(options: WebBudgetOptions): Promise<WebBu
     const lighthouse = options.lighthouse
       ? await runLighthouse(
           [`${origin}/`, `${origin}/products/seed-books-1`],
-          options.executablePath ?? process.env.SHOP_CHROMIUM ?? '/usr/bin/chromium',
+          options.executablePath ?? CHROMIUM,
           options.lighthouseRuns ?? 3,
         ).catch((error: unknown) => ({
           skipped: `Lighthouse failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -306,18 +308,7 @@ export async function runLighthouse(
   const profile = mkdtempSync(join(tmpdir(), 'shop-lighthouse-'));
   const chrome = spawn(
     executablePath,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--remote-debugging-port=0',
-      `--user-data-dir=${profile}`,
-      'about:blank',
-    ],
+    [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import {
   NO_IDENTITY_PROVIDER,
   type Clock,
@@ -85,6 +85,28 @@ export async function createHarness(
     adminCaller: () => callerFor({ isAdmin: true, groups: ['admin'] }),
     anonymousCaller: () => createCaller(createContextInner({ user: null, deps })),
   };
+}
+
+/**
+ * A test file's harness, built once in `beforeAll`, with an administrator's and an anonymous
+ * caller: `const { h, admin, anonymous } = useHarness({ clock })` at the top of the file. Each is
+ * a stand-in that forwards to what the hook built, so the file needs no `let` and no hook of its
+ * own; read before the hook ran (at collection time), it throws.
+ */
+export function useHarness(overrides: Parameters<typeof createHarness>[0] = {}) {
+  let built: { h: Harness; admin: Caller; anonymous: Caller } | undefined;
+  beforeAll(async () => {
+    const h = await createHarness(overrides);
+    built = { h, admin: (await h.adminCaller()).caller, anonymous: h.anonymousCaller() };
+  });
+  const late = <K extends keyof NonNullable<typeof built>>(key: K) =>
+    new Proxy({} as NonNullable<typeof built>[K], {
+      get: (_target, name) => {
+        if (!built) throw new Error(`useHarness: ${key} was read before beforeAll built it`);
+        return Reflect.get(built[key], name) as unknown;
+      },
+    });
+  return { h: late('h'), admin: late('admin'), anonymous: late('anonymous') };
 }
 
 /** Awaits a call that must fail and returns its TRPCError, checking the code. */

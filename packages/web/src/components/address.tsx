@@ -3,7 +3,8 @@ import { useMemo } from 'react';
 import { useForm } from 'react-hook-form';
 import { countryCodes, createAddressInputSchema } from '@shop/core/browser';
 import { fieldErrors, useTRPC, type Address } from '../api.ts';
-import { Field, FormError } from '../ui.tsx';
+import { FormError } from '../ui.tsx';
+import { Field } from './fields.tsx';
 import { messageOf, schemaResolver } from './forms.ts';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
