@@ -15,6 +15,8 @@ const { h } = useHarness();
 
 /** Races are probabilistic: each round gives the interleaving a fresh chance to go wrong. */
 const ROUNDS = 30;
+/** 30 rounds of sign-up and writes: ~10 s on a quiet machine, over 30 s on a busy one. */
+const RACE_TIMEOUT = 120_000;
 
 /** A fresh shopper with no addresses yet. */
 const shopper = async () => (await h.userCaller()).caller;
@@ -155,18 +157,22 @@ describe('addresses.update', () => {
     expect(await defaultsOf(caller)).toEqual([first.id]);
   });
 
-  it('keeps exactly one default when several addresses are made the default at once', async () => {
-    for (let round = 0; round < ROUNDS; round++) {
-      const caller = await shopper();
-      const addresses = [];
-      for (let n = 0; n < 5; n++) addresses.push(await caller.addresses.create(validAddress()));
-      await settleRace(
-        addresses.map((a) => caller.addresses.update({ id: a.id, isDefault: true })),
-      );
-      expect(await defaultsOf(caller), `round ${round}`).toHaveLength(1);
-      expect(await caller.addresses.list()).toHaveLength(5);
-    }
-  });
+  it(
+    'keeps exactly one default when several addresses are made the default at once',
+    { timeout: RACE_TIMEOUT },
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const caller = await shopper();
+        const addresses = [];
+        for (let n = 0; n < 5; n++) addresses.push(await caller.addresses.create(validAddress()));
+        await settleRace(
+          addresses.map((a) => caller.addresses.update({ id: a.id, isDefault: true })),
+        );
+        expect(await defaultsOf(caller), `round ${round}`).toHaveLength(1);
+        expect(await caller.addresses.list()).toHaveLength(5);
+      }
+    },
+  );
 
   it('leaves no default when the default is set to isDefault false', async () => {
     const caller = await shopper();
@@ -306,36 +312,44 @@ describe('concurrency', () => {
     }
   });
 
-  it("keeps one default when the default's fields are edited while another becomes the default", async () => {
-    for (let round = 0; round < ROUNDS; round++) {
-      const caller = await shopper();
-      const first = await caller.addresses.create(validAddress());
-      const [, second] = await Promise.all([
-        caller.addresses.update({ id: first.id, city: 'Edited meanwhile' }),
-        caller.addresses.create(validAddress({ isDefault: true })),
-      ]);
-      expect(await defaultsOf(caller), `round ${round}`).toEqual([second.id]);
-    }
-  });
+  it(
+    "keeps one default when the default's fields are edited while another becomes the default",
+    { timeout: RACE_TIMEOUT },
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const caller = await shopper();
+        const first = await caller.addresses.create(validAddress());
+        const [, second] = await Promise.all([
+          caller.addresses.update({ id: first.id, city: 'Edited meanwhile' }),
+          caller.addresses.create(validAddress({ isDefault: true })),
+        ]);
+        expect(await defaultsOf(caller), `round ${round}`).toEqual([second.id]);
+      }
+    },
+  );
 
-  it('still lets the user choose a default after an address is deleted while it becomes the default', async () => {
-    for (let round = 0; round < ROUNDS; round++) {
-      const caller = await shopper();
-      await caller.addresses.create(validAddress());
-      const doomed = await caller.addresses.create(validAddress());
-      await Promise.allSettled([
-        caller.addresses.delete({ id: doomed.id }),
-        caller.addresses.update({ id: doomed.id, isDefault: true }),
-      ]);
-      expect((await caller.addresses.list()).map((a) => a.id)).not.toContain(doomed.id);
-      const chosen = await caller.addresses.create(validAddress({ isDefault: true })).then(
-        (address) => address,
-        (error: unknown) => `${(error as TRPCError).code}: ${(error as TRPCError).message}`,
-      );
-      expect(chosen, `round ${round}`).toMatchObject({ isDefault: true });
-      expect(await defaultsOf(caller), `round ${round}`).toEqual([(chosen as Address).id]);
-    }
-  });
+  it(
+    'still lets the user choose a default after an address is deleted while it becomes the default',
+    { timeout: RACE_TIMEOUT },
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const caller = await shopper();
+        await caller.addresses.create(validAddress());
+        const doomed = await caller.addresses.create(validAddress());
+        await Promise.allSettled([
+          caller.addresses.delete({ id: doomed.id }),
+          caller.addresses.update({ id: doomed.id, isDefault: true }),
+        ]);
+        expect((await caller.addresses.list()).map((a) => a.id)).not.toContain(doomed.id);
+        const chosen = await caller.addresses.create(validAddress({ isDefault: true })).then(
+          (address) => address,
+          (error: unknown) => `${(error as TRPCError).code}: ${(error as TRPCError).message}`,
+        );
+        expect(chosen, `round ${round}`).toMatchObject({ isDefault: true });
+        expect(await defaultsOf(caller), `round ${round}`).toEqual([(chosen as Address).id]);
+      }
+    },
+  );
 });
 
 describe('the recipient of an address', () => {
