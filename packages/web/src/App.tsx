@@ -20,7 +20,7 @@ import {
   useAuth,
 } from './api.ts';
 import { cartCount, useCart } from './cart.ts';
-import { PageHeading } from './components/Page.tsx';
+import { NotFound, PageHeading } from './components/Page.tsx';
 import { CartPage } from './pages/Cart.tsx';
 import { Catalogue } from './pages/Catalogue.tsx';
 import { ProductPage } from './pages/Product.tsx';
@@ -208,7 +208,7 @@ function Shell() {
                 </RequireSignIn>
               }
             />
-            <Route path="*" element={<NotFound />} />
+            <Route path="*" element={<PageNotFound />} />
           </Routes>
         </Suspense>
       </main>
@@ -216,16 +216,10 @@ function Shell() {
   );
 }
 
-function NotFound() {
+function PageNotFound() {
   return (
-    <section className="not-found">
-      <PageHeading title="Page not found" />
-      <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
-      <p>
-        <Link className="button" to="/">
-          Back to the catalogue
-        </Link>
-      </p>
-    </section>
+    <NotFound title="Page not found">
+      There is no page at this address. It may have moved, or the link may be mistyped.
+    </NotFound>
   );
 }

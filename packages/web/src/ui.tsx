@@ -3,6 +3,7 @@
  * live in components/ (fields.tsx, MutationForm.tsx): only lazy pages load them.
  */
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { errorMessage, retryFailed } from './api.ts';
 
 export function FormError({ error }: { error: unknown }) {
@@ -24,6 +25,20 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="empty">{children}</div>;
+}
+
+/** The cart and checkout with nothing in the cart. */
+export function EmptyCart() {
+  return (
+    <Empty>
+      <p className="empty-title">Your cart is empty.</p>
+      <p>
+        <Link className="button" to="/">
+          Browse the catalogue
+        </Link>
+      </p>
+    </Empty>
+  );
 }
 
 /**

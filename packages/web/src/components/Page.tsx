@@ -1,6 +1,6 @@
 /** A page's `<h1>`: names the tab (`<title>`) and takes the focus after an in-app navigation. */
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useLocation } from 'react-router';
+import { Link, useLocation } from 'react-router';
 
 export function PageHeading({
   title,
@@ -25,5 +25,20 @@ export function PageHeading({
     <h1 id={id} ref={ref} tabIndex={-1}>
       {children ?? title}
     </h1>
+  );
+}
+
+/** A page that is not there: what happened, in plain words, and the way back. */
+export function NotFound({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="not-found">
+      <PageHeading title={title} />
+      <p>{children}</p>
+      <p>
+        <Link className="button" to="/">
+          Back to the catalogue
+        </Link>
+      </p>
+    </section>
   );
 }

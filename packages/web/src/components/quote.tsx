@@ -29,16 +29,15 @@ export function useQuote(lines: CartLine[]) {
   });
 }
 
-/** What is wrong with a line today, in plain words, with the fix offered beside it. */
-export function LineNotice({
-  line,
-  quoted,
-  problem,
-}: {
+/** A cart line with what the last quote says of it. */
+export interface QuotedLine {
   line: CartLine;
   quoted: QuoteLine | undefined;
   problem: QuoteProblem | undefined;
-}) {
+}
+
+/** What is wrong with a line today, in plain words, with the fix offered beside it. */
+export function LineNotice({ line, quoted, problem }: QuotedLine) {
   if (problem?.reason === 'NOT_FOUND') {
     return (
       <p className="line-notice" role="note">

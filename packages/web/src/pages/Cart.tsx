@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { money, useAuth } from '../api.ts';
-import { cart, useCart, type CartLine } from '../cart.ts';
+import { cart, useCart } from '../cart.ts';
 import { PageHeading } from '../components/Page.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
 import {
@@ -8,10 +8,9 @@ import {
   quoteIndex,
   quoteIsClean,
   useQuote,
-  type QuoteLine,
-  type QuoteProblem,
+  type QuotedLine,
 } from '../components/quote.tsx';
-import { Empty, QueryError } from '../ui.tsx';
+import { EmptyCart, QueryError } from '../ui.tsx';
 
 const CHECKOUT = encodeURIComponent('/checkout');
 
@@ -25,14 +24,7 @@ export function CartPage() {
     <section aria-labelledby="cart-heading" className="cart">
       <PageHeading id="cart-heading" title="Your cart" />
       {lines.length === 0 ? (
-        <Empty>
-          <p className="empty-title">Your cart is empty.</p>
-          <p>
-            <Link className="button" to="/">
-              Browse the catalogue
-            </Link>
-          </p>
-        </Empty>
+        <EmptyCart />
       ) : (
         <div className="with-summary">
           <ul className="cart-lines" aria-label="Cart items">
@@ -93,15 +85,7 @@ export function CartPage() {
   );
 }
 
-function CartRow({
-  line,
-  quoted,
-  problem,
-}: {
-  line: CartLine;
-  quoted: QuoteLine | undefined;
-  problem: QuoteProblem | undefined;
-}) {
+function CartRow({ line, quoted, problem }: QuotedLine) {
   const unit = quoted?.unitPrice ?? line.price;
   return (
     <li className="cart-line">

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { isPreconditionFailed, money, useTRPC } from '../api.ts';
 import { cart, useCart } from '../cart.ts';
 import { AddressForm, formatAddress } from '../components/address.tsx';
@@ -14,7 +14,7 @@ import {
   quoteIsClean,
   useQuote,
 } from '../components/quote.tsx';
-import { Empty, FormError, Loading, QueryError } from '../ui.tsx';
+import { EmptyCart, FormError, Loading, QueryError } from '../ui.tsx';
 
 export function CheckoutPage() {
   const trpc = useTRPC();
@@ -74,14 +74,7 @@ export function CheckoutPage() {
     return (
       <section>
         <PageHeading title="Checkout" />
-        <Empty>
-          <p className="empty-title">Your cart is empty.</p>
-          <p>
-            <Link className="button" to="/">
-              Browse the catalogue
-            </Link>
-          </p>
-        </Empty>
+        <EmptyCart />
       </section>
     );
   }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isNotFound, money, useTRPC } from '../api.ts';
 import { cart } from '../cart.ts';
-import { PageHeading } from '../components/Page.tsx';
+import { NotFound, PageHeading } from '../components/Page.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
 import { Loading, QueryError } from '../ui.tsx';
 
@@ -17,15 +17,9 @@ export function ProductPage() {
   if (product.isPending) return <Loading label="Loading the product…" />;
   if (product.isError && isNotFound(product.error)) {
     return (
-      <section className="not-found">
-        <PageHeading title="Product not found" />
-        <p>This product is no longer in the catalogue, or the link is mistyped.</p>
-        <p>
-          <Link className="button" to="/">
-            Back to the catalogue
-          </Link>
-        </p>
-      </section>
+      <NotFound title="Product not found">
+        This product is no longer in the catalogue, or the link is mistyped.
+      </NotFound>
     );
   }
   if (product.isError) {
