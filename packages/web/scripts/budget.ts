@@ -361,11 +361,16 @@ export async function runLighthouse(
     }
     return results;
   } finally {
-    // Chromium writes its profile until it has exited: remove the folder after that, or it fails
-    // with ENOTEMPTY and takes the scores with it.
+    // Chromium writes its profile until it has exited: remove the folder after that. Its helper
+    // processes may still write a moment longer (ENOTEMPTY): a folder left in the temp directory
+    // must not take the scores with it.
     const exited = new Promise((r) => chrome.once('exit', r));
     if (chrome.exitCode === null && chrome.signalCode === null) chrome.kill();
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch (error) {
+      console.warn(`Lighthouse's Chromium profile ${profile} left behind: ${String(error)}`);
+    }
   }
 }
