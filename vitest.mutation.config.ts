@@ -58,6 +58,7 @@ export default defineConfig({
         'retry',
         'transaction-cancelled',
         'account-rules',
+        'account-store',
         'payment-rules',
         'order-races',
         'cancel',
