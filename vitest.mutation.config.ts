@@ -84,6 +84,7 @@ export default defineConfig({
         'admin-users',
         'errors',
         'error-codes',
+        'trpc',
       ]),
     ].filter((p) => p.test.include.length > 0),
   },
