@@ -55,6 +55,7 @@ export default defineConfig({
       project('core', [
         'cursor',
         'repository',
+        'repository-crud',
         'retry',
         'transaction-cancelled',
         'account-rules',
