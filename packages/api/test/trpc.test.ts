@@ -12,7 +12,13 @@ import type { AuthUser } from '../src/auth.ts';
 import { createContextInner } from '../src/context.ts';
 import { createCaller } from '../src/root.ts';
 import { adminProcedure, publicProcedure, userProcedure } from '../src/trpc.ts';
-import { createHarness, expectTRPCError, validAddress, type Harness } from './support/harness.ts';
+import {
+  createHarness,
+  expectTRPCError,
+  validAddress,
+  validProduct,
+  type Harness,
+} from './support/harness.ts';
 
 /**
  * The procedure builders of `src/trpc.ts` on DynamoDB Local: who may call what, the account check
@@ -110,6 +116,37 @@ describe('the account check', () => {
     expect(await firstNameOf(user.id)).toBe('Test');
   });
 
+  it('refuses a signed-out or deleted admin UNAUTHORIZED (not FORBIDDEN) on an admin mutation', async () => {
+    const out = await signedIn(true);
+    await h.deps.services.accounts.revokeSession(
+      out.user.id,
+      out.user.session!.id,
+      nowSeconds() + 3600,
+      nowSeconds(),
+    );
+    const gone = await signedIn(true);
+    await h.deps.services.accounts.markDeleted(gone.user.id, new Date().toISOString());
+    for (const { caller } of [out, gone]) {
+      const name = `Widget ${randomUUID()}`;
+      const error = await expectTRPCError(
+        caller.products.create(validProduct({ name })),
+        'UNAUTHORIZED',
+      );
+      expect(error.message).toBe('Invalid or expired token');
+    }
+  });
+
+  it('refuses users.deleteMe to a signed-out session of a live account', async () => {
+    const { user, caller } = await signedIn();
+    await h.deps.services.accounts.revokeSession(
+      user.id,
+      user.session!.id,
+      nowSeconds() + 3600,
+      nowSeconds(),
+    );
+    await expectTRPCError(caller.users.deleteMe({ password: 'x' }), 'UNAUTHORIZED');
+  });
+
   it('lets a deleted account finish users.deleteMe, and nothing else', async () => {
     const { user, caller } = await signedIn();
     await h.deps.services.accounts.markDeleted(user.id, new Date().toISOString());
@@ -157,6 +194,19 @@ describe('the account check', () => {
       expect(error).toBeInstanceOf(TRPCError);
       expect((error as TRPCError).code).toBe('TOO_MANY_REQUESTS');
       expect(await firstNameOf(user.id)).toBe('Test');
+    });
+
+    it('is TOO_MANY_REQUESTS also when a write carrying the check failed for its own reason', async () => {
+      const { caller } = await signedIn();
+      injector.arm({ kind: 'throttling', when: 'before', nth: 1, times: 10, command: 'GetItem' });
+      const error = await caller.orders
+        .create({
+          items: [{ productId: randomUUID(), quantity: 1 }],
+          shippingAddressId: randomUUID(),
+        })
+        .catch((e: unknown) => e);
+      injector.arm(undefined);
+      expect((error as TRPCError).code).toBe('TOO_MANY_REQUESTS');
     });
   });
 });
