@@ -51,7 +51,15 @@ async function call(path: string, input?: unknown, through = handler) {
     lambdaContext(),
   );
   const body = JSON.parse(result.body ?? 'null') as {
-    error: { message: string; data: { code: string; httpStatus: number; stack?: string } };
+    error: {
+      message: string;
+      data: {
+        code: string;
+        httpStatus: number;
+        stack?: string;
+        validation?: { path: (string | number)[]; message: string }[];
+      };
+    };
   };
   return { status: result.statusCode, error: body.error };
 }
@@ -80,6 +88,18 @@ describe('domain errors, whatever shape the service method has', () => {
     expect(JSON.stringify(res.error)).not.toContain('42');
     expect(res.error.data).not.toHaveProperty('stack');
     expect(logged).toEqual(['error request failed']);
+  });
+
+  it('give validation paths with array indexes as numbers', async () => {
+    const res = await call('orders.quote', { items: [{ productId: 'p-1', quantity: 0 }] });
+    expect(res.status).toBe(400);
+    expect(res.error.data.validation?.map((v) => v.path)).toEqual([['items', 0, 'quantity']]);
+  });
+
+  it('carry no stack trace outside the local stage, also for an unknown procedure', async () => {
+    const res = await call('products.nope');
+    expect(res.status).toBe(404);
+    expect(res.error.data).not.toHaveProperty('stack');
   });
 
   it('carry a stack trace in the local stage only', async () => {
