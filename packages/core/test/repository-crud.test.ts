@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   ConflictError,
+  CorruptDataError,
   createDocumentClient,
   mapStoreError,
   NotFoundError,
@@ -178,6 +180,30 @@ describe('single-item reads and writes', () => {
     expect(updated).toBeInstanceOf(ValidationError);
     expect((updated as Error).message).toBe('email must not be empty');
     expect((await users().get(kept.id, { consistent: true }))?.email).toBe(kept.email);
+  });
+
+  it('names every key problem at once', async () => {
+    const error = await users()
+      .create(newUser({ id: '', email: '' }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe('id must not be empty; email must not be empty');
+  });
+
+  it('keeps the schema error as the cause of a malformed row', async () => {
+    const id = randomUUID();
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tables.Users,
+        Item: { id, email: `${id}@example.com`, firstName: 7 },
+      }),
+    );
+    const error = await users()
+      .get(id, { consistent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptDataError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(((error as Error).cause as Error).message).toContain('firstName');
   });
 
   it('is TOO_MANY_REQUESTS when a read or a write is throttled', async () => {
