@@ -196,6 +196,15 @@ describe('the account check', () => {
       expect(await firstNameOf(user.id)).toBe('Test');
     });
 
+    it('is a 500, not a refusal, when the account read fails otherwise', async () => {
+      const { user, caller } = await signedIn();
+      injector.arm({ kind: 'reset', when: 'before', nth: 1, times: 10, command: 'GetItem' });
+      const error = await caller.users.updateMe({ firstName: 'Eve' }).catch((e: unknown) => e);
+      injector.arm(undefined);
+      expect((error as TRPCError).code).toBe('INTERNAL_SERVER_ERROR');
+      expect(await firstNameOf(user.id)).toBe('Test');
+    });
+
     it('is TOO_MANY_REQUESTS also when a write carrying the check failed for its own reason', async () => {
       const { caller } = await signedIn();
       injector.arm({ kind: 'throttling', when: 'before', nth: 1, times: 10, command: 'GetItem' });
