@@ -97,6 +97,38 @@ describe('the procedure builders', () => {
 });
 
 describe('the account check', () => {
+  it("runs a query once, and again only when the account's admin right differs from the token's", async () => {
+    /** The GetItems of `id`'s Users row (the account check's and the profile's) during `run`. */
+    const readsOf = async (id: string, run: () => Promise<unknown>) => {
+      let reads = 0;
+      const name = `count-${randomUUID()}`;
+      h.db.doc.middlewareStack.add(
+        (next, context) => (args) => {
+          const input = args.input as { TableName?: string; Key?: { id?: string } };
+          if (
+            /^Get(Item)?Command$/.test(context.commandName ?? '') &&
+            input.TableName === h.db.tables.Users &&
+            input.Key?.id === id
+          ) {
+            reads++;
+          }
+          return next(args);
+        },
+        { step: 'initialize', name },
+      );
+      try {
+        await run();
+      } finally {
+        h.db.doc.middlewareStack.remove(name);
+      }
+      return reads;
+    };
+    const { user, caller } = await signedIn();
+    expect(await readsOf(user.id, () => caller.users.me())).toBe(2);
+    await h.deps.services.accounts.setAdmin(user.id, true);
+    expect(await readsOf(user.id, () => caller.users.me())).toBe(3);
+  });
+
   it('refuses a signed-out session on a query and on a mutation, which writes nothing', async () => {
     const { user, caller } = await signedIn();
     await h.deps.services.accounts.revokeSession(
