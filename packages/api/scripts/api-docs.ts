@@ -90,6 +90,12 @@ const DOMAIN_ERRORS: Record<string, DomainError[]> = {
   ],
 };
 
+/** What a procedure does that its types and errors do not say, one line, under its auth level. */
+const NOTES: Record<string, string> = {
+  'orders.updateStatus':
+    'Moving an order to `PAID` by hand (a payment taken outside the shop) expires its open checkout, as `CANCELLED` does, so the shopper cannot pay it a second time; a failed expiry leaves the move standing.',
+};
+
 const ERROR_ORDER: ErrorCode[] = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
@@ -311,6 +317,7 @@ function renderProcedure(procedure: ProcedureInfo, output: string): string {
     '',
     `- Kind: **${procedure.kind}** (\`${procedure.kind === 'query' ? 'GET' : 'POST'} /${procedure.path}\`)`,
     `- Auth: **${auth}**`,
+    ...(NOTES[procedure.path] ? [`- ${NOTES[procedure.path]}`] : []),
     '',
   ];
   if (input) {

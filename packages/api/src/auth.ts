@@ -34,21 +34,20 @@ type VerifierConfig = Pick<
   'stage' | 'isLocal' | 'region' | 'userPoolId' | 'clientId' | 'cognitoEndpoint'
 >;
 
-/** aws-jwt-verify accepts a JWT without `exp`; an access token that never expires is refused. */
-function requireExpiry({ payload }: { payload: JwtPayload }) {
-  if (typeof payload.exp !== 'number') throw new Error('Token has no exp claim');
-}
-
+/**
+ * The caller of a verified token. aws-jwt-verify accepts a JWT without `exp`: `sessionOfClaims`
+ * refuses it (and a `sub` that is not a string, a token without a session id or start), so an
+ * access token that never expires is refused here.
+ */
 function toUser(payload: JwtPayload): AuthUser {
+  const session = sessionOfClaims(payload);
+  if (!session?.sub) throw new Error('Token has no sub or no session claims (jti, auth_time, exp)');
   const groups = Array.isArray(payload['cognito:groups'])
     ? payload['cognito:groups'].filter((g): g is string => typeof g === 'string')
     : [];
-  if (typeof payload.sub !== 'string' || !payload.sub) throw new Error('Token has no sub');
-  const session = sessionOfClaims(payload);
-  if (!session) throw new Error('Token has no session claims (jti, auth_time, exp)');
   return {
-    id: payload.sub,
-    username: typeof payload.username === 'string' ? payload.username : payload.sub,
+    id: session.sub,
+    username: typeof payload.username === 'string' ? payload.username : session.sub,
     groups,
     isAdmin: groups.includes(ADMIN_GROUP),
     session: { id: session.id, startedAt: session.startedAt, expiresAt: session.expiresAt },
@@ -100,7 +99,6 @@ async function buildVerify(
       userPoolId: config.userPoolId,
       tokenUse: 'access',
       clientId: config.clientId,
-      customJwtCheck: requireExpiry,
     });
     return (token) => verifier.verify(token);
   }
@@ -111,10 +109,8 @@ async function buildVerify(
     jwksUri,
     audience: null,
     // CognitoJwtVerifier cannot take an http issuer, so run its own claim checks here.
-    customJwtCheck: ({ payload }) => {
-      requireExpiry({ payload });
-      validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: config.clientId });
-    },
+    customJwtCheck: ({ payload }) =>
+      validateCognitoJwtFields(payload, { tokenUse: 'access', clientId: config.clientId }),
   });
   // A hung emulator must not hang every request; a failure is retried on the next token.
   const response = await fetch(jwksUri, { signal: AbortSignal.timeout(5000) });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import http, { createServer, type Server } from 'node:http';
 import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import {
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtInvalidTokenUseError } from 'aws-jwt-verify/error';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { COGNITO_LOCAL_KID, cognitoLocalKey, decodeJwt, signJwt } from '@shop/testing';
 import { createTokenVerifier, type TokenVerifier } from '../src/auth.ts';
@@ -137,10 +138,44 @@ describe('fetching the emulator JWKS', () => {
         { kid: COGNITO_LOCAL_KID },
       );
       const check = createTokenVerifier({ ...localConfig(), cognitoEndpoint: endpoint });
-      expect((await refusal(check, token)).message).toBe(MESSAGE);
+      const failed = await refusal(check, token);
+      expect(failed.message).toBe(MESSAGE);
+      expect((failed.cause as Error).message).toBe('JWKS fetch failed: 503');
       await expect(check.verify(token)).resolves.toMatchObject({ username: 'u' });
       expect(requests).toBe(2);
     } finally {
+      server.close();
+    }
+  });
+
+  it('takes an emulator endpoint given with a trailing slash', async () => {
+    const { sub, tokens } = await userTokens();
+    const check = createTokenVerifier({
+      ...localConfig(),
+      cognitoEndpoint: `${inject('cognitoEndpoint')}/`,
+    });
+    await expect(check.verify(tokens.accessToken)).resolves.toMatchObject({ id: sub });
+  });
+
+  it('gives up on an emulator that does not answer after 5 s, and tries again next token', async () => {
+    // A stand-in endpoint that accepts the request and never answers.
+    const server: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const timeout = AbortSignal.timeout.bind(AbortSignal);
+    // The 5 s limit is asked for; the test waits 50 ms instead.
+    const limits = vi.spyOn(AbortSignal, 'timeout').mockImplementation(() => timeout(50));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const check = createTokenVerifier({ ...localConfig(), cognitoEndpoint: endpoint });
+      const token = (await userTokens()).tokens.accessToken;
+      const failed = await refusal(check, token);
+      expect(failed.message).toBe(MESSAGE);
+      expect((failed.cause as Error).name).toBe('TimeoutError');
+      expect(limits).toHaveBeenCalledWith(5000);
+      await refusal(check, token);
+      expect(limits).toHaveBeenCalledTimes(2);
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });
@@ -196,6 +231,37 @@ describe('a verifier for a deployed stage', () => {
     );
     expect((await refusal(deployed(), awsIssued)).message).toBe(MESSAGE);
     expect(requests).toHaveBeenCalled();
+  });
+
+  it('accepts an access token of its pool and refuses an ID token, given the JWKS', async () => {
+    // The AWS JWKS request goes to cognito-local's JWKS (the key the tokens below are signed with).
+    const jwks = `${inject('cognitoEndpoint')}/${inject('userPoolId')}/.well-known/jwks.json`;
+    const requests = vi
+      .spyOn(https, 'request')
+      .mockImplementation(((_uri: unknown, _options: unknown, callback: never) =>
+        http.request(jwks, { method: 'GET' }, callback)) as unknown as typeof https.request);
+    syncBuiltinESMExports();
+    const sub = randomUUID();
+    const claims = {
+      sub,
+      iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc',
+      client_id: inject('clientId'),
+      token_use: 'access',
+      username: 'aws-user',
+      jti: randomUUID(),
+      auth_time: now(),
+      iat: now(),
+      exp: now() + 600,
+    };
+    const sign = (changes: Record<string, unknown>) =>
+      signJwt({ ...claims, ...changes }, cognitoLocalKey(), { kid: COGNITO_LOCAL_KID });
+    const check = deployed();
+    await expect(check.verify(sign({}))).resolves.toMatchObject({ id: sub, username: 'aws-user' });
+    expect(requests.mock.calls[0]?.[0]?.toString()).toBe(
+      'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/.well-known/jwks.json',
+    );
+    const idToken = await refusal(check, sign({ token_use: 'id', aud: inject('clientId') }));
+    expect(idToken.cause).toBeInstanceOf(CognitoJwtInvalidTokenUseError);
   });
 
   it('cannot be created with the emulator endpoint', () => {

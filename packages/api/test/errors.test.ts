@@ -41,8 +41,8 @@ const log = {
 };
 const handler = createHandler(deps, log);
 
-async function call(path: string, input?: unknown) {
-  const result = await handler(
+async function call(path: string, input?: unknown, through = handler) {
+  const result = await through(
     jsonEvent({
       method: 'GET',
       path: `/${path}`,
@@ -51,7 +51,15 @@ async function call(path: string, input?: unknown) {
     lambdaContext(),
   );
   const body = JSON.parse(result.body ?? 'null') as {
-    error: { message: string; data: { code: string; httpStatus: number } };
+    error: {
+      message: string;
+      data: {
+        code: string;
+        httpStatus: number;
+        stack?: string;
+        validation?: { path: (string | number)[]; message: string }[];
+      };
+    };
   };
   return { status: result.statusCode, error: body.error };
 }
@@ -78,7 +86,28 @@ describe('domain errors, whatever shape the service method has', () => {
     expect(res.status).toBe(500);
     expect(res.error.data.code).toBe('INTERNAL_SERVER_ERROR');
     expect(JSON.stringify(res.error)).not.toContain('42');
+    expect(res.error.data).not.toHaveProperty('stack');
     expect(logged).toEqual(['error request failed']);
+  });
+
+  it('give validation paths with array indexes as numbers', async () => {
+    const res = await call('orders.quote', { items: [{ productId: 'p-1', quantity: 0 }] });
+    expect(res.status).toBe(400);
+    expect(res.error.data.validation?.map((v) => v.path)).toEqual([['items', 0, 'quantity']]);
+  });
+
+  it('carry no stack trace outside the local stage, also for an unknown procedure', async () => {
+    const res = await call('products.nope');
+    expect(res.status).toBe(404);
+    expect(res.error.data).not.toHaveProperty('stack');
+  });
+
+  it('carry a stack trace in the local stage only', async () => {
+    const local = createHandler({ ...deps, config: { ...deps.config, isLocal: true } }, log);
+    const res = await call('products.categories', undefined, local);
+    expect(res.status).toBe(500);
+    expect(res.error.message).toBe('Something went wrong on our side. Please retry later.');
+    expect(res.error.data.stack).toEqual(expect.stringContaining('at '));
   });
 
   it('map the same way for in-process callers (createCaller)', async () => {

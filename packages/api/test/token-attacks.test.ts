@@ -146,6 +146,39 @@ describe('the token verifier', () => {
     expect(late.cause).toBeInstanceOf(JwtExpiredError);
     expect(idToken.cause).toBeInstanceOf(CognitoJwtInvalidTokenUseError);
     expect(late.message).toBe(idToken.message);
+    expect(late.name).toBe('InvalidTokenError');
+  });
+
+  // aws-jwt-verify takes these tokens; the verifier's own check refuses them and says why.
+  it.each([
+    ['without sub', { sub: undefined }],
+    ['with an empty sub', { sub: '' }],
+    ['without exp', { exp: undefined }],
+    ['without a session id', { jti: undefined, origin_jti: undefined }],
+    ['without auth_time or iat', { auth_time: undefined, iat: undefined }],
+  ])('names the missing claims as the cause of a token %s', async (_name, changes: Claims) => {
+    const error = await refusal(verifier, forge(changes));
+    expect((error.cause as Error).message).toBe(
+      'Token has no sub or no session claims (jti, auth_time, exp)',
+    );
+  });
+
+  it('keeps only the string entries of cognito:groups', async () => {
+    const token = forge({ 'cognito:groups': ['admin', 7, null, { name: 'x' }, 'staff'] });
+    await expect(verifier.verify(token)).resolves.toMatchObject({
+      groups: ['admin', 'staff'],
+      isAdmin: true,
+    });
+  });
+
+  it('names a caller without a string username by sub', async () => {
+    await expect(verifier.verify(forge({ username: undefined }))).resolves.toMatchObject({
+      id: genuine.sub,
+      username: genuine.sub,
+    });
+    await expect(verifier.verify(forge({ username: 42 }))).resolves.toMatchObject({
+      username: genuine.sub,
+    });
   });
 });
 

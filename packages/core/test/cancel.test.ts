@@ -38,11 +38,12 @@ let paymentStore: OrderPaymentStore;
 const clock = createTestClock();
 const calls: unknown[][] = [];
 let refundFails = false;
+let expiryFails = false;
 const provider: PaymentProvider = {
   ...NO_PAYMENT_PROVIDER,
   expireCheckout: (sessionId) => {
     calls.push(['expire', sessionId]);
-    return Promise.resolve();
+    return expiryFails ? Promise.reject(new Error('provider down')) : Promise.resolve();
   },
   refund: (input) => {
     calls.push(['refund', input.paymentId, input.amount]);
@@ -239,6 +240,44 @@ describe('cancelling an unpaid order', () => {
     expect((shipped as Error).message).toBe(
       'Only pending or paid orders can be cancelled; this one is SHIPPED',
     );
+  });
+});
+
+describe('an admin marking an order paid by hand', () => {
+  it('expires its open checkout, so the shopper cannot pay it a second time', async () => {
+    const { order } = await placed();
+    await setRow(order.id, { checkoutSessionId: 'cs_test_open' });
+    const paid = await service().updateStatus(admin, order.id, 'PAID');
+    expect(paid).toMatchObject({ status: 'PAID', payment: { status: 'PAID' } });
+    expect(calls).toEqual([['expire', 'cs_test_open']]);
+    expect(await rowOf(order.id)).toMatchObject({
+      status: 'PAID',
+      paymentStatus: 'PAID',
+      paymentProvider: 'manual',
+    });
+    // Later moves ask the provider nothing.
+    await service().updateStatus(admin, order.id, 'SHIPPED');
+    await service().updateStatus(admin, order.id, 'DELIVERED');
+    expect(calls).toEqual([['expire', 'cs_test_open']]);
+  });
+
+  it('asks nothing of the provider when the order has no checkout', async () => {
+    const { order } = await placed();
+    expect((await service().updateStatus(admin, order.id, 'PAID')).status).toBe('PAID');
+    expect(calls).toEqual([]);
+  });
+
+  it('stays PAID when the provider fails to expire the checkout', async () => {
+    const { order } = await placed();
+    await setRow(order.id, { checkoutSessionId: 'cs_test_open' });
+    expiryFails = true;
+    try {
+      expect((await service().updateStatus(admin, order.id, 'PAID')).status).toBe('PAID');
+    } finally {
+      expiryFails = false;
+    }
+    expect(calls).toEqual([['expire', 'cs_test_open']]);
+    expect(await rowOf(order.id)).toMatchObject({ status: 'PAID', paymentStatus: 'PAID' });
   });
 });
 

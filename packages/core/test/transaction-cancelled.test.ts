@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { retryOnConflict, ThrottledError, TransactionCancelled } from '@shop/core';
 
 // Pure (no emulator): a cancelled transaction names its failed writes by tag, never by position.
@@ -74,5 +74,45 @@ describe('retryOnConflict pauses', () => {
       }),
     ).rejects.toBe(refused);
     expect(attempts).toBe(1);
+  });
+});
+
+describe('retryOnConflict budget (a controlled clock)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /**
+   * The clock starts at 0 and each failing attempt ends at the time given; the jitter is 1 (the
+   * first pause is then 15 × 2 = 30 ms). Answers the number of attempts and the outcome.
+   */
+  async function run(endsOfFailingAttempts: number[]) {
+    let clock = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    let attempts = 0;
+    const outcome = await retryOnConflict(() => {
+      const end = endsOfFailingAttempts[attempts++];
+      if (end === undefined) return Promise.resolve('placed');
+      clock = end;
+      return Promise.reject(new TransactionCancelled([], true, { cause: new Error('c') }));
+    }).catch((e: unknown) => e);
+    return { attempts, outcome };
+  }
+
+  it('starts no attempt whose pause would end at 1,500 ms after the first', async () => {
+    // 1,470 ms + a 30 ms pause = 1,500 ms: out of the budget.
+    const { attempts, outcome } = await run([1470]);
+    expect(attempts).toBe(1);
+    expect(outcome).toBeInstanceOf(ThrottledError);
+  });
+
+  it('starts one whose pause ends before 1,500 ms', async () => {
+    // 1,469 ms + 30 ms = 1,499 ms; then 1,439 ms + a 60 ms pause = 1,499 ms again.
+    expect(await run([1469])).toEqual({ attempts: 2, outcome: 'placed' });
+    expect(await run([1000, 1439])).toEqual({ attempts: 3, outcome: 'placed' });
+    const late = await run([1000, 1440]);
+    expect(late.attempts).toBe(2);
+    expect(late.outcome).toBeInstanceOf(ThrottledError);
   });
 });

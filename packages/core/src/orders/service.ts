@@ -108,7 +108,9 @@ export class OrderService {
       }
       return this.transition(order, status);
     });
-    return toOrder(status === 'CANCELLED' ? await this.afterCancel(row) : row, actor.id);
+    // A manual payment also closes the order's open checkout: the shopper cannot pay twice.
+    const closes = status === 'CANCELLED' || status === 'PAID';
+    return toOrder(closes ? await this.afterCancel(row) : row, actor.id);
   }
 
   /**
@@ -129,9 +131,10 @@ export class OrderService {
   }
 
   /**
-   * After a cancel: refund a provider payment, or expire an open checkout so it can no longer be
-   * paid. A failed refund leaves the order `REFUND_PENDING` and is asked again by the sweep; a
-   * failed expiry is harmless (a payment that still arrives is refunded by the webhook).
+   * After a cancel or an admin's manual `PAID`: refund a provider payment (cancel only), or expire
+   * an open checkout so it can no longer be paid. A failed refund leaves the order `REFUND_PENDING`
+   * and is asked again by the sweep; a failed expiry is harmless (the move stands, and a payment
+   * that still arrives is refunded by the webhook).
    */
   private async afterCancel(row: OrderRow): Promise<OrderRow> {
     const { provider } = this.payments;
