@@ -87,7 +87,7 @@ export class OrderService {
       }
       return this.cancelRow(order, actor);
     });
-    return toOrder(await this.afterCancel(row), actor.id);
+    return toOrder(await this.closePayment(row), actor.id);
   }
 
   /** Admin status moves, only along the contract's transitions; `PAID` here is a manual payment. */
@@ -110,13 +110,13 @@ export class OrderService {
     });
     // A manual payment also closes the order's open checkout: the shopper cannot pay twice.
     const closes = status === 'CANCELLED' || status === 'PAID';
-    return toOrder(closes ? await this.afterCancel(row) : row, actor.id);
+    return toOrder(closes ? await this.closePayment(row) : row, actor.id);
   }
 
   /**
    * Cancels in one transaction with the stock restores. A payment taken through the provider moves
    * to `REFUND_PENDING` in that same write, so however often cancel runs, one refund is asked for
-   * (`afterCancel`); a manual payment is refunded outside the shop and stays as it is.
+   * (`closePayment`); a manual payment is refunded outside the shop and stays as it is.
    */
   cancelRow(order: OrderRow, owner?: Actor): Promise<OrderRow> {
     const paidHere = order.paymentStatus === 'PAID' && order.paymentProvider === 'stripe';
@@ -136,7 +136,7 @@ export class OrderService {
    * and is asked again by the sweep; a failed expiry is harmless (the move stands, and a payment
    * that still arrives is refunded by the webhook).
    */
-  private async afterCancel(row: OrderRow): Promise<OrderRow> {
+  private async closePayment(row: OrderRow): Promise<OrderRow> {
     const { provider } = this.payments;
     if (row.paymentStatus === 'REFUND_PENDING' && row.paymentId) {
       try {
