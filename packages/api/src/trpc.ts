@@ -102,8 +102,8 @@ export const userProcedure = publicProcedure
         (verdict) => ({ ...verdict, refused: undefined }),
         (error: unknown) => {
           if (error instanceof AuthenticationError) return { isAdmin: false, refused: error };
-          // A throttled read is TOO_MANY_REQUESTS, like any other call's.
-          throw toTRPCError(error) ?? error;
+          // Mapped by `domainErrors` like any other call's (a throttled read: TOO_MANY_REQUESTS).
+          throw error;
         },
       );
     if (meta?.account === 'in-write') {
