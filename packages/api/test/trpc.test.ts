@@ -67,6 +67,15 @@ async function signedIn(isAdmin = false) {
   };
 }
 
+/** Signs the token's session out (as users.logout does), effective now. */
+const signOut = (user: AuthUser) =>
+  h.deps.services.accounts.revokeSession(
+    user.id,
+    user.session!.id,
+    nowSeconds() + 3600,
+    nowSeconds(),
+  );
+
 const firstNameOf = async (id: string) => (await h.deps.services.repos.users.get(id))?.firstName;
 
 describe('the procedure builders', () => {
@@ -131,12 +140,7 @@ describe('the account check', () => {
 
   it('refuses a signed-out session on a query and on a mutation, which writes nothing', async () => {
     const { user, caller } = await signedIn();
-    await h.deps.services.accounts.revokeSession(
-      user.id,
-      user.session!.id,
-      nowSeconds() + 3600,
-      nowSeconds(),
-    );
+    await signOut(user);
     for (const call of [
       () => caller.users.me(),
       () => caller.users.updateMe({ firstName: 'Eve' }),
@@ -150,12 +154,7 @@ describe('the account check', () => {
 
   it('refuses a signed-out or deleted admin UNAUTHORIZED (not FORBIDDEN) on an admin mutation', async () => {
     const out = await signedIn(true);
-    await h.deps.services.accounts.revokeSession(
-      out.user.id,
-      out.user.session!.id,
-      nowSeconds() + 3600,
-      nowSeconds(),
-    );
+    await signOut(out.user);
     const gone = await signedIn(true);
     await h.deps.services.accounts.markDeleted(gone.user.id, new Date().toISOString());
     for (const { caller } of [out, gone]) {
@@ -170,12 +169,7 @@ describe('the account check', () => {
 
   it('refuses users.deleteMe to a signed-out session of a live account', async () => {
     const { user, caller } = await signedIn();
-    await h.deps.services.accounts.revokeSession(
-      user.id,
-      user.session!.id,
-      nowSeconds() + 3600,
-      nowSeconds(),
-    );
+    await signOut(user);
     await expectTRPCError(caller.users.deleteMe({ password: 'x' }), 'UNAUTHORIZED');
   });
 
