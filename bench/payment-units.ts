@@ -13,7 +13,7 @@ import {
   tableNamesFor,
   type Product,
 } from '@shop/core';
-import { createLocalTables, startDynamoDbLocal, TEST_CARDS } from '@shop/testing';
+import { createLocalTables, DEMO_ADDRESS, startDynamoDbLocal, TEST_CARDS } from '@shop/testing';
 import { recordCapacity, type CallCapacity } from './capacity.ts';
 import { startLocalPayments } from './harness/payments.ts';
 
@@ -52,14 +52,7 @@ try {
       }),
     );
   }
-  const address = await services.addresses.create(actor, {
-    recipientName: 'Ada Lovelace',
-    street: '1 Infinite Loop',
-    city: 'Cupertino',
-    state: 'CA',
-    zipCode: '95014',
-    country: 'US',
-  });
+  const address = await services.addresses.create(actor, DEMO_ADDRESS);
 
   const measure = async (name: string, run: () => Promise<unknown>) => {
     recorder.calls.length = 0;

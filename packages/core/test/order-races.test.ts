@@ -13,7 +13,7 @@ import {
   type CreateOrderInput,
   type OrderRow,
 } from '../src/index.ts';
-import { createTestClock } from '@shop/testing';
+import { createTestClock, DEMO_ADDRESS } from '@shop/testing';
 import { createTestDb, type TestDb } from '@shop/testing/vitest';
 import {
   meddling,
@@ -221,14 +221,7 @@ describe('placing an order while the catalogue changes', () => {
       totalAmount: 3 * 99 + 2 * 1250,
       currency: 'eur',
       shippingAddressId: addressId,
-      shippingAddress: {
-        recipientName: 'Ada Lovelace',
-        street: '1 Infinite Loop',
-        city: 'Cupertino',
-        state: 'CA',
-        zipCode: '95014',
-        country: 'US',
-      },
+      shippingAddress: DEMO_ADDRESS,
       orderDate: clock.now().toISOString(),
       createdAt: clock.now().toISOString(),
       updatedAt: clock.now().toISOString(),

@@ -15,3 +15,4 @@ export * from './clock.ts';
 export * from './index-lag.ts';
 export { LOCAL_CREDENTIALS } from '@shop/core';
 export * from './record.ts';
+export * from './fixtures.ts';

@@ -11,7 +11,7 @@ import {
   OrderStore,
   type Actor,
 } from '../../src/index.ts';
-import { FaultInjector } from '@shop/testing';
+import { DEMO_ADDRESS, FaultInjector } from '@shop/testing';
 import { TEST_CURSOR_SECRET, type TestDb } from '@shop/testing/vitest';
 
 export function orderStoreOf(db: TestDb, doc = db.doc): OrderStore {
@@ -76,14 +76,7 @@ export async function shopper(db: TestDb): Promise<{ actor: Actor; addressId: st
     isAdmin: false,
     session: { id: randomUUID(), startedAt: now - 60, expiresAt: now + 3600 },
   };
-  const address = await db.services.addresses.create(actor, {
-    recipientName: 'Ada Lovelace',
-    street: '1 Infinite Loop',
-    city: 'Cupertino',
-    state: 'CA',
-    zipCode: '95014',
-    country: 'US',
-  });
+  const address = await db.services.addresses.create(actor, DEMO_ADDRESS);
   return { actor, addressId: address.id };
 }
 
