@@ -97,16 +97,10 @@ export type Product = z.infer<typeof productSchema>;
  * the admin's list). A row written before `soldOut` existed, until `migrate` runs, reads as
  * available: the order itself still checks the stock.
  */
-export const listedProductSchema = z.object({
-  id: idSchema,
-  name: productNameSchema,
-  description: descriptionSchema,
-  price: centsSchema,
-  imageUrl: z.nullable(imageUrlSchema),
-  category: categorySchema,
-  soldOut: z._default(z.boolean(), false),
-  createdAt: timestampSchema,
-});
+export const listedProductSchema = z.extend(
+  z.omit(productSchema, { stock: true, updatedAt: true }),
+  { soldOut: z._default(z.boolean(), false) },
+);
 export type ListedProduct = z.infer<typeof listedProductSchema>;
 
 export const createProductInputSchema = z.object({
